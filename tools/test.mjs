@@ -1,0 +1,48 @@
+// `npm test`: install what the tests need, then run every suite and print one closing tally.
+//   unit  — vitest in Node on tfjs's cpu backend
+//   gpu   — vitest in Node on WebGPU (the `webgpu` package on Chromium's SwiftShader Vulkan driver)
+//   e2e   — Playwright driving Debian's headless Chromium with --enable-unsafe-webgpu
+// Extra arguments are passed to vitest (e.g. `npm test -- tests/unit/model.test.ts`) and skip e2e.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { ensureChromium, ensureNodeModules, root, swiftshaderIcd } from './setup.mjs';
+
+ensureNodeModules();
+const chromium = ensureChromium();
+const reports = join(root, 'test-results');
+mkdirSync(reports, { recursive: true });
+const env = { ...process.env, VK_ICD_FILENAMES: swiftshaderIcd, CHROMIUM_PATH: chromium };
+const args = process.argv.slice(2);
+
+function step(cmd, cmdArgs) {
+  console.log(`\n$ ${cmd} ${cmdArgs.join(' ')}`);
+  return spawnSync(cmd, cmdArgs, { cwd: root, env, stdio: 'inherit' }).status ?? 1;
+}
+
+let passed = 0;
+let failed = 0;
+const vitestJson = join(reports, 'vitest.json');
+const vitestStatus = step('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`, ...args]);
+if (existsSync(vitestJson)) {
+  const r = JSON.parse(readFileSync(vitestJson, 'utf8'));
+  passed += r.numPassedTests;
+  failed += r.numFailedTests;
+}
+let status = vitestStatus;
+if (args.length === 0) {
+  const buildStatus = step('npx', ['vite', 'build']);
+  const pwJson = join(reports, 'playwright.json');
+  const pwStatus = buildStatus === 0
+    ? spawnSync('npx', ['playwright', 'test'], { cwd: root, env: { ...env, PLAYWRIGHT_JSON_OUTPUT_NAME: pwJson }, stdio: 'inherit' }).status ?? 1
+    : 1;
+  if (existsSync(pwJson)) {
+    const r = JSON.parse(readFileSync(pwJson, 'utf8'));
+    passed += r.stats.expected;
+    failed += r.stats.unexpected;
+  }
+  status = vitestStatus || buildStatus || pwStatus;
+}
+if (status !== 0 && failed === 0) failed = 1; // a suite that crashed before reporting still fails the run
+console.log(`\nnpm test: ${passed} passed, ${failed} failed`);
+process.exit(status);

@@ -1,0 +1,51 @@
+// Node-only pieces: jpeg-js / pngjs codecs and a fetch over local files, so the loader and the dataset
+// builders run unchanged in tests and CLIs.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import jpeg from 'jpeg-js';
+import { PNG } from 'pngjs';
+import type { ImageDecoder, ImageEncoder, ImageKind, RgbaImage } from './codec';
+import { LIMITS } from './format';
+
+const maxMegapixels = LIMITS.clipPixels / 1e6;
+
+export const nodeDecoder: ImageDecoder = {
+  async decode(bytes: Uint8Array, kind: ImageKind): Promise<RgbaImage> {
+    if (kind === 'jpeg') {
+      // Strict decoding so damaged scans fail loudly instead of giving grey blocks.
+      const img = jpeg.decode(bytes, {
+        useTArray: true,
+        formatAsRGBA: true,
+        tolerantDecoding: false,
+        maxResolutionInMP: maxMegapixels,
+        maxMemoryUsageInMB: 1024,
+      });
+      return { width: img.width, height: img.height, data: img.data };
+    }
+    const png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    if (png.width * png.height > LIMITS.clipPixels) throw new Error(`PNG of ${png.width}×${png.height} is too large`);
+    return { width: png.width, height: png.height, data: new Uint8Array(png.data) };
+  },
+};
+
+export const nodeEncoder: ImageEncoder = {
+  async jpeg(image: RgbaImage, quality: number) {
+    return new Uint8Array(jpeg.encode({ ...image, data: image.data }, quality).data);
+  },
+  async png(image: RgbaImage) {
+    const png = new PNG({ width: image.width, height: image.height, colorType: 0, inputColorType: 6 });
+    png.data = Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength);
+    return new Uint8Array(PNG.sync.write(png, { colorType: 0, inputColorType: 6, deflateLevel: 9 }));
+  },
+};
+
+/** A fetch that reads `<dir>/<url>` from disk: the loader's Node stand-in for HTTP. */
+export function fileFetch(dir: string): (url: string) => Promise<Response> {
+  return async (url: string) => {
+    try {
+      return new Response(await readFile(join(dir, url)));
+    } catch {
+      return new Response(null, { status: 404, statusText: `not found: ${url}` });
+    }
+  };
+}

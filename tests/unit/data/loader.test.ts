@@ -1,0 +1,156 @@
+import '@tensorflow/tfjs-backend-cpu';
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ClipError, IntegrityError, ManifestError, TarError, type DataError } from '../../../src/data/errors';
+import { openDataset, type Batch, type LoaderOptions } from '../../../src/data/loader';
+import { nodeDecoder } from '../../../src/data/node';
+import { shapesClip } from '../../../src/data/shapes';
+import { writeTar, readTar } from '../../../src/data/tar';
+import type { BuiltDataset } from '../../../src/data/shards';
+import { datasetFiles, memoryFetch, shapesDataset } from './helpers';
+
+beforeAll(() => tf.setBackend('cpu'));
+
+async function load(files: Map<string, Uint8Array | string>, opts: Partial<LoaderOptions> = {}) {
+  const ds = await openDataset('', {
+    size: 16,
+    frames: 4,
+    batchSize: 2,
+    decoder: nodeDecoder,
+    fetch: memoryFetch(files),
+    ...opts,
+  });
+  const batches: Batch[] = [];
+  for await (const b of ds.batches()) batches.push(b);
+  const keys = batches.flatMap((b) => b.keys);
+  return { ds, batches, keys, errors: ds.errors as DataError[] };
+}
+
+const withManifest = (built: BuiltDataset, edit: (m: any) => void) => {
+  const files = datasetFiles(built);
+  const manifest = structuredClone(built.manifest);
+  edit(manifest);
+  files.set('manifest.json', JSON.stringify(manifest));
+  return files;
+};
+
+describe('loader', () => {
+  let built: BuiltDataset;
+  beforeAll(async () => {
+    built = await shapesDataset(6, { shardBytes: 1500 });
+  });
+
+  it('builds several shards with a consistent manifest', () => {
+    expect(built.shards.length).toBeGreaterThan(1);
+    expect(built.manifest.clips).toBe(6);
+    expect(built.manifest.shards.reduce((n, s) => n + s.clips, 0)).toBe(6);
+    expect(built.manifest).toMatchObject({ frames: 4, frameWidth: 16, frameHeight: 16, hasMask: true });
+  });
+
+  it('round-trips clip → shard → batch with the same pixels within JPEG error', async () => {
+    const { batches, keys, errors } = await load(datasetFiles(built), { withMask: true });
+    expect(errors).toEqual([]);
+    expect(keys.sort()).toEqual(['clip0000000', 'clip0000001', 'clip0000002', 'clip0000003', 'clip0000004', 'clip0000005']);
+    for (const b of batches) {
+      expect(b.video.shape.slice(1)).toEqual([4, 16, 16, 3]);
+      const video = b.video.dataSync();
+      const mask = b.mask!.dataSync();
+      b.keys.forEach((key, i) => {
+        const truth = shapesClip(1, Number(key.slice(4)), { size: 16, frames: 4 });
+        const n = truth.rgb.length;
+        let err = 0;
+        for (let j = 0; j < n; j++) err += Math.abs((video[i * n + j] + 1) * 127.5 - truth.rgb[j]);
+        expect(err / n).toBeLessThan(6);
+        const m = truth.mask!.length;
+        for (let j = 0; j < m; j++) expect(mask[i * m + j]).toBe(truth.mask![j] / 255);
+      });
+      expect(b.labels[0]).toHaveProperty('sprites');
+      tf.dispose([b.video, b.mask!]);
+    }
+  });
+
+  it('resizes down and repeats the last frame of short clips', async () => {
+    const { batches } = await load(datasetFiles(built), { size: 8, frames: 6, batchSize: 6 });
+    const v = batches[0].video;
+    expect(v.shape).toEqual([6, 6, 8, 8, 3]);
+    const frames = tf.unstack(v, 1);
+    expect(tf.max(tf.abs(tf.sub(frames[5], frames[3]))).dataSync()[0]).toBe(0);
+    expect(tf.max(tf.abs(tf.sub(frames[1], frames[0]))).dataSync()[0]).toBeGreaterThan(0);
+    expect(tf.min(v).dataSync()[0]).toBeGreaterThanOrEqual(-1);
+    expect(tf.max(v).dataSync()[0]).toBeLessThanOrEqual(1);
+  });
+
+  it('shuffles reproducibly from a seed', async () => {
+    const a = await load(datasetFiles(built), { seed: 3, shuffleBuffer: 4 });
+    const b = await load(datasetFiles(built), { seed: 3, shuffleBuffer: 4 });
+    const c = await load(datasetFiles(built), { seed: 4, shuffleBuffer: 4 });
+    expect(a.keys).toEqual(b.keys);
+    expect(c.keys).not.toEqual(a.keys);
+  });
+
+  it('reports a bad JPEG and still loads the other clips of the shard', async () => {
+    const one = await shapesDataset(3, { shardBytes: 1 << 20 });
+    const files = datasetFiles(one);
+    const { entries } = readTar(one.shards[0].bytes);
+    const broken = entries.map((e) => (e.name === 'clip0000001.jpg' ? { ...e, data: e.data.slice(0, 40) } : e));
+    files.set(one.shards[0].name, writeTar(broken));
+    const { keys, errors } = await load(files);
+    expect(keys.sort()).toEqual(['clip0000000', 'clip0000002']);
+    expect(errors.some((e) => e instanceof ClipError && /clip0000001.*cannot decode/.test(e.message))).toBe(true);
+  });
+
+  it('reports a sha256 mismatch and salvages the intact clips', async () => {
+    const one = await shapesDataset(3, { shardBytes: 1 << 20 });
+    const files = datasetFiles(one);
+    const tar = one.shards[0].bytes.slice();
+    tar[600] ^= 0x55; // inside the first clip's JPEG header
+    files.set(one.shards[0].name, tar);
+    const { keys, errors } = await load(files);
+    expect(errors[0]).toBeInstanceOf(IntegrityError);
+    expect(errors[0].message).toMatch(/shard-000000\.tar: sha256 differs/);
+    expect(keys).toContain('clip0000002');
+  });
+
+  it('reports a truncated shard and loads the clips before the cut', async () => {
+    const one = await shapesDataset(3, { shardBytes: 1 << 20 });
+    const files = datasetFiles(one);
+    const cut = one.shards[0].bytes.subarray(0, Math.floor(one.shards[0].bytes.length * 0.7));
+    files.set(one.shards[0].name, cut);
+    const { keys, errors } = await load(files);
+    expect(errors.some((e) => e instanceof IntegrityError && /bytes, the manifest declares/.test(e.message))).toBe(true);
+    expect(errors.some((e) => e instanceof TarError)).toBe(true);
+    expect(keys).toContain('clip0000000');
+  });
+
+  it('refuses absurd manifest sizes without allocating, and stops reading when sizes lie', async () => {
+    const absurd = withManifest(built, (m) => {
+      m.shards[0].bytes = 1e15;
+      m.shards[1].bytes = -5;
+    });
+    const a = await load(absurd);
+    expect(a.errors.filter((e) => e instanceof ManifestError)).toHaveLength(2);
+    expect(a.keys.length).toBeGreaterThan(0);
+
+    const lying = withManifest(built, (m) => {
+      m.shards[0].bytes = 1024;
+    });
+    const b = await load(lying);
+    expect(b.errors.some((e) => e instanceof IntegrityError && /more than the 1024 bytes/.test(e.message))).toBe(true);
+    expect(b.keys.length).toBe(6 - built.manifest.shards[0].clips);
+  });
+
+  it('rejects a broken manifest with a clear error', async () => {
+    const files = withManifest(built, (m) => {
+      m.frames = 1e9;
+    });
+    await expect(load(files)).rejects.toThrow(/manifest frames = 1000000000/);
+    await expect(load(new Map([['manifest.json', '{oops']]))).rejects.toThrow(/not valid JSON/);
+    await expect(load(new Map())).rejects.toThrow(/manifest\.json: HTTP 404/);
+  });
+
+  it('fails clearly when no clip is usable', async () => {
+    const files = datasetFiles(built);
+    for (const s of built.shards) files.set(s.name, new Uint8Array(2048).fill(7));
+    await expect(load(files)).rejects.toThrow(/no usable clips/);
+  });
+});

@@ -10,6 +10,7 @@ export default defineConfig({
           name: 'unit',
           include: ['tests/unit/**/*.test.ts'],
           environment: 'node',
+          setupFiles: ['tests/unit/setup-cpu.ts'],
           pool: 'forks',
           testTimeout: 300_000,
           hookTimeout: 300_000,

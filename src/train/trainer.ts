@@ -1,0 +1,275 @@
+// The one trainer that the app's worker, the CLIs and the tests share.
+// An iteration is `dSteps` discriminator updates, then one generator update, as the authors train:
+//   D: real and fake batches go through D separately (BatchNorm statistics per batch type),
+//      loss = CE(D(x), 1) + CE(D(G(z)), 0);
+//   G: non-saturating loss CE(D(G(z)), 1) + λ·mean(mask) [+ 10·mean|G(x0)₀ − x0| for the future model].
+// Adam (β2 0.999, ε 1e-8) with separate state for G and D. Latent codes come from the seed and the
+// step's position, so a run is reproduced by the same seed and the same sequence of steps.
+// Every update checks its loss and gradients before applying them: a non-finite value throws
+// TrainingDivergedError and leaves the weights as they were.
+import * as tf from '../tf';
+import { resolveConfig, type GeneratorKind, type ModelConfig, type ModelKind } from '../model/config';
+import { VganModel } from '../model/networks';
+import { deriveSeed } from '../model/seed';
+import { decodeArtifacts, assignWeights, saveModel } from '../model/weights';
+import { firstFrameL1, sigmoidCrossEntropy } from './losses';
+
+export interface TrainerOptions {
+  /** Preset name, overridden field by field by `config`. */
+  preset: string;
+  config?: Partial<ModelConfig>;
+  kind: ModelKind;
+  generator: GeneratorKind;
+  seed: number;
+  lrD: number;
+  lrG: number;
+  beta1: number;
+  /** Weight of the mask sparsity term λ·mean(m) (two-stream generators). */
+  maskLambda: number;
+  /** Weight of the first-frame L1 term (future model). */
+  reconLambda: number;
+  /** Discriminator updates per iteration. */
+  dSteps: number;
+}
+
+export const defaultTrainerOptions: TrainerOptions = {
+  preset: 'tiny',
+  kind: 'unconditional',
+  generator: 'twoStream',
+  seed: 1,
+  lrD: 2e-4,
+  lrG: 2e-4,
+  beta1: 0.5,
+  maskLambda: 0.1,
+  reconLambda: 10,
+  dSteps: 1,
+};
+
+export interface DStats {
+  dLossReal: number;
+  dLossFake: number;
+  /** Mean D(x) and D(G(z)) as probabilities. */
+  dReal: number;
+  dFake: number;
+}
+
+export interface GStats {
+  gLoss: number;
+  gAdversarial: number;
+  maskMean: number;
+  /** Mean |first generated frame − input| (future model), else 0. */
+  reconstruction: number;
+}
+
+export interface IterationStats extends DStats, GStats {
+  iteration: number;
+}
+
+export class TrainingDivergedError extends Error {
+  constructor(readonly network: 'generator' | 'discriminator', readonly iteration: number) {
+    super(`training diverged: the ${network} update at iteration ${iteration} produced a non-finite loss or gradient; it was not applied`);
+    this.name = 'TrainingDivergedError';
+  }
+}
+
+const ADAM_BETA2 = 0.999;
+const ADAM_EPSILON = 1e-8;
+
+export class Trainer {
+  readonly options: TrainerOptions;
+  readonly config: ModelConfig;
+  readonly model: VganModel;
+  private readonly optD: tf.AdamOptimizer;
+  private readonly optG: tf.AdamOptimizer;
+  /** Completed generator updates. */
+  iteration = 0;
+  /** Discriminator updates since the last generator update. */
+  private dIndex = 0;
+
+  constructor(options: Partial<TrainerOptions> = {}, model?: VganModel) {
+    this.options = { ...defaultTrainerOptions, ...options };
+    const o = this.options;
+    this.config = resolveConfig({ ...o.config, preset: o.preset });
+    this.model = model ?? new VganModel(this.config, { kind: o.kind, generator: o.generator, seed: o.seed });
+    this.optD = tf.train.adam(o.lrD, o.beta1, ADAM_BETA2, ADAM_EPSILON);
+    this.optG = tf.train.adam(o.lrG, o.beta1, ADAM_BETA2, ADAM_EPSILON);
+  }
+
+  /** Latent codes [n, zDim] from the seed and a label (e.g. the iteration). */
+  latent(n: number, ...label: Array<string | number>): tf.Tensor2D {
+    return tf.randomNormal([n, this.config.zDim], 0, 1, 'float32', deriveSeed(this.options.seed, 'z', ...label));
+  }
+
+  private checkBatch(real: tf.Tensor5D): void {
+    const { frames, size } = this.config;
+    const [, t, h, w, c] = real.shape;
+    if (real.rank !== 5 || t !== frames || h !== size || w !== size || c !== 3) {
+      throw new Error(`real batch must be [N, ${frames}, ${size}, ${size}, 3], got [${real.shape}]`);
+    }
+  }
+
+  /** The generator's input for a batch: the latent codes of this step, or the batch's first frames. */
+  private generatorInput(real: tf.Tensor5D, z: tf.Tensor2D | undefined, label: Array<string | number>): tf.Tensor {
+    if (this.options.kind === 'future') {
+      const [n, , h, w, c] = real.shape;
+      return real.slice([0, 0, 0, 0, 0], [n, 1, h, w, c]).reshape([n, h, w, c]);
+    }
+    return z ? z.clone() : this.latent(real.shape[0], ...label);
+  }
+
+  /**
+   * Computes a loss and its gradients with respect to `vars`, reads the stats back once, and applies the
+   * update only when everything is finite.
+   */
+  private async update(
+    network: 'generator' | 'discriminator',
+    optimizer: tf.Optimizer,
+    vars: tf.Variable[],
+    loss: () => { loss: tf.Scalar; stats: tf.Tensor1D },
+  ): Promise<number[]> {
+    let stats: tf.Tensor1D | undefined;
+    const { grads, check } = tf.tidy(() => {
+      const { value, grads } = tf.variableGrads(() => {
+        const r = loss();
+        stats = tf.keep(r.stats);
+        return r.loss;
+      }, vars);
+      const gradSum = tf.addN(Object.values(grads).map((g) => g.sum()));
+      return { grads, check: tf.stack([value, gradSum]) };
+    });
+    try {
+      const [values, checked] = await Promise.all([stats!.data(), check.data()]);
+      if (![...values, ...checked].every(Number.isFinite)) throw new TrainingDivergedError(network, this.iteration);
+      optimizer.applyGradients(grads);
+      return [checked[0], ...values];
+    } finally {
+      tf.dispose([grads, check, stats!]);
+    }
+  }
+
+  /** One discriminator update on a real batch and a fake batch of the same size. */
+  async stepD(real: tf.Tensor5D, z?: tf.Tensor2D): Promise<DStats> {
+    this.checkBatch(real);
+    const input = this.generatorInput(real, z, [this.iteration, this.dIndex]);
+    const fake = tf.tidy(() => this.model.generate(input, { training: true }).video);
+    input.dispose();
+    try {
+      const [, dLossReal, dLossFake, dReal, dFake] = await this.update('discriminator', this.optD, [...this.model.variables('discriminator').values()], () => {
+        const realLogits = this.model.discriminate(real, { training: true });
+        const fakeLogits = this.model.discriminate(fake, { training: true });
+        const lossReal = sigmoidCrossEntropy(realLogits, 1);
+        const lossFake = sigmoidCrossEntropy(fakeLogits, 0);
+        return {
+          loss: lossReal.add(lossFake),
+          stats: tf.stack([lossReal, lossFake, tf.sigmoid(realLogits).mean(), tf.sigmoid(fakeLogits).mean()]) as tf.Tensor1D,
+        };
+      });
+      this.dIndex++;
+      return { dLossReal, dLossFake, dReal, dFake };
+    } finally {
+      fake.dispose();
+    }
+  }
+
+  /**
+   * One generator update. Its latent codes are those of this iteration's first D step, as in the authors'
+   * code; the future model instead reads the first frames of `real`.
+   */
+  async stepG(real: tf.Tensor5D, z?: tf.Tensor2D): Promise<GStats> {
+    this.checkBatch(real);
+    const o = this.options;
+    const input = this.generatorInput(real, z, [this.iteration, 0]);
+    try {
+      const [gLoss, gAdversarial, maskMean, reconstruction] = await this.update('generator', this.optG, [...this.model.variables('generator').values()], () => {
+        const out = this.model.generate(input, { training: true });
+        const adversarial = sigmoidCrossEntropy(this.model.discriminate(out.video, { training: true }), 1);
+        const maskMean = out.mask ? out.mask.mean() : tf.scalar(0);
+        const recon = o.kind === 'future' ? firstFrameL1(out.video, input as tf.Tensor4D) : tf.scalar(0);
+        return {
+          loss: adversarial.add(maskMean.mul(o.maskLambda)).add(recon.mul(o.reconLambda)) as tf.Scalar,
+          stats: tf.stack([adversarial, maskMean, recon]) as tf.Tensor1D,
+        };
+      });
+      this.iteration++;
+      this.dIndex = 0;
+      return { gLoss, gAdversarial, maskMean, reconstruction };
+    } finally {
+      input.dispose();
+    }
+  }
+
+  /** A full iteration: `dSteps` D updates on `realBatches` (one batch each, reused if fewer), then one G update. */
+  async step(...realBatches: tf.Tensor5D[]): Promise<IterationStats> {
+    if (realBatches.length === 0) throw new Error('step needs at least one real batch');
+    const iteration = this.iteration;
+    let d: DStats | undefined;
+    for (let i = 0; i < this.options.dSteps; i++) d = await this.stepD(realBatches[i % realBatches.length]);
+    const g = await this.stepG(realBatches[0]);
+    return { iteration, ...d!, ...g };
+  }
+
+  /** Generator output in inference mode for latent codes (or first frames, future model). */
+  sample(input: tf.Tensor) {
+    return this.model.generate(input, { training: false });
+  }
+
+  /** A checkpoint: weights, BatchNorm statistics, optimiser state and the trainer's position. */
+  async checkpoint(): Promise<tf.io.ModelArtifacts> {
+    const extra = new Map<string, tf.Tensor>();
+    for (const [network, opt] of [['discriminator', this.optD], ['generator', this.optG]] as const) {
+      for (const { name, tensor } of await opt.getWeights()) {
+        // Adam names its slots `<variable>/m` and `<variable>/v`; stored as `optimizer/<stable name>/m`.
+        extra.set(name === 'iter' ? `optimizer/${network}/iter` : `optimizer/${this.model.params.stableName(name)}`, tensor);
+      }
+    }
+    const artifacts = await saveModel(this.model, extra, { options: this.options, iteration: this.iteration, dIndex: this.dIndex });
+    tf.dispose(extra.get('optimizer/discriminator/iter'));
+    tf.dispose(extra.get('optimizer/generator/iter'));
+    return artifacts;
+  }
+
+  /** Restores a checkpoint written by `checkpoint()`; plain weights files restore weights only. */
+  static async restore(artifacts: tf.io.ModelArtifacts, overrides: Partial<TrainerOptions> = {}): Promise<Trainer> {
+    const { topology, tensors } = decodeArtifacts(artifacts);
+    const saved = (topology.training ?? {}) as { options?: TrainerOptions; iteration?: number; dIndex?: number };
+    const options: Partial<TrainerOptions> = {
+      ...saved.options,
+      config: topology.config,
+      kind: topology.kind,
+      generator: topology.generator,
+      seed: topology.seed,
+      ...overrides,
+    };
+    const trainer = new Trainer(options);
+    try {
+      assignWeights(trainer.model, tensors);
+      for (const [network, opt] of [['discriminator', trainer.optD], ['generator', trainer.optG]] as const) {
+        const iter = tensors.get(`optimizer/${network}/iter`);
+        if (!iter) continue;
+        // Adam's slots are positional: first moments then second moments, in the variables' order.
+        const slots = (['m', 'v'] as const).flatMap((suffix) =>
+          [...trainer.model.variables(network).keys()].map((n) => ({
+            name: `${trainer.model.params.variableName(n)}/${suffix}`,
+            tensor: tensors.get(`optimizer/${n}/${suffix}`),
+          })),
+        );
+        const complete = slots.every((s) => s.tensor);
+        await opt.setWeights([{ name: 'iter', tensor: iter }, ...(complete ? (slots as Array<{ name: string; tensor: tf.Tensor }>) : [])]);
+      }
+      trainer.iteration = saved.iteration ?? 0;
+      trainer.dIndex = saved.dIndex ?? 0;
+      return trainer;
+    } catch (e) {
+      trainer.dispose();
+      throw e;
+    } finally {
+      for (const t of tensors.values()) t.dispose();
+    }
+  }
+
+  dispose(): void {
+    this.model.dispose();
+    this.optD.dispose();
+    this.optG.dispose();
+  }
+}

@@ -37,15 +37,17 @@ function batchNorm(store: ParamStore, name: string, x: tf.Tensor, opts: RunOptio
   const beta = store.get(`${name}/beta`);
   const movingMean = store.get(`${name}/movingMean`);
   const movingVariance = store.get(`${name}/movingVariance`);
-  if (!opts.training) return tf.batchNorm(x, movingMean, movingVariance, beta, gamma, opts.epsilon);
-  const axes = x.shape.slice(0, -1).map((_, i) => i);
-  const { mean, variance } = tf.moments(x, axes);
+  // tfjs's batchNorm gradient breaks on rank 5; folding time into the batch changes nothing for BatchNorm.
+  const c = x.shape[x.shape.length - 1];
+  const x4 = x.rank === 5 ? x.reshape([-1, x.shape[2]!, x.shape[3]!, c]) : x;
+  if (!opts.training) return tf.batchNorm(x4, movingMean, movingVariance, beta, gamma, opts.epsilon).reshape(x.shape);
+  const { mean, variance } = tf.moments(x4, [0, 1, 2]);
   // Running variance is the unbiased estimate, as in Torch and PyTorch.
-  const count = x.size / x.shape[x.shape.length - 1];
+  const count = x.size / c;
   const unbiased = count > 1 ? variance.mul(count / (count - 1)) : variance;
   movingMean.assign(tf.tidy(() => movingMean.mul(1 - BN_MOMENTUM).add(mean.mul(BN_MOMENTUM))));
   movingVariance.assign(tf.tidy(() => movingVariance.mul(1 - BN_MOMENTUM).add(unbiased.mul(BN_MOMENTUM))));
-  return tf.batchNorm(x, mean, variance, beta, gamma, opts.epsilon);
+  return tf.batchNorm(x4, mean, variance, beta, gamma, opts.epsilon).reshape(x.shape);
 }
 
 function activate(x: tf.Tensor, spec: LayerSpec): tf.Tensor {

@@ -103,8 +103,9 @@ export class VganModel {
     if (this.generatorKind === 'oneStream') return { video: foreground };
     const mask = runLayer(this.params, 'generator/foreground', a.maskHead, trunk, run) as tf.Tensor5D;
     const still = runLayers(this.params, 'generator/background', a.background, bgIn, run).expandDims(1);
-    const background = still.tile([1, a.config.frames, 1, 1, 1]) as tf.Tensor5D;
-    const video = tf.add(mask.mul(foreground), tf.sub(1, mask).mul(background)) as tf.Tensor5D;
+    // Broadcasting copies the still over time (tfjs has no rank-5 gradient for tile).
+    const video = tf.add(mask.mul(foreground), tf.sub(1, mask).mul(still)) as tf.Tensor5D;
+    const background = tf.broadcastTo(still, foreground.shape) as tf.Tensor5D;
     return { video, foreground, mask, background };
   }
 

@@ -12,6 +12,7 @@ import { resolveConfig, type GeneratorKind, type ModelConfig, type ModelKind } f
 import { VganModel } from '../model/networks';
 import { deriveSeed } from '../model/seed';
 import { decodeArtifacts, assignWeights, saveModel } from '../model/weights';
+import { Adam } from './adam';
 import { firstFrameL1, sigmoidCrossEntropy } from './losses';
 
 export interface TrainerOptions {
@@ -79,8 +80,8 @@ export class Trainer {
   readonly options: TrainerOptions;
   readonly config: ModelConfig;
   readonly model: VganModel;
-  private readonly optD: tf.AdamOptimizer;
-  private readonly optG: tf.AdamOptimizer;
+  readonly optD: Adam;
+  readonly optG: Adam;
   /** Completed generator updates. */
   iteration = 0;
   /** Discriminator updates since the last generator update. */
@@ -91,8 +92,8 @@ export class Trainer {
     const o = this.options;
     this.config = resolveConfig({ ...o.config, preset: o.preset });
     this.model = model ?? new VganModel(this.config, { kind: o.kind, generator: o.generator, seed: o.seed });
-    this.optD = tf.train.adam(o.lrD, o.beta1, ADAM_BETA2, ADAM_EPSILON);
-    this.optG = tf.train.adam(o.lrG, o.beta1, ADAM_BETA2, ADAM_EPSILON);
+    this.optD = new Adam(o.lrD, o.beta1, ADAM_BETA2, ADAM_EPSILON);
+    this.optG = new Adam(o.lrG, o.beta1, ADAM_BETA2, ADAM_EPSILON);
   }
 
   /** Latent codes [n, zDim] from the seed and a label (e.g. the iteration). */
@@ -123,24 +124,25 @@ export class Trainer {
    */
   private async update(
     network: 'generator' | 'discriminator',
-    optimizer: tf.Optimizer,
-    vars: tf.Variable[],
+    optimizer: Adam,
     loss: () => { loss: tf.Scalar; stats: tf.Tensor1D },
   ): Promise<number[]> {
+    const vars = this.model.variables(network);
     let stats: tf.Tensor1D | undefined;
     const { grads, check } = tf.tidy(() => {
       const { value, grads } = tf.variableGrads(() => {
         const r = loss();
         stats = tf.keep(r.stats);
         return r.loss;
-      }, vars);
+      }, [...vars.values()]);
       const gradSum = tf.addN(Object.values(grads).map((g) => g.sum()));
       return { grads, check: tf.stack([value, gradSum]) };
     });
     try {
       const [values, checked] = await Promise.all([stats!.data(), check.data()]);
       if (![...values, ...checked].every(Number.isFinite)) throw new TrainingDivergedError(network, this.iteration);
-      optimizer.applyGradients(grads);
+      const byName = new Map([...vars].map(([name, v]) => [name, grads[v.name]]));
+      optimizer.apply(vars, byName);
       return [checked[0], ...values];
     } finally {
       tf.dispose([grads, check, stats!]);
@@ -154,7 +156,7 @@ export class Trainer {
     const fake = tf.tidy(() => this.model.generate(input, { training: true }).video);
     input.dispose();
     try {
-      const [, dLossReal, dLossFake, dReal, dFake] = await this.update('discriminator', this.optD, [...this.model.variables('discriminator').values()], () => {
+      const [, dLossReal, dLossFake, dReal, dFake] = await this.update('discriminator', this.optD, () => {
         const realLogits = this.model.discriminate(real, { training: true });
         const fakeLogits = this.model.discriminate(fake, { training: true });
         const lossReal = sigmoidCrossEntropy(realLogits, 1);
@@ -180,7 +182,7 @@ export class Trainer {
     const o = this.options;
     const input = this.generatorInput(real, z, [this.iteration, 0]);
     try {
-      const [gLoss, gAdversarial, maskMean, reconstruction] = await this.update('generator', this.optG, [...this.model.variables('generator').values()], () => {
+      const [gLoss, gAdversarial, maskMean, reconstruction] = await this.update('generator', this.optG, () => {
         const out = this.model.generate(input, { training: true });
         const adversarial = sigmoidCrossEntropy(this.model.discriminate(out.video, { training: true }), 1);
         const maskMean = out.mask ? out.mask.mean() : tf.scalar(0);
@@ -215,47 +217,30 @@ export class Trainer {
 
   /** A checkpoint: weights, BatchNorm statistics, optimiser state and the trainer's position. */
   async checkpoint(): Promise<tf.io.ModelArtifacts> {
-    const extra = new Map<string, tf.Tensor>();
-    for (const [network, opt] of [['discriminator', this.optD], ['generator', this.optG]] as const) {
-      for (const { name, tensor } of await opt.getWeights()) {
-        // Adam names its slots `<variable>/m` and `<variable>/v`; stored as `optimizer/<stable name>/m`.
-        extra.set(name === 'iter' ? `optimizer/${network}/iter` : `optimizer/${this.model.params.stableName(name)}`, tensor);
-      }
+    const extra = new Map([...this.optD.state('optimizer/discriminator/'), ...this.optG.state('optimizer/generator/')]);
+    try {
+      return await saveModel(this.model, extra, { options: this.options, iteration: this.iteration, dIndex: this.dIndex });
+    } finally {
+      tf.dispose([extra.get('optimizer/discriminator/step')!, extra.get('optimizer/generator/step')!]);
     }
-    const artifacts = await saveModel(this.model, extra, { options: this.options, iteration: this.iteration, dIndex: this.dIndex });
-    tf.dispose(extra.get('optimizer/discriminator/iter'));
-    tf.dispose(extra.get('optimizer/generator/iter'));
-    return artifacts;
   }
 
-  /** Restores a checkpoint written by `checkpoint()`; plain weights files restore weights only. */
-  static async restore(artifacts: tf.io.ModelArtifacts, overrides: Partial<TrainerOptions> = {}): Promise<Trainer> {
+  /** Restores a checkpoint written by `checkpoint()`; a plain weights file restores the weights only. */
+  static restore(artifacts: tf.io.ModelArtifacts, overrides: Partial<TrainerOptions> = {}): Trainer {
     const { topology, tensors } = decodeArtifacts(artifacts);
     const saved = (topology.training ?? {}) as { options?: TrainerOptions; iteration?: number; dIndex?: number };
-    const options: Partial<TrainerOptions> = {
+    const trainer = new Trainer({
       ...saved.options,
       config: topology.config,
       kind: topology.kind,
       generator: topology.generator,
       seed: topology.seed,
       ...overrides,
-    };
-    const trainer = new Trainer(options);
+    });
     try {
       assignWeights(trainer.model, tensors);
-      for (const [network, opt] of [['discriminator', trainer.optD], ['generator', trainer.optG]] as const) {
-        const iter = tensors.get(`optimizer/${network}/iter`);
-        if (!iter) continue;
-        // Adam's slots are positional: first moments then second moments, in the variables' order.
-        const slots = (['m', 'v'] as const).flatMap((suffix) =>
-          [...trainer.model.variables(network).keys()].map((n) => ({
-            name: `${trainer.model.params.variableName(n)}/${suffix}`,
-            tensor: tensors.get(`optimizer/${n}/${suffix}`),
-          })),
-        );
-        const complete = slots.every((s) => s.tensor);
-        await opt.setWeights([{ name: 'iter', tensor: iter }, ...(complete ? (slots as Array<{ name: string; tensor: tf.Tensor }>) : [])]);
-      }
+      trainer.optD.restore('optimizer/discriminator/', tensors);
+      trainer.optG.restore('optimizer/generator/', tensors);
       trainer.iteration = saved.iteration ?? 0;
       trainer.dIndex = saved.dIndex ?? 0;
       return trainer;

@@ -199,7 +199,8 @@ describe('networks', () => {
 describe('Conv3DBackpropInputV2 gradient', () => {
   registerConv3dTransposeGradient();
   // convT is linear in each argument, so a central difference of L = Σ convT(d, W) ⊙ R is exact up to rounding.
-  it.each([
+  type Shape5 = [number, number, number, number, number];
+  it.each<{ d: Shape5; w: Shape5; stride: number; pad: 'same' | 'valid' }>([
     { d: [2, 2, 3, 3, 5], w: [4, 4, 4, 3, 5], stride: 2, pad: 'same' as const },
     { d: [1, 1, 1, 1, 6], w: [2, 4, 4, 4, 6], stride: 1, pad: 'valid' as const },
     { d: [1, 2, 2, 3, 2], w: [3, 3, 3, 2, 2], stride: 1, pad: 'same' as const },

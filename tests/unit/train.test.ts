@@ -1,0 +1,180 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import * as tf from '../../src/tf';
+import { Trainer, TrainingDivergedError, type TrainerOptions } from '../../src/train/trainer';
+import { firstFrameL1, sigmoidCrossEntropy } from '../../src/train/losses';
+import { WeightsError, loadModel, saveModel, modelJson } from '../../src/model/weights';
+
+const live: Array<{ dispose(): void }> = [];
+function track<T extends { dispose(): void }>(x: T): T {
+  live.push(x);
+  return x;
+}
+afterEach(() => {
+  for (const x of live.splice(0)) x.dispose();
+});
+
+function trainer(options: Partial<TrainerOptions> = {}): Trainer {
+  return track(new Trainer({ preset: 'tiny', seed: 7, ...options }));
+}
+
+/** A real batch of smooth moving gradients in [−1, 1], fixed by the seed. */
+function realBatch(t: Trainer, n = 4, seed = 11): tf.Tensor5D {
+  const { frames, size } = t.config;
+  return track(tf.tidy(() => tf.tanh(tf.randomNormal([n, frames, size, size, 3], 0, 1, 'float32', seed))) as tf.Tensor5D);
+}
+
+const weightsOf = (t: Trainer) => new Map([...t.model.params.all()].map(([k, v]) => [k, v.dataSync().slice()]));
+
+describe('losses', () => {
+  it('computes sigmoid cross-entropy stably for huge logits', () => {
+    const logits = tf.tensor1d([-1000, -2, 0, 3, 1000]);
+    const one = sigmoidCrossEntropy(logits, 1).dataSync()[0];
+    const zero = sigmoidCrossEntropy(logits, 0).dataSync()[0];
+    const ref = (x: number, z: number) => Math.max(x, 0) - x * z + Math.log1p(Math.exp(-Math.abs(x)));
+    const mean = (z: number) => [-1000, -2, 0, 3, 1000].reduce((s, x) => s + ref(x, z), 0) / 5;
+    expect(one).toBeCloseTo(mean(1), 4);
+    expect(zero).toBeCloseTo(mean(0), 4);
+    expect(Number.isFinite(one) && Number.isFinite(zero)).toBe(true);
+    logits.dispose();
+  });
+
+  it('measures the first frame against the input image', () => {
+    const video = tf.ones([1, 2, 2, 2, 3]).mul(tf.tensor([1, 0], [1, 2, 1, 1, 1])) as tf.Tensor5D;
+    const image = tf.fill([1, 2, 2, 3], 0.5) as tf.Tensor4D;
+    expect(firstFrameL1(video, image).dataSync()[0]).toBeCloseTo(0.5, 6);
+    tf.dispose([video, image]);
+  });
+});
+
+describe('trainer', () => {
+  it('a D step lowers D’s loss on the same batches', async () => {
+    const t = trainer({ lrD: 1e-3 });
+    const real = realBatch(t);
+    const z = track(t.latent(4, 'test'));
+    const dLoss = () =>
+      tf.tidy(() => {
+        const fake = t.model.generate(z, { training: true }).video;
+        const lr = sigmoidCrossEntropy(t.model.discriminate(real, { training: true }), 1);
+        return lr.add(sigmoidCrossEntropy(t.model.discriminate(fake, { training: true }), 0)).dataSync()[0];
+      });
+    const before = dLoss();
+    await t.stepD(real, z);
+    expect(dLoss()).toBeLessThan(before);
+  });
+
+  it('a G step lowers G’s loss on the same z', async () => {
+    const t = trainer({ lrG: 1e-3 });
+    const real = realBatch(t);
+    const z = track(t.latent(4, 'test'));
+    const gLoss = () =>
+      tf.tidy(() => {
+        const out = t.model.generate(z, { training: true });
+        const adv = sigmoidCrossEntropy(t.model.discriminate(out.video, { training: true }), 1);
+        return adv.add(out.mask!.mean().mul(t.options.maskLambda)).dataSync()[0];
+      });
+    const before = gLoss();
+    const stats = await t.stepG(real, z);
+    expect(stats.gLoss).toBeCloseTo(before, 4);
+    expect(gLoss()).toBeLessThan(before);
+  });
+
+  it('trains the future model with the reconstruction term', async () => {
+    const t = trainer({ kind: 'future', lrG: 1e-3 });
+    const real = realBatch(t, 2);
+    const s1 = await t.step(real);
+    expect(s1.reconstruction).toBeGreaterThan(0);
+    expect(s1.gLoss).toBeCloseTo(s1.gAdversarial + 0.1 * s1.maskMean + 10 * s1.reconstruction, 4);
+    const s2 = await t.step(real);
+    expect(s2.iteration).toBe(1);
+    expect(Number.isFinite(s2.dLossReal + s2.dLossFake + s2.gLoss)).toBe(true);
+  });
+
+  it('trains the one-stream generator (no mask term)', async () => {
+    const t = trainer({ generator: 'oneStream' });
+    const s = await t.step(realBatch(t));
+    expect(s.maskMean).toBe(0);
+    expect(s.gLoss).toBeCloseTo(s.gAdversarial, 5);
+  });
+
+  it('20 training steps leave the tensor count unchanged', async () => {
+    const t = trainer({ dSteps: 2 });
+    const real = realBatch(t);
+    await t.step(real); // creates Adam's slots
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 20; i++) await t.step(real);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(t.iteration).toBe(21);
+  });
+
+  it('two runs with one seed give identical weights; another seed differs', async () => {
+    const run = async (seed: number) => {
+      const t = trainer({ seed });
+      const real = realBatch(t);
+      for (let i = 0; i < 3; i++) await t.step(real);
+      return weightsOf(t);
+    };
+    const [a, b, c] = [await run(5), await run(5), await run(6)];
+    for (const [name, w] of a) expect(b.get(name), name).toEqual(w);
+    expect(c.get('generator/foreground/video/kernel')).not.toEqual(a.get('generator/foreground/video/kernel'));
+  });
+
+  it('refuses a non-finite update and keeps the weights', async () => {
+    const t = trainer();
+    const real = realBatch(t);
+    const before = weightsOf(t);
+    const poisoned = track(real.mul(Number.NaN) as tf.Tensor5D);
+    await expect(t.stepD(poisoned)).rejects.toBeInstanceOf(TrainingDivergedError);
+    for (const [name, w] of weightsOf(t)) {
+      if (name.includes('moving')) continue; // running statistics saw the batch; they are not trained
+      expect(w, name).toEqual(before.get(name));
+    }
+    await t.step(real); // and training goes on
+  });
+});
+
+describe('weights', () => {
+  it('save → load gives identical outputs', async () => {
+    const t = trainer();
+    await t.step(realBatch(t));
+    const artifacts = await saveModel(t.model);
+    expect(modelJson(artifacts, ['w.bin']).weightsManifest[0].weights.map((w) => w.name)).toContain('generator/foreground/mask/kernel');
+    const { model, extra } = loadModel(artifacts);
+    track(model);
+    expect(extra.size).toBe(0);
+    const z = track(t.latent(2, 'probe'));
+    const [a, b] = [t.model.generate(z), model.generate(z)];
+    expect(b.video.dataSync()).toEqual(a.video.dataSync());
+    expect(b.mask!.dataSync()).toEqual(a.mask!.dataSync());
+    tf.dispose([a, b] as never);
+  });
+
+  it('a checkpoint resumes exactly where training stopped', async () => {
+    const straight = trainer();
+    const real = realBatch(straight);
+    for (let i = 0; i < 2; i++) await straight.step(real);
+    const ckpt = await straight.checkpoint();
+    for (let i = 0; i < 2; i++) await straight.step(real);
+    const resumed = track(Trainer.restore(ckpt));
+    expect(resumed.iteration).toBe(2);
+    for (let i = 0; i < 2; i++) await resumed.step(real);
+    const want = weightsOf(straight);
+    for (const [name, w] of weightsOf(resumed)) expect(w, name).toEqual(want.get(name));
+  });
+
+  it('refuses truncated, foreign and mismatched weights with clear errors', async () => {
+    const t = trainer();
+    const artifacts = await saveModel(t.model);
+    const data = artifacts.weightData as ArrayBuffer;
+    expect(() => loadModel({ ...artifacts, weightData: data.slice(0, data.byteLength - 10) })).toThrow(/truncated/);
+    expect(() => loadModel({ ...artifacts, modelTopology: { format: 'layers-model' } })).toThrow(WeightsError);
+    const specs = artifacts.weightSpecs!.filter((s) => s.name !== 'discriminator/logit/bias');
+    const kept = tf.io.decodeWeights(data, artifacts.weightSpecs!);
+    delete kept['discriminator/logit/bias'];
+    const { data: smaller } = await tf.io.encodeWeights(kept);
+    expect(() => loadModel({ ...artifacts, weightSpecs: specs, weightData: smaller })).toThrow(/lacks discriminator\/logit\/bias/);
+    tf.dispose(Object.values(kept));
+    const before = tf.memory().numTensors;
+    expect(() => loadModel({ ...artifacts, weightData: data.slice(0, 8) })).toThrow(WeightsError);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});

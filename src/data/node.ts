@@ -1,11 +1,13 @@
 // Node-only pieces: jpeg-js / pngjs codecs and a fetch over local files, so the loader and the dataset
 // builders run unchanged in tests and CLIs.
 import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import type { ImageDecoder, ImageEncoder, ImageKind, RgbaImage } from './codec';
 import { LIMITS } from './format';
+import { whenReady, type OpenCvLoader } from './stabilize';
 
 const maxMegapixels = LIMITS.clipPixels / 1e6;
 
@@ -49,3 +51,6 @@ export function fileFetch(dir: string): (url: string) => Promise<Response> {
     }
   };
 }
+
+/** opencv.js through require: an ES import would hand its thenable module object to `await`, which hangs. */
+export const nodeOpenCv: OpenCvLoader = () => whenReady(createRequire(import.meta.url)('@techstark/opencv-js'));

@@ -4,8 +4,10 @@ import type { LayerSpec } from './config';
 import type { ParamStore } from './params';
 
 export interface RunOptions {
-  /** Training mode: BatchNorm uses batch statistics and updates its running averages. */
+  /** Training mode: BatchNorm uses batch statistics (and updates its running averages unless frozen). */
   training: boolean;
+  /** Keeps the running averages as they are in training mode, e.g. to draw samples with batch statistics. */
+  freezeStatistics?: boolean;
   /** BatchNorm epsilon: 1e-5 in the generator (Torch's default), 1e-3 in the discriminator (as the authors). */
   epsilon: number;
   /** Called with each layer's output, e.g. for the teaching diagram; the tensor is owned by the caller's tidy. */
@@ -32,22 +34,23 @@ function convolve(store: ParamStore, name: string, spec: LayerSpec, x: tf.Tensor
   }
 }
 
-function batchNorm(store: ParamStore, name: string, x: tf.Tensor, opts: RunOptions): tf.Tensor {
+function batchNorm(store: ParamStore, name: string, x: tf.Tensor4D, opts: RunOptions): tf.Tensor {
   const gamma = store.get(`${name}/gamma`);
   const beta = store.get(`${name}/beta`);
   const movingMean = store.get(`${name}/movingMean`);
   const movingVariance = store.get(`${name}/movingVariance`);
-  // tfjs's batchNorm gradient breaks on rank 5; folding time into the batch changes nothing for BatchNorm.
-  const c = x.shape[x.shape.length - 1];
-  const x4 = x.rank === 5 ? x.reshape([-1, x.shape[2]!, x.shape[3]!, c]) : x;
-  if (!opts.training) return tf.batchNorm(x4, movingMean, movingVariance, beta, gamma, opts.epsilon).reshape(x.shape);
-  const { mean, variance } = tf.moments(x4, [0, 1, 2]);
+  if (!opts.training) return tf.batchNorm(x, movingMean, movingVariance, beta, gamma, opts.epsilon);
+  // Moments by hand: tf.moments's variance has no working gradient on tfjs-webgpu 4.22 (its float cast).
+  const mean = x.mean([0, 1, 2]);
+  const variance = x.sub(mean).square().mean([0, 1, 2]);
   // Running variance is the unbiased estimate, as in Torch and PyTorch.
-  const count = x.size / c;
-  const unbiased = count > 1 ? variance.mul(count / (count - 1)) : variance;
-  movingMean.assign(tf.tidy(() => movingMean.mul(1 - BN_MOMENTUM).add(mean.mul(BN_MOMENTUM))));
-  movingVariance.assign(tf.tidy(() => movingVariance.mul(1 - BN_MOMENTUM).add(unbiased.mul(BN_MOMENTUM))));
-  return tf.batchNorm(x4, mean, variance, beta, gamma, opts.epsilon).reshape(x.shape);
+  if (!opts.freezeStatistics) {
+    const count = x.size / x.shape[3]!;
+    const unbiased = count > 1 ? variance.mul(count / (count - 1)) : variance;
+    movingMean.assign(tf.tidy(() => movingMean.mul(1 - BN_MOMENTUM).add(mean.mul(BN_MOMENTUM))));
+    movingVariance.assign(tf.tidy(() => movingVariance.mul(1 - BN_MOMENTUM).add(unbiased.mul(BN_MOMENTUM))));
+  }
+  return tf.batchNorm(x, mean, variance, beta, gamma, opts.epsilon);
 }
 
 function activate(x: tf.Tensor, spec: LayerSpec): tf.Tensor {
@@ -67,9 +70,13 @@ function activate(x: tf.Tensor, spec: LayerSpec): tf.Tensor {
 
 export function runLayer(store: ParamStore, prefix: string, spec: LayerSpec, x: tf.Tensor, opts: RunOptions): tf.Tensor {
   const name = `${prefix}/${spec.name}`;
-  let y = convolve(store, name, spec, x).add(store.get(`${name}/bias`));
-  if (spec.batchNorm) y = batchNorm(store, name, y, opts);
-  y = activate(y, spec);
+  const conv = convolve(store, name, spec, x);
+  // Bias, BatchNorm and activation act per channel, so they run on a [1, 1, positions, C] view: tfjs 4.22
+  // cannot differentiate batchNorm beyond rank 4, and its webgpu backend has no rank-5 `where` (leaky ReLU's
+  // gradient) and emits invalid WGSL for a rank-5 tensor plus a vector.
+  let y = conv.reshape([1, 1, -1, spec.outChannels]).add(store.get(`${name}/bias`));
+  if (spec.batchNorm) y = batchNorm(store, name, y as tf.Tensor4D, opts);
+  y = activate(y, spec).reshape(conv.shape);
   opts.onLayer?.(name, y);
   return y;
 }

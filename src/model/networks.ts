@@ -33,6 +33,7 @@ export interface GeneratorOutput {
 
 export interface ForwardOptions {
   training?: boolean;
+  freezeStatistics?: boolean;
   onLayer?: RunOptions['onLayer'];
 }
 
@@ -78,7 +79,7 @@ export class VganModel {
 
   /** The generator's input: latent codes [N, zDim], or first frames [N, H, W, 3] for the future model. */
   generate(input: tf.Tensor, opts: ForwardOptions = {}): GeneratorOutput {
-    const run: RunOptions = { training: opts.training ?? false, epsilon: GENERATOR_EPSILON, onLayer: opts.onLayer };
+    const run: RunOptions = { training: false, ...opts, epsilon: GENERATOR_EPSILON };
     const a = this.arch;
     const n = input.shape[0];
     let fgIn: tf.Tensor;
@@ -103,9 +104,10 @@ export class VganModel {
     if (this.generatorKind === 'oneStream') return { video: foreground };
     const mask = runLayer(this.params, 'generator/foreground', a.maskHead, trunk, run) as tf.Tensor5D;
     const still = runLayers(this.params, 'generator/background', a.background, bgIn, run).expandDims(1);
-    // Broadcasting copies the still over time (tfjs has no rank-5 gradient for tile).
+    // Broadcasting copies the still over time (tfjs has no rank-5 gradient for tile, and tfjs-webgpu's
+    // tile/broadcastTo read back synchronously, which Chromium's WebGPU cannot survive).
     const video = tf.add(mask.mul(foreground), tf.sub(1, mask).mul(still)) as tf.Tensor5D;
-    const background = tf.broadcastTo(still, foreground.shape) as tf.Tensor5D;
+    const background = tf.concat(Array.from({ length: a.config.frames }, () => still), 1) as tf.Tensor5D;
     return { video, foreground, mask, background };
   }
 
@@ -120,7 +122,7 @@ export class VganModel {
 
   /** One real/fake logit per clip: [N]. */
   discriminate(video: tf.Tensor5D, opts: ForwardOptions = {}): tf.Tensor1D {
-    const run: RunOptions = { training: opts.training ?? false, epsilon: DISCRIMINATOR_EPSILON, onLayer: opts.onLayer };
+    const run: RunOptions = { training: false, ...opts, epsilon: DISCRIMINATOR_EPSILON };
     const h = this.trunk(video, run);
     return runLayer(this.params, 'discriminator', this.arch.discriminatorHead, h, run).reshape([video.shape[0]]);
   }
@@ -128,7 +130,7 @@ export class VganModel {
   /** Class logits [N, K] from the discriminator trunk, through dropout (training) and the classifier head. */
   classify(video: tf.Tensor5D, opts: ForwardOptions & { dropoutSeed?: number } = {}): tf.Tensor2D {
     if (!this.classifierHead) throw new Error('classes: this model has no classifier head');
-    const run: RunOptions = { training: opts.training ?? false, epsilon: DISCRIMINATOR_EPSILON, onLayer: opts.onLayer };
+    const run: RunOptions = { training: false, ...opts, epsilon: DISCRIMINATOR_EPSILON };
     let h: tf.Tensor = this.trunk(video, run);
     if (run.training) h = tf.dropout(h, DROPOUT_RATE, undefined, opts.dropoutSeed ?? deriveSeed(this.seed, 'dropout'));
     return runLayer(this.params, 'classifier', this.classifierHead, h, run).reshape([video.shape[0], this.classes]);

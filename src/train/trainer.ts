@@ -135,7 +135,8 @@ export class Trainer {
         stats = tf.keep(r.stats);
         return r.loss;
       }, [...vars.values()]);
-      const gradSum = tf.addN(Object.values(grads).map((g) => g.sum()));
+      // Pairwise: tfjs-webgpu's addN binds one buffer per input and outgrows the 8-buffer limit.
+      const gradSum = Object.values(grads).map((g) => g.sum()).reduce((a, b) => a.add(b));
       return { grads, check: tf.stack([value, gradSum]) };
     });
     try {

@@ -1,0 +1,50 @@
+// Picks the fastest tfjs backend this browser has: WebGPU, then WebGL, then the plain-JS cpu backend.
+// Never wasm: tfjs 4.22's wasm backend computes 3D-conv gradients wrongly.
+import * as tf from '../tf';
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-backend-webgl';
+import '@tensorflow/tfjs-backend-webgpu';
+
+export type BackendName = 'webgpu' | 'webgl' | 'cpu';
+
+export interface BackendInfo {
+  name: BackendName;
+  /** What the adapter says it is, e.g. "SwiftShader (google)". */
+  adapter: string;
+  /** Why a faster backend was skipped, in words for the page. */
+  notes: string[];
+}
+
+/** What tfjs's WebGPU backend learnt of its adapter (asking for a second adapter would cost a GPU instance). */
+function adapterName(): string {
+  const info = (tf.backend() as unknown as { adapterInfo?: { vendor?: string; architecture?: string } }).adapterInfo;
+  const parts = [info?.architecture, info?.vendor].filter(Boolean);
+  return parts.length > 0 ? parts.join(' · ') : 'unnamed adapter';
+}
+
+function webglRenderer(): string {
+  const gl = document.createElement('canvas').getContext('webgl2');
+  return gl ? String(gl.getParameter(gl.RENDERER)) : 'WebGL2';
+}
+
+export async function initBackend(order: BackendName[] = ['webgpu', 'webgl', 'cpu']): Promise<BackendInfo> {
+  const notes: string[] = [];
+  for (const name of order) {
+    if (name === 'webgpu' && !('gpu' in navigator)) {
+      notes.push('This browser has no WebGPU (navigator.gpu is missing); training will be much slower.');
+      continue;
+    }
+    try {
+      if (await tf.setBackend(name)) {
+        await tf.ready();
+        const adapter = name === 'webgpu' ? adapterName() : name === 'webgl' ? webglRenderer() : 'JavaScript on the CPU';
+        return { name, adapter, notes };
+      }
+    } catch (e) {
+      notes.push(`${name} failed to start: ${(e as Error).message}`);
+      continue;
+    }
+    notes.push(`${name} is not available here.`);
+  }
+  throw new Error(`No tfjs backend could start. ${notes.join(' ')}`);
+}

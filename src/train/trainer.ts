@@ -211,6 +211,11 @@ export class Trainer {
     return { iteration, ...d!, ...g };
   }
 
+  /** Where the run stands: what a UI shows and a checkpoint records. */
+  get state(): { iteration: number; dIndex: number; options: TrainerOptions } {
+    return { iteration: this.iteration, dIndex: this.dIndex, options: this.options };
+  }
+
   /** Generator output in inference mode for latent codes (or first frames, future model). */
   sample(input: tf.Tensor) {
     return this.model.generate(input, { training: false });
@@ -220,7 +225,7 @@ export class Trainer {
   async checkpoint(): Promise<tf.io.ModelArtifacts> {
     const extra = new Map([...this.optD.state('optimizer/discriminator/'), ...this.optG.state('optimizer/generator/')]);
     try {
-      return await saveModel(this.model, extra, { options: this.options, iteration: this.iteration, dIndex: this.dIndex });
+      return await saveModel(this.model, extra, this.state);
     } finally {
       tf.dispose([extra.get('optimizer/discriminator/step')!, extra.get('optimizer/generator/step')!]);
     }

@@ -234,3 +234,23 @@ describe('Conv3DBackpropInputV2 gradient', () => {
     tf.dispose([dy, filter, r, gd, gw]);
   });
 });
+
+describe('sampleClips', () => {
+  it('reads every stream of every sample back and leaks nothing', async () => {
+    const { sampleClips } = await import('../../src/model/sample');
+    const c = resolveConfig('tiny');
+    const m = model(c, { seed: 2 });
+    const z = tf.randomNormal([2, c.zDim], 0, 1, 'float32', 5);
+    const before = tf.memory().numTensors;
+    const [plain, batch] = [await sampleClips(m, z), await sampleClips(m, z, { batchStatistics: true })];
+    expect(tf.memory().numTensors).toBe(before);
+    const ref = tf.tidy(() => m.generate(z).video.dataSync());
+    const len = c.frames * c.size * c.size * 3;
+    expect(plain[1].video.data).toEqual(ref.slice(len, 2 * len));
+    expect(plain[0].mask!.channels).toBe(1);
+    expect(batch[0].video.data).not.toEqual(plain[0].video.data);
+    // batch statistics leave the running averages alone
+    expect(m.params.get('generator/foreground/conv1/movingMean').dataSync().every((x) => x === 0)).toBe(true);
+    z.dispose();
+  });
+});

@@ -1,88 +1,225 @@
-// The playground's first page: samples of a randomly initialised tiny two-stream generator, each shown
-// as its composite video beside the background, foreground and mask that make it up.
+// The playground page: controls, the grid of samples from fixed latent codes, the selected sample taken
+// apart (the paper's Figure 3, live), real clips, charts, latent interpolation and the two-stream diagram.
 import { useEffect, useState } from 'react';
-import * as tf from '../tf';
-import { resolveConfig } from '../model/config';
-import { VganModel } from '../model/networks';
-import { sampleClips, type SampleClips } from '../model/sample';
-import { deriveSeed } from '../model/seed';
-import { initBackend, type BackendInfo } from './backend';
+import type { ClipData, SampleClips } from '../model/sample';
+import { settingsFromQuery, settingsToQuery } from '../settings';
+import type { FromWorker } from '../train/protocol';
+import { Chart } from './Chart';
+import { Controls } from './Controls';
+import { clipToGif, download } from './gif';
+import { usePlayground } from './store';
 import { VideoCanvas } from './VideoCanvas';
 
-const SAMPLES = 4;
-const SEED = 1;
+function startWorker() {
+  const worker = new Worker(new URL('../train/worker.ts', import.meta.url), { type: 'module' });
+  const { receive } = usePlayground.getState();
+  worker.onmessage = ({ data }: MessageEvent<FromWorker>) => receive(data);
+  worker.onerror = (e) => receive({ type: 'error', message: `The training worker failed: ${e.message}` });
+  usePlayground.setState({ send: (m) => worker.postMessage(m) });
+  return worker;
+}
+
+function Pane({ clip, label, name }: { clip: ClipData; label: string; name: string }) {
+  const [busy, setBusy] = useState(false);
+  return (
+    <figure className="pane">
+      <VideoCanvas clip={clip} label={label} />
+      <figcaption>
+        {name}{' '}
+        <button
+          className="link"
+          disabled={busy}
+          aria-label={`export ${label} as GIF`}
+          onClick={async () => {
+            setBusy(true);
+            try {
+              download(await clipToGif(clip), `${label.replace(/\s+/g, '-')}.gif`);
+            } finally {
+              setBusy(false);
+            }
+          }}
+        >
+          GIF
+        </button>
+      </figcaption>
+    </figure>
+  );
+}
+
+function Decomposition({ sample, index }: { sample: SampleClips; index: number }) {
+  return (
+    <section aria-label="decomposition">
+      <h2>Sample {index + 1}, taken apart</h2>
+      <p className="hint">The video is the mask's blend of a moving foreground and a background that never moves.</p>
+      <div className="row">
+        {sample.background && <Pane clip={sample.background} label="selected background" name="background b" />}
+        {sample.foreground && <Pane clip={sample.foreground} label="selected foreground" name="foreground f" />}
+        {sample.mask && <Pane clip={sample.mask} label="selected mask" name="mask m" />}
+        <Pane clip={sample.video} label="selected video" name={sample.mask ? 'm·f + (1−m)·b' : 'video (one stream)'} />
+      </div>
+    </section>
+  );
+}
+
+function Charts() {
+  const history = usePlayground((s) => s.history);
+  const col = (k: keyof (typeof history)[number]) => history.map((r) => r[k] as number).filter((v) => v !== undefined);
+  const iterations = history.filter((r) => r.kind === 'both');
+  return (
+    <section aria-label="charts" className="charts">
+      <Chart title="D loss" series={[{ label: 'real', color: '#1f77b4', values: col('dLossReal') }, { label: 'fake', color: '#d62728', values: col('dLossFake') }]} />
+      <Chart title="G loss" series={[{ label: 'G', color: '#2ca02c', values: col('gAdversarial') }]} />
+      <Chart title="D output" series={[{ label: 'D(x)', color: '#1f77b4', values: col('dReal') }, { label: 'D(G(z))', color: '#d62728', values: col('dFake') }]} />
+      <Chart title="mask mean" series={[{ label: 'mean m', color: '#9467bd', values: col('maskMean') }]} />
+      <Chart title="speed" series={[{ label: 'it/s', color: '#ff7f0e', values: iterations.map((r) => 1000 / r.ms) }]} />
+      <Chart title="memory" series={[{ label: 'tensors', color: '#8c564b', values: history.map((r) => r.numTensors) }, { label: 'MiB', color: '#7f7f7f', values: history.map((r) => r.numBytes / 2 ** 20) }]} />
+    </section>
+  );
+}
+
+function Interpolation() {
+  const { samples, interpolation, selected, send, ready } = usePlayground();
+  const other = (selected + 1) % Math.max(1, samples.length);
+  return (
+    <section aria-label="interpolation">
+      <h2>Between two latent codes</h2>
+      <button disabled={!ready || samples.length < 2} onClick={() => send({ type: 'interpolate', a: selected, b: other, steps: 6 })}>
+        Interpolate sample {selected + 1} → {other + 1}
+      </button>
+      <div className="row">
+        {interpolation.map((s, i) => (
+          <VideoCanvas key={i} clip={s.video} label={`interpolation ${i}`} scale={3} />
+        ))}
+      </div>
+    </section>
+  );
+}
+
+function Diagram({ sample }: { sample: SampleClips | undefined }) {
+  return (
+    <section aria-label="two-stream diagram" className="diagram">
+      <h2>How the two-stream generator makes a video</h2>
+      <ol>
+        <li><b>z</b>: a latent code (100 numbers in the paper, 16 in the tiny preset) drawn from N(0, 1).</li>
+        <li><b>Foreground stream</b>: 3D transposed convolutions grow z into a space-time volume; its last layer splits into a colour video f (tanh) and a mask m (sigmoid).</li>
+        <li><b>Background stream</b>: 2D transposed convolutions grow z into one still image b, copied to every frame.</li>
+        <li><b>Composite</b>: every pixel at every time is m·f + (1−m)·b. A mask near 0 shows the still background.</li>
+      </ol>
+      {sample?.mask && (
+        <div className="row diagram-live">
+          <span>z →</span>
+          <VideoCanvas clip={sample.foreground!} label="diagram foreground" scale={3} />
+          <VideoCanvas clip={sample.mask} label="diagram mask" scale={3} />
+          <span>+</span>
+          <VideoCanvas clip={sample.background!} label="diagram background" scale={3} />
+          <span>=</span>
+          <VideoCanvas clip={sample.video} label="diagram video" scale={3} />
+        </div>
+      )}
+    </section>
+  );
+}
+
+function Weights() {
+  const send = usePlayground((s) => s.send);
+  const ready = usePlayground((s) => s.ready);
+  const [json, setJson] = useState<File | null>(null);
+  useEffect(() => {
+    const prev = usePlayground.getState().receive;
+    usePlayground.setState({
+      receive: (m) => {
+        if (m.type === 'weights') {
+          download(new Blob([m.modelJson], { type: 'application/json' }), 'model.json');
+          download(new Blob([m.weights]), 'weights.bin');
+        }
+        prev(m);
+      },
+    });
+    return () => usePlayground.setState({ receive: prev });
+  }, []);
+  return (
+    <section aria-label="weights" className="weights">
+      <button disabled={!ready} onClick={() => send({ type: 'exportWeights' })}>Download weights</button>
+      <label>
+        Load weights: model.json <input type="file" accept=".json,application/json" onChange={(e) => setJson(e.target.files?.[0] ?? null)} />
+      </label>
+      <label>
+        and its .bin
+        <input
+          type="file"
+          accept=".bin"
+          disabled={!json}
+          onChange={async (e) => {
+            const bin = e.target.files?.[0];
+            if (!json || !bin) return;
+            send({ type: 'importWeights', modelJson: await json.text(), weights: await bin.arrayBuffer() });
+          }}
+        />
+      </label>
+      <button onClick={() => navigator.clipboard?.writeText(location.href)}>Copy link to this experiment</button>
+    </section>
+  );
+}
 
 export function App() {
-  const [backend, setBackend] = useState<BackendInfo | null>(null);
-  const [samples, setSamples] = useState<SampleClips[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-
+  const s = usePlayground();
   useEffect(() => {
-    let cancelled = false;
-    (async () => {
-      const info = await initBackend();
-      if (cancelled) return;
-      setBackend(info);
-      const config = resolveConfig('tiny');
-      const model = new VganModel(config, { seed: SEED });
-      const z = tf.randomNormal([SAMPLES, config.zDim], 0, 1, 'float32', deriveSeed(SEED, 'preview'));
-      try {
-        const clips = await sampleClips(model, z, { batchStatistics: true });
-        if (!cancelled) setSamples(clips);
-      } finally {
-        z.dispose();
-        model.dispose();
-      }
-    })().catch((e: Error) => setError(e.message));
-    return () => {
-      cancelled = true;
-    };
+    const { settings, problems } = settingsFromQuery(location.search);
+    usePlayground.setState({ settings, errors: problems.map((p) => `Link setting ignored: ${p}`) });
+    const worker = startWorker();
+    worker.postMessage({ type: 'init', settings });
+    return () => worker.terminate();
   }, []);
-
+  useEffect(() => {
+    const q = settingsToQuery(s.settings);
+    history.replaceState(null, '', q ? `?${q}` : location.pathname);
+  }, [s.settings]);
+  const selected = s.samples[s.selected];
   return (
     <main>
-      <h1>VGAN playground</h1>
-      <p>
-        Generating Videos with Scene Dynamics, in your browser. Below: a randomly initialised tiny two-stream
-        generator. Each video is <code>m ⊙ f + (1 − m) ⊙ b</code>: a moving foreground f, a still background b
-        and a mask m that chooses between them. Untrained weights are N(0, 0.01), so the panes start as faint
-        noise around grey; BatchNorm here uses each batch's own statistics.
-      </p>
-      <p data-testid="backend">
-        {backend ? `Backend: ${backend.name} (${backend.adapter})` : 'Starting a backend…'}
-      </p>
-      {backend?.notes.map((n) => (
-        <p key={n} className="note">
-          {n}
+      <header>
+        <h1>VGAN playground</h1>
+        <p className="status" data-testid="status">
+          {s.backend ? `Backend: ${s.backend.name} (${s.backend.adapter})` : 'Starting a backend…'} · iteration{' '}
+          <span data-testid="iteration">{s.iteration}</span>
+          {s.resumed && ' · resumed from autosave'}
+          {s.savedIteration !== null && ` · autosaved at ${s.savedIteration}`}
+          {s.running && ' · training'}
         </p>
-      ))}
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
-      {samples && (
-        <table className="samples">
-          <thead>
-            <tr>
-              <th>video</th>
-              <th>background</th>
-              <th>foreground</th>
-              <th>mask</th>
-            </tr>
-          </thead>
-          <tbody>
-            {samples.map((s, i) => (
-              <tr key={i}>
-                <td><VideoCanvas clip={s.video} label={`sample ${i} video`} /></td>
-                <td><VideoCanvas clip={s.background!} label={`sample ${i} background`} /></td>
-                <td><VideoCanvas clip={s.foreground!} label={`sample ${i} foreground`} /></td>
-                <td><VideoCanvas clip={s.mask!} label={`sample ${i} mask`} /></td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+        {s.backend?.notes.map((n) => <p key={n} className="note">{n}</p>)}
+        {s.progress && (
+          <p>
+            {s.progress.label} <progress value={s.progress.done} max={s.progress.total} />
+          </p>
+        )}
+        {s.errors.map((e, i) => (
+          <p key={i} role="alert" className="error">
+            {e} <button className="link" onClick={() => s.dismissError(i)}>dismiss</button>
+          </p>
+        ))}
+      </header>
+      <Controls />
+      <section aria-label="samples">
+        <h2>Samples from fixed latent codes {s.samples.length > 0 && <small>(iteration {s.samplesIteration})</small>}</h2>
+        <div className="row">
+          {s.samples.map((sample, i) => (
+            <button key={i} className={i === s.selected ? 'sample selected' : 'sample'} onClick={() => s.select(i)} aria-pressed={i === s.selected}>
+              <VideoCanvas clip={sample.video} label={`sample ${i}`} scale={3} />
+            </button>
+          ))}
+        </div>
+      </section>
+      {selected && <Decomposition sample={selected} index={s.selected} />}
+      <section aria-label="real clips">
+        <h2>Real training clips</h2>
+        <div className="row">
+          {s.real.map((clip, i) => <VideoCanvas key={i} clip={clip} label={`real ${i}`} scale={3} />)}
+        </div>
+      </section>
+      <Charts />
+      <Interpolation />
+      <Diagram sample={selected} />
+      <Weights />
     </main>
   );
 }

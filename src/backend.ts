@@ -1,6 +1,6 @@
 // Picks the fastest tfjs backend this browser has: WebGPU, then WebGL, then the plain-JS cpu backend.
 // Never wasm: tfjs 4.22's wasm backend computes 3D-conv gradients wrongly.
-import * as tf from '../tf';
+import * as tf from './tf';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-webgl';
 import '@tensorflow/tfjs-backend-webgpu';
@@ -23,7 +23,8 @@ function adapterName(): string {
 }
 
 function webglRenderer(): string {
-  const gl = document.createElement('canvas').getContext('webgl2');
+  // OffscreenCanvas: this also runs inside the training worker, which has no document.
+  const gl = new OffscreenCanvas(1, 1).getContext('webgl2');
   return gl ? String(gl.getParameter(gl.RENDERER)) : 'WebGL2';
 }
 

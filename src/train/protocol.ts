@@ -1,0 +1,30 @@
+// Messages between the page and the training worker.
+import type { BackendInfo } from '../backend';
+import type { ClipData, SampleClips } from '../model/sample';
+import type { Settings } from '../settings';
+import type { StepKind, StepReport } from './session';
+
+export type ToWorker =
+  /** (Re)builds the session; resumes from the autosave when it was made with the same model settings. */
+  | { type: 'init'; settings: Settings; fresh?: boolean }
+  /** Applies settings that need no new model. */
+  | { type: 'update'; settings: Settings }
+  | { type: 'play' }
+  | { type: 'pause' }
+  | { type: 'step'; kind: StepKind }
+  | { type: 'interpolate'; a: number; b: number; steps: number }
+  | { type: 'exportWeights' }
+  | { type: 'importWeights'; modelJson: string; weights: ArrayBuffer };
+
+export type FromWorker =
+  | { type: 'backend'; info: BackendInfo }
+  | { type: 'ready'; iteration: number; resumed: boolean }
+  | { type: 'report'; report: StepReport }
+  | { type: 'samples'; iteration: number; samples: SampleClips[] }
+  | { type: 'real'; clips: ClipData[] }
+  | { type: 'interpolation'; samples: SampleClips[] }
+  | { type: 'running'; running: boolean }
+  | { type: 'progress'; label: string; done: number; total: number }
+  | { type: 'saved'; iteration: number }
+  | { type: 'weights'; modelJson: string; weights: ArrayBuffer }
+  | { type: 'error'; message: string };

@@ -1,0 +1,124 @@
+// A playground training session: the trainer, its data, and the fixed latent codes whose samples show
+// progress. The worker drives it from messages; tests drive it directly.
+import * as tf from '../tf';
+import type { ClipData, SampleClips } from '../model/sample';
+import { sampleClips } from '../model/sample';
+import type { Settings } from '../settings';
+import type { BatchSource } from './data-source';
+import { Trainer, type DStats, type GStats } from './trainer';
+
+export type StepKind = 'D' | 'G' | 'both';
+
+export interface StepReport extends Partial<DStats & GStats> {
+  kind: StepKind;
+  /** Completed generator updates after this step. */
+  iteration: number;
+  /** Wall-clock time of the step, data included. */
+  ms: number;
+  numTensors: number;
+  numBytes: number;
+}
+
+/** Samples in the grid of fixed latent codes. */
+export const GRID_SIZE = 8;
+
+export function trainerOptions(s: Settings) {
+  return {
+    preset: s.preset,
+    generator: s.generator,
+    seed: s.seed,
+    lrD: s.lrD,
+    lrG: s.lrG,
+    beta1: s.beta1,
+    maskLambda: s.maskLambda,
+    dSteps: s.dSteps,
+  };
+}
+
+export class TrainingSession {
+  readonly trainer: Trainer;
+  private settings: Settings;
+  private readonly gridZ: tf.Tensor2D;
+
+  constructor(settings: Settings, private readonly source: BatchSource, trainer?: Trainer) {
+    this.settings = settings;
+    this.trainer = trainer ?? new Trainer(trainerOptions(settings));
+    this.gridZ = this.trainer.latent(GRID_SIZE, 'grid');
+  }
+
+  /** Applies the settings that need no new model: learning rates, β1, λ, steps per iteration. */
+  update(settings: Settings): void {
+    this.settings = settings;
+    const t = this.trainer;
+    Object.assign(t.options, { lrD: settings.lrD, lrG: settings.lrG, beta1: settings.beta1, maskLambda: settings.maskLambda, dSteps: settings.dSteps });
+    t.optD.learningRate = settings.lrD;
+    t.optG.learningRate = settings.lrG;
+    t.optD.beta1 = t.optG.beta1 = settings.beta1;
+  }
+
+  private async withBatch<T>(run: (batch: tf.Tensor5D) => Promise<T>): Promise<T> {
+    const batch = await this.source.next();
+    try {
+      return await run(batch);
+    } finally {
+      batch.dispose();
+    }
+  }
+
+  /** One D update, one G update, or a whole iteration (dSteps D updates then gSteps G updates). */
+  async step(kind: StepKind): Promise<StepReport> {
+    const start = performance.now();
+    let stats: Partial<DStats & GStats> = {};
+    const d = () => this.withBatch((b) => this.trainer.stepD(b));
+    const g = () => this.withBatch((b) => this.trainer.stepG(b));
+    if (kind === 'D') stats = await d();
+    else if (kind === 'G') stats = await g();
+    else {
+      for (let i = 0; i < this.settings.dSteps; i++) stats = { ...stats, ...(await d()) };
+      for (let i = 0; i < this.settings.gSteps; i++) stats = { ...stats, ...(await g()) };
+    }
+    const { numTensors, numBytes } = tf.memory();
+    return { ...stats, kind, iteration: this.trainer.iteration, ms: performance.now() - start, numTensors, numBytes };
+  }
+
+  /** The grid of fixed latent codes, with BatchNorm on the grid's own statistics (running ones left alone). */
+  samples(): Promise<SampleClips[]> {
+    return sampleClips(this.trainer.model, this.gridZ, { batchStatistics: true });
+  }
+
+  /** `steps` samples along the straight line between grid codes a and b. */
+  async interpolate(a: number, b: number, steps: number): Promise<SampleClips[]> {
+    const z = tf.tidy(() => {
+      const za = this.gridZ.slice([a, 0], [1, -1]);
+      const zb = this.gridZ.slice([b, 0], [1, -1]);
+      const t = tf.linspace(0, 1, steps).reshape([steps, 1]);
+      return za.mul(tf.sub(1, t)).add(zb.mul(t));
+    });
+    try {
+      return await sampleClips(this.trainer.model, z, { batchStatistics: true });
+    } finally {
+      z.dispose();
+    }
+  }
+
+  /** A few real training clips, to show beside the samples. */
+  realClips(n: number): Promise<ClipData[]> {
+    return this.withBatch(async (batch) => {
+      const { frames, size } = this.trainer.config;
+      const data = (await batch.data()) as Float32Array;
+      const len = frames * size * size * 3;
+      return Array.from({ length: Math.min(n, batch.shape[0]) }, (_, i) => ({
+        data: data.slice(i * len, (i + 1) * len),
+        frames,
+        size,
+        channels: 3 as const,
+      }));
+    });
+  }
+
+  dispose(): void {
+    this.gridZ.dispose();
+    this.trainer.dispose();
+    this.source.dispose();
+  }
+}

@@ -1,0 +1,172 @@
+// The training worker: runs a TrainingSession off the main thread so the page stays responsive, streams
+// reports and samples back, and autosaves checkpoints to IndexedDB (one slot per model-defining setting).
+/// <reference lib="webworker" />
+import * as tf from '../tf';
+import { initBackend } from '../backend';
+import { browserDecoder } from '../data/browser';
+import { saveModel, modelJson } from '../model/weights';
+import type { Settings } from '../settings';
+import { datasetSource, shapesSource, type BatchSource } from './data-source';
+import type { FromWorker, ToWorker } from './protocol';
+import { TrainingSession, trainerOptions } from './session';
+import { Trainer, TrainingDivergedError } from './trainer';
+import type { ModelConfig } from '../model/config';
+
+const scope = self as unknown as DedicatedWorkerGlobalScope;
+const post = (m: FromWorker, transfer: Transferable[] = []) => scope.postMessage(m, transfer);
+
+/** Samples are sent at most this often while training runs. */
+const SAMPLE_INTERVAL_MS = 1000;
+
+let session: TrainingSession | null = null;
+let settings: Settings | null = null;
+let running = false;
+let lastSamples = 0;
+const ready = initBackend().then((info) => {
+  post({ type: 'backend', info });
+  if (info.name === 'webgpu') watchDevice();
+  return info;
+});
+
+function watchDevice() {
+  const device = (tf.backend() as unknown as { device?: GPUDevice }).device;
+  void device?.lost.then((lost) => {
+    running = false;
+    post({ type: 'running', running: false });
+    const at = session ? ` The last autosave is kept: reload the page to resume from it.` : '';
+    post({ type: 'error', message: `The GPU device was lost (${lost.reason}: ${lost.message || 'no details'}).${at}` });
+  });
+}
+
+const autosaveUrl = (s: Settings) => `indexeddb://vgan-${s.dataset}-${s.preset}-${s.generator}-seed${s.seed}-batch${s.batchSize}`;
+
+async function makeSource(s: Settings, config: ModelConfig): Promise<BatchSource> {
+  if (s.dataset === 'shapes') return shapesSource(config, s.batchSize, s.seed);
+  const base = new URL(`data/${s.dataset}/`, new URL(import.meta.env.BASE_URL, scope.location.origin)).href;
+  return datasetSource(base, config, s.batchSize, s.seed, {
+    decoder: browserDecoder(),
+    onProgress: (p) => post({ type: 'progress', label: `Loading ${s.dataset}`, done: p.bytesLoaded, total: p.bytesTotal }),
+    onError: (e) => post({ type: 'error', message: `Data: ${e.message} (skipped; training goes on)` }),
+  });
+}
+
+async function init(s: Settings, fresh: boolean) {
+  running = false;
+  session?.dispose();
+  session = null;
+  settings = s;
+  await ready;
+  const url = autosaveUrl(s);
+  if (fresh) await tf.io.removeModel(url).catch(() => undefined);
+  let trainer: Trainer | undefined;
+  const saved = fresh ? [] : Object.keys(await tf.io.listModels()).filter((k) => k === url);
+  if (saved.length > 0) {
+    try {
+      trainer = Trainer.restore(await tf.io.getLoadHandlers(url)[0].load!(), trainerOptions(s));
+    } catch (e) {
+      post({ type: 'error', message: `The autosave could not be restored (${(e as Error).message}); starting afresh.` });
+    }
+  }
+  trainer ??= new Trainer(trainerOptions(s));
+  session = new TrainingSession(s, await makeSource(s, trainer.config), trainer);
+  post({ type: 'ready', iteration: trainer.iteration, resumed: trainer.iteration > 0 });
+  await sendSamples();
+  post({ type: 'real', clips: await session.realClips(4) });
+}
+
+async function sendSamples() {
+  if (!session) return;
+  lastSamples = performance.now();
+  post({ type: 'samples', iteration: session.trainer.iteration, samples: await session.samples() });
+}
+
+async function autosave() {
+  if (!session || !settings) return;
+  await tf.io.getSaveHandlers(autosaveUrl(settings))[0].save!(await session.trainer.checkpoint());
+  post({ type: 'saved', iteration: session.trainer.iteration });
+}
+
+async function step(kind: 'D' | 'G' | 'both') {
+  if (!session) return;
+  const before = session.trainer.iteration;
+  const report = await session.step(kind);
+  post({ type: 'report', report });
+  const every = settings?.autosaveEvery ?? 0;
+  if (every > 0 && report.iteration !== before && report.iteration % every === 0) await autosave();
+}
+
+async function loop() {
+  while (running && session) {
+    await step('both');
+    if (performance.now() - lastSamples > SAMPLE_INTERVAL_MS) await sendSamples();
+    // Let queued messages (pause, settings) in between iterations.
+    await new Promise((r) => setTimeout(r, 0));
+  }
+}
+
+function fail(e: unknown) {
+  running = false;
+  post({ type: 'running', running: false });
+  const message = e instanceof TrainingDivergedError ? `${e.message}. Training paused; lower the learning rates or reset.` : (e as Error).message ?? String(e);
+  post({ type: 'error', message });
+}
+
+// Messages are handled one at a time, in order, so a step never overlaps a rebuild.
+let queue = Promise.resolve();
+scope.onmessage = ({ data }: MessageEvent<ToWorker>) => {
+  if (data.type === 'pause') {
+    running = false; // takes effect between iterations, without waiting behind the loop
+    return;
+  }
+  queue = queue.then(() => handle(data)).catch(fail);
+};
+
+async function handle(m: ToWorker) {
+  switch (m.type) {
+    case 'init':
+      return init(m.settings, m.fresh ?? false);
+    case 'update':
+      settings = m.settings;
+      session?.update(m.settings);
+      return;
+    case 'play':
+      if (running) return;
+      running = true;
+      post({ type: 'running', running: true });
+      // The loop runs outside the queue so that pause and updates get through while it runs.
+      void loop()
+        .then(async () => {
+          post({ type: 'running', running: false });
+          await sendSamples();
+          await autosave();
+        })
+        .catch(fail);
+      return;
+    case 'step':
+      await step(m.kind);
+      return sendSamples();
+    case 'interpolate':
+      if (session) post({ type: 'interpolation', samples: await session.interpolate(m.a, m.b, m.steps) });
+      return;
+    case 'exportWeights': {
+      if (!session) return;
+      const artifacts = await saveModel(session.trainer.model);
+      const weights = tf.io.concatenateArrayBuffers(artifacts.weightData!);
+      post({ type: 'weights', modelJson: JSON.stringify(modelJson(artifacts, ['weights.bin'])), weights }, [weights]);
+      return;
+    }
+    case 'importWeights': {
+      if (!settings) return;
+      // The file decides the model (size, frames, generator); the page's settings decide how it trains on.
+      const json = JSON.parse(m.modelJson) as tf.io.ModelJSON;
+      const artifacts = tf.io.getModelArtifactsForJSONSync(json, json.weightsManifest?.[0]?.weights ?? [], m.weights);
+      const { lrD, lrG, beta1, maskLambda, dSteps } = trainerOptions(settings);
+      const trainer = Trainer.restore(artifacts, { lrD, lrG, beta1, maskLambda, dSteps });
+      running = false;
+      session?.dispose();
+      session = new TrainingSession(settings, await makeSource(settings, trainer.config), trainer);
+      post({ type: 'ready', iteration: trainer.iteration, resumed: true });
+      return sendSamples();
+    }
+  }
+}

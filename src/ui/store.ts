@@ -1,0 +1,92 @@
+// The page's state: the experiment's settings (mirrored in the URL) and what the training worker reports.
+import { create } from 'zustand';
+import type { BackendInfo } from '../backend';
+import type { ClipData, SampleClips } from '../model/sample';
+import { defaultSettings, rebuildKeys, type Settings } from '../settings';
+import type { FromWorker, ToWorker } from '../train/protocol';
+import type { StepReport } from '../train/session';
+
+/** Reports kept for the charts. */
+export const HISTORY = 500;
+
+export interface PlaygroundState {
+  settings: Settings;
+  backend: BackendInfo | null;
+  ready: boolean;
+  running: boolean;
+  iteration: number;
+  resumed: boolean;
+  history: StepReport[];
+  samples: SampleClips[];
+  samplesIteration: number;
+  real: ClipData[];
+  interpolation: SampleClips[];
+  selected: number;
+  savedIteration: number | null;
+  progress: { label: string; done: number; total: number } | null;
+  errors: string[];
+  /** Set once the worker exists; tests and components send through it. */
+  send: (m: ToWorker) => void;
+  setSettings: (patch: Partial<Settings>) => void;
+  select: (i: number) => void;
+  dismissError: (i: number) => void;
+  receive: (m: FromWorker) => void;
+}
+
+export const usePlayground = create<PlaygroundState>((set, get) => ({
+  settings: defaultSettings,
+  backend: null,
+  ready: false,
+  running: false,
+  iteration: 0,
+  resumed: false,
+  history: [],
+  samples: [],
+  samplesIteration: 0,
+  real: [],
+  interpolation: [],
+  selected: 0,
+  savedIteration: null,
+  progress: null,
+  errors: [],
+  send: () => {},
+  setSettings: (patch) => {
+    const settings = { ...get().settings, ...patch };
+    const rebuild = rebuildKeys.some((k) => patch[k] !== undefined && patch[k] !== get().settings[k]);
+    set({ settings });
+    if (rebuild) {
+      set({ ready: false, running: false, history: [], samples: [], real: [], interpolation: [] });
+      get().send({ type: 'init', settings });
+    } else {
+      get().send({ type: 'update', settings });
+    }
+  },
+  select: (selected) => set({ selected }),
+  dismissError: (i) => set({ errors: get().errors.filter((_, j) => j !== i) }),
+  receive: (m) => {
+    switch (m.type) {
+      case 'backend':
+        return set({ backend: m.info });
+      case 'ready':
+        return set({ ready: true, iteration: m.iteration, resumed: m.resumed, history: [], progress: null });
+      case 'report':
+        return set({ iteration: m.report.iteration, history: [...get().history.slice(-(HISTORY - 1)), m.report] });
+      case 'samples':
+        return set({ samples: m.samples, samplesIteration: m.iteration });
+      case 'real':
+        return set({ real: m.clips });
+      case 'interpolation':
+        return set({ interpolation: m.samples });
+      case 'running':
+        return set({ running: m.running });
+      case 'progress':
+        return set({ progress: m.done >= m.total ? null : { label: m.label, done: m.done, total: m.total } });
+      case 'saved':
+        return set({ savedIteration: m.iteration });
+      case 'weights':
+        return; // handled by whoever asked for them
+      case 'error':
+        return set({ errors: [...get().errors, m.message] });
+    }
+  },
+}));

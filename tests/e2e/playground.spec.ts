@@ -1,0 +1,81 @@
+// The playground in headless Chromium on WebGPU (SwiftShader): train, pause, step, export, resume, share.
+import { expect, test, type Page } from '@playwright/test';
+
+const iteration = async (page: Page) => Number(await page.getByTestId('iteration').textContent());
+
+async function open(page: Page, query = '') {
+  await page.goto(`/${query}`);
+  await expect(page.getByTestId('status')).toContainText('Backend: webgpu', { timeout: 120_000 });
+  await expect(page.getByTestId('play')).toBeEnabled({ timeout: 120_000 });
+  await expect(page.getByLabel('sample 0', { exact: true })).toBeVisible({ timeout: 120_000 });
+}
+
+test('trains the tiny preset live, steps D and G, exports a GIF and resumes after a reload', async ({ page }) => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  // A fresh seed per run keeps this test's autosave apart from earlier runs in the same profile.
+  const seed = 1000 + Math.floor(Math.random() * 1e6);
+  await page.addInitScript(() => {
+    (window as unknown as { longTasks: number[] }).longTasks = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) (window as unknown as { longTasks: number[] }).longTasks.push(e.duration);
+    }).observe({ type: 'longtask', buffered: true });
+  });
+  await open(page, `?seed=${seed}&autosaveEvery=3`);
+  await page.evaluate(() => ((window as unknown as { longTasks: number[] }).longTasks.length = 0));
+
+  await page.getByTestId('play').click();
+  await expect.poll(() => iteration(page), { timeout: 180_000 }).toBeGreaterThanOrEqual(4);
+  await expect(page.getByTestId('chart-D loss')).not.toHaveAttribute('data-points', '0');
+  await page.getByTestId('play').click(); // pause
+  await expect(page.getByTestId('play')).toHaveText('Train', { timeout: 60_000 });
+  const longTasks = await page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks);
+  expect(longTasks.filter((d) => d > 200)).toEqual([]);
+  await expect(page.getByTestId('status')).toContainText('autosaved at', { timeout: 60_000 });
+
+  const before = await iteration(page);
+  const points = Number(await page.getByTestId('chart-D loss').getAttribute('data-points'));
+  await page.getByTestId('step-d').click();
+  await expect(page.getByTestId('chart-D loss')).toHaveAttribute('data-points', String(points + 1), { timeout: 60_000 });
+  expect(await iteration(page)).toBe(before); // a D step alone completes no iteration
+  await page.getByTestId('step-g').click();
+  await expect.poll(() => iteration(page), { timeout: 60_000 }).toBe(before + 1);
+
+  const download = page.waitForEvent('download', { timeout: 120_000 });
+  await page.getByRole('button', { name: 'export selected mask as GIF' }).click();
+  const gif = await (await download).createReadStream();
+  const chunks: Buffer[] = [];
+  for await (const c of gif) chunks.push(c as Buffer);
+  const bytes = Buffer.concat(chunks);
+  expect(bytes.subarray(0, 6).toString('latin1')).toBe('GIF89a');
+  // one image descriptor per frame of the tiny preset (8 frames)
+  const frames = [...bytes].filter((b, i) => b === 0x2c && bytes[i - 1] === 0x00 && bytes[i - 8] === 0x21).length;
+  expect(frames).toBe(8);
+
+  // The autosave is written on pause; a reload of the same link resumes from it.
+  await page.getByTestId('step-both').click();
+  await expect.poll(() => iteration(page), { timeout: 60_000 }).toBe(before + 2);
+  await page.getByTestId('play').click();
+  await page.getByTestId('play').click();
+  await expect(page.getByTestId('play')).toHaveText('Train', { timeout: 60_000 });
+  await expect(page.getByTestId('status')).toContainText('autosaved at', { timeout: 60_000 });
+  const saved = Number((await page.getByTestId('status').textContent())!.match(/autosaved at (\d+)/)![1]);
+  await page.reload();
+  await open(page, `?seed=${seed}&autosaveEvery=3`);
+  await expect(page.getByTestId('status')).toContainText('resumed from autosave');
+  expect(await iteration(page)).toBe(saved);
+  expect(errors).toEqual([]);
+});
+
+test('a shared link opens the same settings and hides what the teacher hid', async ({ page }) => {
+  await open(page, '?preset=tiny&lrD=0.0005&maskLambda=0.3&generator=oneStream&hide=lrG,beta1');
+  await expect(page.locator('input[name=lrD]')).toHaveValue('0.0005');
+  await expect(page.locator('input[name=maskLambda]')).toHaveValue('0.3');
+  await expect(page.locator('select[name=generator]')).toHaveValue('oneStream');
+  await expect(page.locator('input[name=lrG]')).toHaveCount(0);
+  await expect(page.locator('input[name=beta1]')).toHaveCount(0);
+  await expect(page.getByLabel('selected mask')).toHaveCount(0); // one stream: no mask
+  await page.locator('input[name=lrD]').fill('0.001');
+  await page.locator('input[name=lrD]').blur();
+  await expect(page).toHaveURL(/lrD=0\.001/);
+});

@@ -1,0 +1,35 @@
+import { expect, it } from 'vitest';
+import * as tf from '../../src/tf';
+import { resolveConfig } from '../../src/model/config';
+import { defaultSettings } from '../../src/settings';
+import { shapesSource } from '../../src/train/data-source';
+import { GRID_SIZE, TrainingSession } from '../../src/train/session';
+
+it('steps, samples, interpolates and shows real clips without leaking tensors', async () => {
+  const settings = { ...defaultSettings, batchSize: 2, dSteps: 2, gSteps: 2 };
+  const session = new TrainingSession(settings, shapesSource(resolveConfig('tiny'), 2, 1));
+  await session.step('both');
+  const before = tf.memory().numTensors;
+  const d = await session.step('D');
+  expect(d.dLossReal).toBeGreaterThan(0);
+  expect(d.iteration).toBe(2);
+  const g = await session.step('G');
+  expect(g.iteration).toBe(3);
+  const both = await session.step('both');
+  expect(both.iteration).toBe(5); // two G steps per iteration
+  expect(both.numTensors).toBe(before);
+  const samples = await session.samples();
+  expect(samples).toHaveLength(GRID_SIZE);
+  const line = await session.interpolate(0, 1, 4);
+  expect(line).toHaveLength(4);
+  expect(line[3].video.data.length).toBe(samples[0].video.data.length);
+  expect(line[0].video.data).not.toEqual(line[3].video.data);
+  const real = await session.realClips(3);
+  expect(real).toHaveLength(2);
+  expect(Math.min(...real[0].data)).toBeGreaterThanOrEqual(-1);
+  expect(tf.memory().numTensors).toBe(before);
+  session.update({ ...settings, lrD: 1e-3, maskLambda: 0.5 });
+  expect(session.trainer.optD.learningRate).toBe(1e-3);
+  expect(session.trainer.options.maskLambda).toBe(0.5);
+  session.dispose();
+});

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { defaultSettings, settingsFromQuery, settingsToQuery } from '../../src/settings';
+import { usePlayground } from '../../src/ui/store';
+import type { ToWorker } from '../../src/train/protocol';
+
+describe('URL state', () => {
+  it('round-trips every setting and writes only what differs from the defaults', () => {
+    expect(settingsToQuery(defaultSettings)).toBe('');
+    const s = { ...defaultSettings, dataset: 'real' as const, preset: 'small' as const, generator: 'oneStream' as const, lrD: 5e-4, beta1: 0.9, seed: 42, hide: ['lrD', 'seed'] };
+    const q = settingsToQuery(s);
+    expect(q).toBe('dataset=real&preset=small&generator=oneStream&lrD=0.0005&beta1=0.9&seed=42&hide=lrD%2Cseed');
+    expect(settingsFromQuery(q)).toEqual({ settings: s, problems: [] });
+  });
+
+  it('ignores bad values with a reason and keeps the defaults', () => {
+    const { settings, problems } = settingsFromQuery('?lrD=banana&batchSize=2.5&preset=huge&seed=-1&dSteps=&hide=lrG,nothing&unknown=1');
+    expect(settings).toEqual({ ...defaultSettings, hide: ['lrG'] });
+    expect(problems).toHaveLength(5);
+    expect(problems.join('\n')).toMatch(/lrD=banana.*\n.*batchSize=2\.5.*integer.*\n.*preset=huge.*tiny, small, paper/s);
+  });
+});
+
+describe('store', () => {
+  it('rebuilds the session for model settings and updates it live for the rest', () => {
+    const sent: ToWorker[] = [];
+    usePlayground.setState({ send: (m) => sent.push(m), settings: defaultSettings, ready: true });
+    usePlayground.getState().setSettings({ lrG: 1e-3 });
+    expect(sent.at(-1)).toMatchObject({ type: 'update', settings: { lrG: 1e-3 } });
+    expect(usePlayground.getState().ready).toBe(true);
+    usePlayground.getState().setSettings({ preset: 'small' });
+    expect(sent.at(-1)).toMatchObject({ type: 'init', settings: { preset: 'small', lrG: 1e-3 } });
+    expect(usePlayground.getState().ready).toBe(false);
+  });
+
+  it('keeps a bounded history of reports and collects errors', () => {
+    const { receive } = usePlayground.getState();
+    usePlayground.setState({ history: [], errors: [] });
+    for (let i = 0; i < 600; i++) receive({ type: 'report', report: { kind: 'both', iteration: i + 1, ms: 10, numTensors: 5, numBytes: 100 } });
+    const s = usePlayground.getState();
+    expect(s.history).toHaveLength(500);
+    expect(s.iteration).toBe(600);
+    receive({ type: 'error', message: 'GPU device lost' });
+    expect(usePlayground.getState().errors).toEqual(['GPU device lost']);
+    usePlayground.getState().dismissError(0);
+    expect(usePlayground.getState().errors).toEqual([]);
+  });
+});

@@ -1,0 +1,175 @@
+"""The playground's weights format (docs/weights.md, src/model/weights.ts): model.json + binary shards, tensors
+named `<network>/<layer>/<param>` in tfjs layouts, `modelTopology` = VganTopology (format "vgan-weights",
+version 1). Float32 tensors may be stored as float16 the way tfjs's converter quantises them."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+from .config import ModelConfig, validate_config
+from .networks import ConvLayer, VganModel, tf_name
+
+WEIGHTS_FORMAT = "vgan-weights"
+GENERATED_BY = "vgan-trainer (PyTorch)"
+SHARD_BYTES = 4 * 1024 * 1024  # tfjs's converter default, as tools/lib/weights-files.ts
+_DTYPES = {"float32": np.float32, "int32": np.int32, "uint8": np.uint8, "uint16": np.uint16,
+           "float16": np.float16, "bool": np.bool_}
+
+
+class WeightsError(ValueError):
+    pass
+
+
+def topology_of(model: VganModel, training: dict[str, Any] | None = None) -> dict[str, Any]:
+    t: dict[str, Any] = {"format": WEIGHTS_FORMAT, "version": 1, "config": model.config.to_json(), "kind": model.kind,
+                         "generator": model.generator_kind, "classes": model.classes, "seed": model.seed}
+    if training is not None:
+        t["training"] = training
+    return t
+
+
+# --- files ------------------------------------------------------------------------------------------------
+
+def read_weight_files(directory: str | Path) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+    """model.json's modelTopology and every tensor of its manifest (dequantised to float32 where quantised)."""
+    directory = Path(directory)
+    model_json = json.loads((directory / "model.json").read_text())
+    topology = model_json.get("modelTopology") or {}
+    if topology.get("format") != WEIGHTS_FORMAT:
+        raise WeightsError(f'not a VGAN weights file: modelTopology.format must be "{WEIGHTS_FORMAT}"')
+    if topology.get("version") != 1:
+        raise WeightsError(f"unsupported VGAN weights version {topology.get('version')}")
+    tensors: dict[str, np.ndarray] = {}
+    for group in model_json["weightsManifest"]:
+        data = b"".join((directory / p).read_bytes() for p in group["paths"])
+        offset = 0
+        for spec in group["weights"]:
+            q = spec.get("quantization")
+            stored = np.dtype(_DTYPES[q["dtype"] if q else spec["dtype"]])
+            count = int(np.prod(spec["shape"], dtype=np.int64))
+            end = offset + count * stored.itemsize
+            if end > len(data):
+                raise WeightsError(f"weights data is truncated at {spec['name']}")
+            raw = np.frombuffer(data, dtype=stored.newbyteorder("<"), count=count, offset=offset)
+            offset = end
+            if q and q["dtype"] in ("uint8", "uint16"):
+                values = raw.astype(np.float32) * q["scale"] + q["min"]
+                raw = np.round(values).astype(np.int32) if spec["dtype"] == "int32" else values
+            tensors[spec["name"]] = raw.astype(_DTYPES[spec["dtype"]]).reshape(spec["shape"])
+        if offset != len(data):
+            raise WeightsError(f"weights data is too long: the manifest needs {offset} bytes, the shards hold {len(data)}")
+    return topology, tensors
+
+
+def write_weight_files(directory: str | Path, tensors: dict[str, np.ndarray], topology: dict[str, Any],
+                       float16: bool = False) -> list[str]:
+    """Writes model.json and group1-shardKofN.bin; with float16, float32 tensors are stored as float16."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    specs = []
+    chunks = []
+    for name, value in tensors.items():
+        value = np.ascontiguousarray(value)
+        spec: dict[str, Any] = {"name": name, "shape": list(value.shape)}
+        if value.dtype == np.float32 and float16:
+            half = value.astype(np.float16)
+            if not np.all(np.isfinite(half)):
+                raise WeightsError(f"{name} does not fit in float16")
+            spec.update(dtype="float32", quantization={"dtype": "float16", "original_dtype": "float32"})
+            chunks.append(half.astype("<f2").tobytes())
+        elif value.dtype in (np.float32, np.int32):
+            spec["dtype"] = str(value.dtype)
+            chunks.append(value.astype(value.dtype.newbyteorder("<")).tobytes())
+        else:
+            raise WeightsError(f"{name}: unsupported dtype {value.dtype}")
+        specs.append(spec)
+    data = b"".join(chunks)
+    count = max(1, -(-len(data) // SHARD_BYTES))
+    paths = [f"group1-shard{i + 1}of{count}.bin" for i in range(count)]
+    for old in directory.glob("group1-shard*.bin"):
+        old.unlink()
+    for i, p in enumerate(paths):
+        (directory / p).write_bytes(data[i * SHARD_BYTES:(i + 1) * SHARD_BYTES])
+    model_json = {"format": WEIGHTS_FORMAT, "generatedBy": GENERATED_BY, "modelTopology": topology,
+                  "weightsManifest": [{"paths": paths, "weights": specs}]}
+    (directory / "model.json").write_text(json.dumps(model_json, indent=1))
+    return ["model.json", *paths]
+
+
+# --- layouts ----------------------------------------------------------------------------------------------
+
+def _kernel_layers(model: VganModel) -> dict[str, ConvLayer]:
+    """tfjs layer prefix (e.g. discriminator/conv1) → layer."""
+    return {tf_name(n): m for n, m in model.named_modules() if isinstance(m, ConvLayer)}
+
+
+def _is_kernel(name: str, layers: dict[str, ConvLayer]) -> bool:
+    return name.endswith("/kernel") and name[: -len("/kernel")] in layers
+
+
+def to_tf_layout(t: torch.Tensor, is_kernel: bool) -> np.ndarray:
+    """PyTorch [out, in, k…] (Conv) or [in, out, k…] (ConvTranspose) → tfjs [k…, in, out] / [k…, out, in]."""
+    a = t.detach().cpu().float()
+    if is_kernel:
+        a = a.permute(*range(2, a.dim()), 1, 0)
+    return a.contiguous().numpy()
+
+
+def from_tf_layout(a: np.ndarray, is_kernel: bool) -> torch.Tensor:
+    t = torch.from_numpy(np.array(a, dtype=np.float32))
+    if is_kernel:
+        rank = t.dim()
+        t = t.permute(rank - 1, rank - 2, *range(rank - 2))
+    return t.contiguous()
+
+
+def model_tensors(model: VganModel) -> dict[str, np.ndarray]:
+    """Every parameter and BatchNorm statistic, by tfjs name, in tfjs layouts."""
+    layers = _kernel_layers(model)
+    return {name: to_tf_layout(t, _is_kernel(name, layers)) for name, t in model.tf_named_tensors().items()}
+
+
+def assign_weights(model: VganModel, tensors: dict[str, np.ndarray]) -> None:
+    """Copies tfjs-layout tensors into the model; every parameter must be present with its exact shape."""
+    layers = _kernel_layers(model)
+    targets = model.tf_named_tensors()
+    converted = {}
+    for name, target in targets.items():
+        if name not in tensors:
+            raise WeightsError(f"weights file lacks {name}")
+        value = from_tf_layout(tensors[name], _is_kernel(name, layers))
+        if value.shape != target.shape:
+            raise WeightsError(f"weight {name} has shape {list(tensors[name].shape)}, which does not fit {list(target.shape)}")
+        converted[name] = value
+    with torch.no_grad():
+        for name, target in targets.items():
+            target.copy_(converted[name])
+
+
+def config_of(topology: dict[str, Any]) -> ModelConfig:
+    c = topology["config"]
+    config = ModelConfig(size=c["size"], frames=c["frames"], zDim=c["zDim"], baseChannels=c["baseChannels"],
+                         batchSize=c["batchSize"])
+    validate_config(config)
+    return config
+
+
+def load_model(directory: str | Path) -> tuple[VganModel, dict[str, Any], dict[str, np.ndarray]]:
+    """The model a weights directory describes, its topology, and the tensors the model does not own."""
+    topology, tensors = read_weight_files(directory)
+    model = VganModel(config_of(topology), topology["kind"], topology["generator"], topology.get("classes", 0),
+                      topology.get("seed", 0))
+    assign_weights(model, tensors)
+    owned = model.tf_named_tensors()
+    return model, topology, {k: v for k, v in tensors.items() if k not in owned}
+
+
+def save_model(model: VganModel, directory: str | Path, training: dict[str, Any] | None = None,
+               extra: dict[str, np.ndarray] | None = None, float16: bool = False) -> list[str]:
+    tensors = model_tensors(model)
+    tensors.update(extra or {})
+    return write_weight_files(directory, tensors, topology_of(model, training), float16)

@@ -1,0 +1,35 @@
+// Conv3D on webgpu: y = conv3d(x, w) through shaders/conv3d_forward.wgsl.
+import { backend_util, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
+import template from '../../shaders/conv3d_forward.wgsl?raw';
+import { convFields, handled, largestIndex, sharedBytes, webgpuBackend, type KernelArgs } from './common';
+import { ImplicitGemmProgram, uniformData, type UniformField } from './program';
+import { chooseTiles, gridFor } from './tiling';
+
+type Shape5 = [number, number, number, number, number];
+
+export function makeConv3D(fallback: KernelFunc): KernelFunc {
+  return (args: KernelArgs) => {
+    const { x, filter } = args.inputs as { x: TensorInfo; filter: TensorInfo };
+    const { strides, pad, dilations, dataFormat } = args.attrs as unknown as {
+      strides: number | [number, number, number];
+      pad: 'valid' | 'same';
+      dilations: number | [number, number, number];
+      dataFormat?: 'NDHWC' | 'NCDHW';
+    };
+    const ok =
+      handled([x, filter], largestIndex(x.shape, filter.shape)) &&
+      (dataFormat ?? 'NDHWC') === 'NDHWC' &&
+      backend_util.tupleValuesAreOne(dilations ?? 1);
+    if (!ok) return fallback(args);
+    const info = backend_util.computeConv3DInfo(x.shape as Shape5, filter.shape as Shape5, strides, 1, pad);
+    if (!handled([], largestIndex(info.outShape))) return fallback(args);
+    const backend = webgpuBackend(args);
+    const M = info.batchSize * info.outDepth * info.outHeight * info.outWidth;
+    const N = info.outChannels;
+    const K = info.filterDepth * info.filterHeight * info.filterWidth * info.inChannels;
+    const tiles = chooseTiles(M, N, sharedBytes(backend));
+    const fields: UniformField[] = [{ name: 'gemm', type: 'vec4<i32>', data: [M, N, K, 0] }, ...convFields(info)];
+    const program = new ImplicitGemmProgram('conv3d', template, tiles, info.outShape, ['x', 'w'], fields, gridFor(M, N, tiles));
+    return backend.runWebGPUProgram(program, [x, filter], 'float32', uniformData(fields));
+  };
+}

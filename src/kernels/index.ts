@@ -1,0 +1,35 @@
+// registerVganKernels(): our implicit-GEMM WGSL kernels take over tfjs-backend-webgpu's Conv3D,
+// Conv3DBackpropInputV2 and Conv3DBackpropFilterV2, so tf.conv3d, tf.conv3dTranspose and their
+// gradients run them. Cases they do not handle fall through to the kernel tfjs registered.
+// Import @tensorflow/tfjs-backend-webgpu before calling it.
+import { getKernel, registerKernel, unregisterKernel, type KernelConfig, type KernelFunc } from '@tensorflow/tfjs-core';
+import { makeConv3D } from './conv3d';
+
+const makers: Record<string, (fallback: KernelFunc) => KernelFunc> = {
+  Conv3D: makeConv3D,
+};
+
+/** tfjs's own configs, kept while ours are registered. */
+const originals = new Map<string, KernelConfig>();
+
+export function registerVganKernels(): void {
+  for (const [name, make] of Object.entries(makers)) {
+    if (originals.has(name)) continue; // already ours
+    const original = getKernel(name, 'webgpu');
+    if (!original) throw new Error(`registerVganKernels: no webgpu kernel ${name}; import @tensorflow/tfjs-backend-webgpu first`);
+    originals.set(name, original);
+    unregisterKernel(name, 'webgpu');
+    registerKernel({ ...original, kernelFunc: make(original.kernelFunc) });
+  }
+}
+
+/** Puts tfjs's own kernels back (for benchmarks that compare the two). */
+export function unregisterVganKernels(): void {
+  for (const [name, original] of originals) {
+    unregisterKernel(name, 'webgpu');
+    registerKernel(original);
+  }
+  originals.clear();
+}
+
+export const vganKernelNames = Object.keys(makers);

@@ -4,9 +4,13 @@
 // Import @tensorflow/tfjs-backend-webgpu before calling it.
 import { getKernel, registerKernel, unregisterKernel, type KernelConfig, type KernelFunc } from '@tensorflow/tfjs-core';
 import { makeConv3D } from './conv3d';
+import { makeConv3DBackpropFilter } from './conv3d_backprop_filter';
+import { makeConv3DBackpropInput } from './conv3d_backprop_input';
 
 const makers: Record<string, (fallback: KernelFunc) => KernelFunc> = {
   Conv3D: makeConv3D,
+  Conv3DBackpropInputV2: makeConv3DBackpropInput,
+  Conv3DBackpropFilterV2: makeConv3DBackpropFilter,
 };
 
 /** tfjs's own configs, kept while ours are registered. */

@@ -50,3 +50,9 @@ export async function compareBackends(
   const got = await runOn('webgpu', inputs, f);
   return { error: relativeError(got.values, want.values), shape: got.shape, cpuShape: want.shape };
 }
+
+/** Shader keys of the pipelines the webgpu backend compiled so far (ours start with "vgan_"). */
+export function usedPipelines(): string[] {
+  const backend = tf.findBackend('webgpu') as unknown as { pipelineCache: Record<string, unknown> };
+  return Object.keys(backend.pipelineCache);
+}

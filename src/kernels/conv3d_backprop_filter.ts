@@ -1,0 +1,32 @@
+// Conv3DBackpropFilterV2 on webgpu (dw of tf.conv3d and of tf.conv3dTranspose) through
+// shaders/conv3d_backprop_filter.wgsl.
+import { backend_util, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
+import template from '../../shaders/conv3d_backprop_filter.wgsl?raw';
+import { convFields, handled, largestIndex, sharedBytes, webgpuBackend, type KernelArgs } from './common';
+import { ImplicitGemmProgram, uniformData, type UniformField } from './program';
+import { chooseTiles, gridFor } from './tiling';
+
+type Shape5 = [number, number, number, number, number];
+
+export function makeConv3DBackpropFilter(fallback: KernelFunc): KernelFunc {
+  return (args: KernelArgs) => {
+    const { x, dy } = args.inputs as { x: TensorInfo; dy: TensorInfo };
+    const { strides, pad, filterShape } = args.attrs as unknown as {
+      strides: number | [number, number, number];
+      pad: 'valid' | 'same';
+      filterShape: Shape5;
+    };
+    if (!handled([x, dy], largestIndex(x.shape, dy.shape, filterShape))) return fallback(args);
+    const info = backend_util.computeConv3DInfo(x.shape as Shape5, filterShape, strides, 1, pad);
+    const backend = webgpuBackend(args);
+    const M = info.filterDepth * info.filterHeight * info.filterWidth * info.inChannels;
+    const N = info.outChannels;
+    const K = info.batchSize * info.outDepth * info.outHeight * info.outWidth;
+    const tiles = chooseTiles(M, N, sharedBytes(backend));
+    const fields: UniformField[] = [{ name: 'gemm', type: 'vec4<i32>', data: [M, N, K, 0] }, ...convFields(info)];
+    const program = new ImplicitGemmProgram(
+      'conv3dBackpropFilter', template, tiles, filterShape, ['x', 'dy'], fields, gridFor(M, N, tiles),
+    );
+    return backend.runWebGPUProgram(program, [x, dy], 'float32', uniformData(fields));
+  };
+}

@@ -2,7 +2,7 @@
 import type { BackendInfo } from '../backend';
 import type { ClipData, SampleClips } from '../model/sample';
 import type { Settings } from '../settings';
-import type { StepKind, StepReport } from './session';
+import type { LayerView, StepKind, StepReport } from './session';
 
 export type ToWorker =
   /** (Re)builds the session; resumes from the autosave when it was made with the same model settings. */
@@ -13,6 +13,8 @@ export type ToWorker =
   | { type: 'pause' }
   | { type: 'step'; kind: StepKind }
   | { type: 'interpolate'; a: number; b: number; steps: number }
+  /** Chooses the grid sample whose layers the diagram shows. */
+  | { type: 'select'; index: number }
   | { type: 'exportWeights' }
   | { type: 'importWeights'; modelJson: string; weights: ArrayBuffer };
 
@@ -23,6 +25,7 @@ export type FromWorker =
   | { type: 'samples'; iteration: number; samples: SampleClips[] }
   | { type: 'real'; clips: ClipData[] }
   | { type: 'interpolation'; samples: SampleClips[] }
+  | { type: 'layers'; index: number; views: LayerView[] }
   | { type: 'running'; running: boolean }
   | { type: 'progress'; label: string; done: number; total: number }
   | { type: 'saved'; iteration: number }

@@ -35,6 +35,15 @@ export function trainerOptions(s: Settings) {
   };
 }
 
+/** One layer's output for one sample, drawn as a picture: the channel mean of its middle frame, scaled to [0, 1]. */
+export interface LayerView {
+  name: string;
+  /** The layer's output shape for one sample, channels last. */
+  shape: number[];
+  side: [number, number];
+  pixels: Float32Array;
+}
+
 export class TrainingSession {
   readonly trainer: Trainer;
   private settings: Settings;
@@ -99,6 +108,31 @@ export class TrainingSession {
     } finally {
       z.dispose();
     }
+  }
+
+  /** Every generator layer's output for grid sample `index`, for the teaching diagram. */
+  async layerViews(index: number): Promise<LayerView[]> {
+    const shapes: Array<{ name: string; shape: number[] }> = [];
+    const pictures = tf.tidy(() => {
+      const out: tf.Tensor2D[] = [];
+      const z = this.gridZ.slice([index, 0], [1, -1]);
+      this.trainer.model.generate(z, {
+        training: true,
+        freezeStatistics: true,
+        onLayer: (name, y) => {
+          shapes.push({ name, shape: y.shape.slice(1) });
+          const frame = y.rank === 5 ? y.slice([0, Math.floor(y.shape[1]! / 2)], [1, 1]).squeeze([0, 1]) : y.squeeze([0]);
+          const m = frame.mean(-1) as tf.Tensor2D;
+          const [lo, hi] = [m.min(), m.max()];
+          out.push(tf.keep(m.sub(lo).div(hi.sub(lo).add(1e-8))));
+        },
+      });
+      return out;
+    });
+    const data = await Promise.all(pictures.map((p) => p.data() as Promise<Float32Array>));
+    const views = pictures.map((p, i) => ({ ...shapes[i], side: p.shape as [number, number], pixels: data[i] }));
+    tf.dispose(pictures);
+    return views;
   }
 
   /** A few real training clips, to show beside the samples. */

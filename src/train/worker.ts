@@ -22,6 +22,7 @@ let session: TrainingSession | null = null;
 let settings: Settings | null = null;
 let running = false;
 let lastSamples = 0;
+let selected = 0;
 const ready = initBackend().then((info) => {
   post({ type: 'backend', info });
   if (info.name === 'webgpu') watchDevice();
@@ -78,6 +79,13 @@ async function sendSamples() {
   if (!session) return;
   lastSamples = performance.now();
   post({ type: 'samples', iteration: session.trainer.iteration, samples: await session.samples() });
+  await sendLayers();
+}
+
+async function sendLayers() {
+  if (session && session.trainer.model.kind === 'unconditional') {
+    post({ type: 'layers', index: selected, views: await session.layerViews(selected) });
+  }
 }
 
 async function autosave() {
@@ -145,6 +153,9 @@ async function handle(m: ToWorker) {
     case 'step':
       await step(m.kind);
       return sendSamples();
+    case 'select':
+      selected = m.index;
+      return sendLayers();
     case 'interpolate':
       if (session) post({ type: 'interpolation', samples: await session.interpolate(m.a, m.b, m.steps) });
       return;

@@ -1,9 +1,11 @@
 // The playground page: controls, the grid of samples from fixed latent codes, the selected sample taken
 // apart (the paper's Figure 3, live), real clips, charts, latent interpolation and the two-stream diagram.
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
+import { presetConfig } from '../model/config';
 import type { ClipData, SampleClips } from '../model/sample';
 import { settingsFromQuery, settingsToQuery } from '../settings';
 import type { FromWorker } from '../train/protocol';
+import type { LayerView } from '../train/session';
 import { Chart } from './Chart';
 import { Controls } from './Controls';
 import { clipToGif, download } from './gif';
@@ -86,31 +88,83 @@ function Interpolation() {
       <button disabled={!ready || samples.length < 2} onClick={() => send({ type: 'interpolate', a: selected, b: other, steps: 6 })}>
         Interpolate sample {selected + 1} → {other + 1}
       </button>
-      <div className="row">
-        {interpolation.map((s, i) => (
-          <VideoCanvas key={i} clip={s.video} label={`interpolation ${i}`} scale={3} />
-        ))}
-      </div>
+      {(['video', 'background', 'foreground', 'mask'] as const).map((stream) =>
+        interpolation[0]?.[stream] ? (
+          <div className="row" key={stream}>
+            <span className="stream-label">{stream}</span>
+            {interpolation.map((s, i) => (
+              <VideoCanvas key={i} clip={s[stream]!} label={`interpolation ${stream} ${i}`} scale={3} />
+            ))}
+          </div>
+        ) : null,
+      )}
     </section>
   );
 }
 
+function LayerPicture({ view }: { view: LayerView }) {
+  const ref = useRef<HTMLCanvasElement>(null);
+  const [h, w] = view.side;
+  useEffect(() => {
+    const ctx = ref.current?.getContext('2d');
+    if (!ctx) return;
+    const rgba = new Uint8ClampedArray(h * w * 4);
+    view.pixels.forEach((v, i) => {
+      rgba.fill(Math.round(v * 255), i * 4, i * 4 + 3);
+      rgba[i * 4 + 3] = 255;
+    });
+    ctx.putImageData(new ImageData(rgba, w, h), 0, 0);
+  }, [view, h, w]);
+  const scale = Math.max(1, Math.floor(48 / Math.max(h, w)));
+  return <canvas ref={ref} width={w} height={h} style={{ width: w * scale, height: h * scale, imageRendering: 'pixelated' }} aria-label={`layer ${view.name}`} />;
+}
+
 function Diagram({ sample }: { sample: SampleClips | undefined }) {
+  const layers = usePlayground((s) => s.layers);
+  const zDim = usePlayground((s) => presetConfig(s.settings.preset).zDim);
+  const streams = [
+    { title: 'Foreground stream (3D transposed convolutions)', prefix: 'generator/foreground/' },
+    { title: 'Background stream (2D transposed convolutions)', prefix: 'generator/background/' },
+  ];
   return (
     <section aria-label="two-stream diagram" className="diagram">
       <h2>How the two-stream generator makes a video</h2>
       <ol>
-        <li><b>z</b>: a latent code (100 numbers in the paper, 16 in the tiny preset) drawn from N(0, 1).</li>
+        <li><b>z</b>: a latent code of {zDim} numbers drawn from N(0, 1) (100 in the paper).</li>
         <li><b>Foreground stream</b>: 3D transposed convolutions grow z into a space-time volume; its last layer splits into a colour video f (tanh) and a mask m (sigmoid).</li>
         <li><b>Background stream</b>: 2D transposed convolutions grow z into one still image b, copied to every frame.</li>
         <li><b>Composite</b>: every pixel at every time is m·f + (1−m)·b. A mask near 0 shows the still background.</li>
       </ol>
+      <p className="hint">Live tensors of the selected sample: each picture is a layer's output (mean over channels, middle frame), under its shape.</p>
+      {streams.map(({ title, prefix }) => {
+        const views = layers.filter((v) => v.name.startsWith(prefix));
+        return views.length === 0 ? null : (
+          <div key={prefix} className="stream">
+            <h3>{title}</h3>
+            <div className="row">
+              <span>z →</span>
+              {views.map((v) => (
+                <figure key={v.name} className="layer">
+                  <LayerPicture view={v} />
+                  <figcaption>
+                    {v.name.slice(prefix.length)}
+                    <br />
+                    {v.shape.join('×')}
+                  </figcaption>
+                </figure>
+              ))}
+            </div>
+          </div>
+        );
+      })}
       {sample?.mask && (
         <div className="row diagram-live">
-          <span>z →</span>
-          <VideoCanvas clip={sample.foreground!} label="diagram foreground" scale={3} />
           <VideoCanvas clip={sample.mask} label="diagram mask" scale={3} />
-          <span>+</span>
+          <span>⊙</span>
+          <VideoCanvas clip={sample.foreground!} label="diagram foreground" scale={3} />
+          <span>+ (1 −</span>
+          <VideoCanvas clip={sample.mask} label="diagram mask again" scale={3} />
+          <span>) ⊙</span>
           <VideoCanvas clip={sample.background!} label="diagram background" scale={3} />
           <span>=</span>
           <VideoCanvas clip={sample.video} label="diagram video" scale={3} />

@@ -4,7 +4,7 @@ import type { BackendInfo } from '../backend';
 import type { ClipData, SampleClips } from '../model/sample';
 import { defaultSettings, rebuildKeys, type Settings } from '../settings';
 import type { FromWorker, ToWorker } from '../train/protocol';
-import type { StepReport } from '../train/session';
+import type { LayerView, StepReport } from '../train/session';
 
 /** Reports kept for the charts. */
 export const HISTORY = 500;
@@ -22,6 +22,7 @@ export interface PlaygroundState {
   real: ClipData[];
   interpolation: SampleClips[];
   selected: number;
+  layers: LayerView[];
   savedIteration: number | null;
   progress: { label: string; done: number; total: number } | null;
   errors: string[];
@@ -46,6 +47,7 @@ export const usePlayground = create<PlaygroundState>((set, get) => ({
   real: [],
   interpolation: [],
   selected: 0,
+  layers: [],
   savedIteration: null,
   progress: null,
   errors: [],
@@ -61,7 +63,10 @@ export const usePlayground = create<PlaygroundState>((set, get) => ({
       get().send({ type: 'update', settings });
     }
   },
-  select: (selected) => set({ selected }),
+  select: (selected) => {
+    set({ selected });
+    get().send({ type: 'select', index: selected });
+  },
   dismissError: (i) => set({ errors: get().errors.filter((_, j) => j !== i) }),
   receive: (m) => {
     switch (m.type) {
@@ -77,6 +82,8 @@ export const usePlayground = create<PlaygroundState>((set, get) => ({
         return set({ real: m.clips });
       case 'interpolation':
         return set({ interpolation: m.samples });
+      case 'layers':
+        return set({ layers: m.views });
       case 'running':
         return set({ running: m.running });
       case 'progress':

@@ -24,6 +24,10 @@ it('steps, samples, interpolates and shows real clips without leaking tensors', 
   expect(line).toHaveLength(4);
   expect(line[3].video.data.length).toBe(samples[0].video.data.length);
   expect(line[0].video.data).not.toEqual(line[3].video.data);
+  const views = await session.layerViews(1);
+  const a = session.trainer.model.arch;
+  expect(views.map((v) => v.shape)).toEqual([...a.foreground, a.videoHead, a.maskHead, ...a.background].map((l) => l.outShape));
+  expect(views.every((v) => v.pixels.length === v.side[0] * v.side[1] && Math.max(...v.pixels) <= 1)).toBe(true);
   const real = await session.realClips(3);
   expect(real).toHaveLength(2);
   expect(Math.min(...real[0].data)).toBeGreaterThanOrEqual(-1);

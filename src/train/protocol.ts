@@ -16,6 +16,8 @@ export type ToWorker =
   /** Chooses the grid sample whose layers the diagram shows. */
   | { type: 'select'; index: number }
   | { type: 'exportWeights' }
+  /** Destroys the GPU device, to show (and test) recovery from a lost device. */
+  | { type: 'loseDevice' }
   | { type: 'importWeights'; modelJson: string; weights: ArrayBuffer };
 
 export type FromWorker =

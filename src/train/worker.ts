@@ -29,13 +29,26 @@ const ready = initBackend().then((info) => {
   return info;
 });
 
+/**
+ * A lost GPU device (driver reset, another tab's crash, the OS reclaiming memory) takes every tensor with
+ * it. We report it, build a new webgpu backend on a new device, and resume from the last autosave.
+ */
 function watchDevice() {
   const device = (tf.backend() as unknown as { device?: GPUDevice }).device;
-  void device?.lost.then((lost) => {
+  void device?.lost.then(async (lost) => {
     running = false;
     post({ type: 'running', running: false });
-    const at = session ? ` The last autosave is kept: reload the page to resume from it.` : '';
-    post({ type: 'error', message: `The GPU device was lost (${lost.reason}: ${lost.message || 'no details'}).${at}` });
+    post({ type: 'error', message: `The GPU device was lost (${lost.reason}: ${lost.message || 'no details'}); resuming from the last autosave.` });
+    session = null; // its tensors died with the device: nothing left to dispose
+    queue = queue.then(async () => {
+      const factory = tf.findBackendFactory('webgpu');
+      tf.removeBackend('webgpu');
+      tf.registerBackend('webgpu', factory, 3);
+      const info = await initBackend();
+      post({ type: 'backend', info });
+      if (info.name === 'webgpu') watchDevice();
+      if (settings) await init(settings, false);
+    }).catch(fail);
   });
 }
 
@@ -153,6 +166,9 @@ async function handle(m: ToWorker) {
     case 'step':
       await step(m.kind);
       return sendSamples();
+    case 'loseDevice':
+      (tf.backend() as unknown as { device?: GPUDevice }).device?.destroy();
+      return;
     case 'select':
       selected = m.index;
       return sendLayers();

@@ -222,6 +222,8 @@ export function App() {
     usePlayground.setState({ settings, errors: problems.map((p) => `Link setting ignored: ${p}`) });
     const worker = startWorker();
     worker.postMessage({ type: 'init', settings });
+    // ?debug exposes the worker's channel, e.g. to simulate a lost GPU device: __vgan.send({ type: 'loseDevice' }).
+    if (new URLSearchParams(location.search).has('debug')) Object.assign(window, { __vgan: usePlayground.getState() });
     return () => worker.terminate();
   }, []);
   useEffect(() => {

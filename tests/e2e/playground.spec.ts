@@ -79,3 +79,18 @@ test('a shared link opens the same settings and hides what the teacher hid', asy
   await page.locator('input[name=lrD]').blur();
   await expect(page).toHaveURL(/lrD=0\.001/);
 });
+
+test('a lost GPU device is reported and training resumes from the last autosave', async ({ page }) => {
+  const seed = 1000 + Math.floor(Math.random() * 1e6);
+  await open(page, `?seed=${seed}&autosaveEvery=2&debug`);
+  await page.getByTestId('step-both').click();
+  await expect.poll(() => iteration(page), { timeout: 60_000 }).toBe(1);
+  await page.getByTestId('step-both').click();
+  await expect(page.getByTestId('status')).toContainText('autosaved at 2', { timeout: 60_000 });
+  await page.evaluate(() => (window as unknown as { __vgan: { send: (m: unknown) => void } }).__vgan.send({ type: 'loseDevice' }));
+  await expect(page.getByRole('alert').first()).toContainText('GPU device was lost', { timeout: 60_000 });
+  await expect(page.getByTestId('status')).toContainText('resumed from autosave', { timeout: 120_000 });
+  expect(await iteration(page)).toBe(2);
+  await page.getByTestId('step-both').click();
+  await expect.poll(() => iteration(page), { timeout: 60_000 }).toBe(3);
+});

@@ -1,9 +1,14 @@
 // Picks the fastest tfjs backend this browser has: WebGPU, then WebGL, then the plain-JS cpu backend.
 // Never wasm: tfjs 4.22's wasm backend computes 3D-conv gradients wrongly.
+// On webgpu, 3D convolutions and their gradients run our kernels.
 import * as tf from './tf';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-webgl';
 import '@tensorflow/tfjs-backend-webgpu';
+import { registerVganKernels } from './kernels';
+
+// Our WGSL spatio-temporal convolutions replace tfjs-webgpu's naive ones (src/kernels, shaders/).
+registerVganKernels();
 
 export type BackendName = 'webgpu' | 'webgl' | 'cpu';
 

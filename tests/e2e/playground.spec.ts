@@ -29,6 +29,16 @@ test('trains the tiny preset live, steps D and G, exports a GIF and resumes afte
   await expect(page.getByTestId('chart-D loss')).not.toHaveAttribute('data-points', '0');
   await page.getByTestId('play').click(); // pause
   await expect(page.getByTestId('play')).toHaveText('Train', { timeout: 60_000 });
+  // The decomposition panes show pictures, not blank canvases: their pixels vary.
+  for (const pane of ['background', 'foreground', 'mask', 'video']) {
+    const spread = await page.getByLabel(`selected ${pane}`, { exact: true }).evaluate((c: HTMLCanvasElement) => {
+      const px = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      let [lo, hi] = [255, 0];
+      for (let i = 0; i < px.length; i += 4) [lo, hi] = [Math.min(lo, px[i]), Math.max(hi, px[i])];
+      return hi - lo;
+    });
+    expect(spread, pane).toBeGreaterThan(0);
+  }
   const longTasks = await page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks);
   expect(longTasks.filter((d) => d > 200)).toEqual([]);
   await expect(page.getByTestId('status')).toContainText('autosaved at', { timeout: 60_000 });

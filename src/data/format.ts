@@ -45,7 +45,6 @@ export interface Manifest {
   frames: number;
   frameWidth: number;
   frameHeight: number;
-  fps: number;
   /** Label vocabularies, e.g. { motion: ["left", ...], digit: ["0", ...] }. */
   labels?: Record<string, string[]>;
   hasMask: boolean;
@@ -84,7 +83,6 @@ export function parseManifest(value: unknown): Manifest {
   checkCount(m, 'frameWidth', 1, LIMITS.frameSide);
   checkCount(m, 'frameHeight', 1, LIMITS.frameSide);
   checkCount(m, 'clips', 0, LIMITS.clips);
-  if (typeof m.fps !== 'number' || !(m.fps > 0 && m.fps <= 1000)) fail('fps', m.fps, 'expected a number in (0, 1000]');
   if (!Array.isArray(m.shards) || m.shards.length > LIMITS.shards) fail('shards', '…', 'expected an array of shards');
   if (!Array.isArray(m.attribution)) fail('attribution', m.attribution, 'expected an array');
   return value as Manifest;

@@ -51,7 +51,7 @@ export interface BuiltDataset {
   shards: BuiltShard[];
 }
 
-/** Encodes clips into shards; all clips must share frame count, frame size and fps. */
+/** Encodes clips into shards; all clips must share frame count and frame size (fps may differ). */
 export async function buildDataset(clips: Iterable<Clip> | AsyncIterable<Clip>, opts: BuildOptions): Promise<BuiltDataset> {
   const quality = opts.quality ?? 90;
   const shardBytes = opts.shardBytes ?? 2 << 20;
@@ -78,8 +78,8 @@ export async function buildDataset(clips: Iterable<Clip> | AsyncIterable<Clip>, 
   for await (const clip of clips) {
     first ??= clip.meta;
     const m = clip.meta;
-    if (m.frames !== first.frames || m.frameWidth !== first.frameWidth || m.frameHeight !== first.frameHeight || m.fps !== first.fps) {
-      throw new ClipError(clip.key, 'frame count, size and fps must match the first clip of the dataset');
+    if (m.frames !== first.frames || m.frameWidth !== first.frameWidth || m.frameHeight !== first.frameHeight) {
+      throw new ClipError(clip.key, 'frame count and size must match the first clip of the dataset');
     }
     hasMask ||= clip.mask !== undefined;
     const entries = await encodeClip(clip, opts.encoder, quality);
@@ -102,7 +102,6 @@ export async function buildDataset(clips: Iterable<Clip> | AsyncIterable<Clip>, 
     frames: first.frames,
     frameWidth: first.frameWidth,
     frameHeight: first.frameHeight,
-    fps: first.fps,
     ...(opts.labels ? { labels: opts.labels } : {}),
     hasMask,
     attribution: opts.attribution,

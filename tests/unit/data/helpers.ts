@@ -2,7 +2,7 @@
 import { nodeEncoder } from '../../../src/data/node';
 import { seededRandom } from '../../../src/data/random';
 import { project, type Homography } from '../../../src/data/stabilize';
-import { buildDataset, type BuiltDataset, type Clip } from '../../../src/data/shards';
+import { buildDataset, type BuiltDataset } from '../../../src/data/shards';
 import { shapesClips } from '../../../src/data/shapes';
 
 export async function shapesDataset(count = 6, opts: { shardBytes?: number; frames?: number } = {}): Promise<BuiltDataset> {
@@ -29,7 +29,6 @@ export function datasetFiles(ds: BuiltDataset): Map<string, Uint8Array | string>
   return files;
 }
 
-export const clipPixels = (clips: Clip[]) => new Map(clips.map((c) => [c.key, c]));
 
 /** Frame side of the rendered camera-motion videos. */
 export const SIDE = 96;

@@ -4,6 +4,7 @@ version 1). Float32 tensors may be stored as float16 the way tfjs's converter qu
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -173,3 +174,46 @@ def save_model(model: VganModel, directory: str | Path, training: dict[str, Any]
     tensors = model_tensors(model)
     tensors.update(extra or {})
     return write_weight_files(directory, tensors, topology_of(model, training), float16)
+
+
+def float16_error(model: VganModel, seed: int = 0) -> float:
+    """Max abs change of the generator's video and the discriminator's logits (inference mode) when every
+    weight is rounded to float16, on a fixed batch of inputs."""
+    c = model.config
+    g = torch.Generator().manual_seed(seed)
+    device = next(model.parameters()).device
+    gen_in = (torch.randn(4, c.zDim, generator=g) if model.kind == "unconditional"
+              else torch.rand(4, 3, c.size, c.size, generator=g) * 2 - 1).to(device)
+    video = (torch.rand(4, 3, c.frames, c.size, c.size, generator=g) * 2 - 1).to(device)
+    tensors = model.tf_named_tensors()
+    saved = {k: t.detach().clone() for k, t in tensors.items()}
+
+    def outputs() -> list[torch.Tensor]:
+        with torch.no_grad():
+            return [model.generator(gen_in)["video"], model.discriminator(video)]
+
+    try:
+        reference = outputs()
+        with torch.no_grad():
+            for t in tensors.values():
+                t.copy_(t.half().float())
+        rounded = outputs()
+    finally:
+        with torch.no_grad():
+            for k, t in tensors.items():
+                t.copy_(saved[k])
+    return max(float((a - b).abs().max()) for a, b in zip(reference, rounded))
+
+
+def export_weights(model: VganModel, directory: str | Path, training: dict[str, Any] | None = None,
+                   float16: bool = False, tolerance: float = 1e-2) -> bool:
+    """Writes the playground's weights (no optimiser state). With float16, the tensors are stored as float16
+    only if the outputs move by at most `tolerance` (about 1.3 levels of an 8-bit pixel on video in [−1, 1]);
+    returns whether they were."""
+    if float16:
+        error = float16_error(model)
+        if error > tolerance:
+            print(f"float16 would move outputs by {error:.3g} > {tolerance}: writing float32", file=sys.stderr)
+            float16 = False
+    save_model(model, directory, training, float16=float16)
+    return float16

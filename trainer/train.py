@@ -1,0 +1,119 @@
+"""Trains a VGAN on a playground dataset and writes weights the playground loads.
+
+One process (CPU or one GPU):
+    /usr/bin/python3 trainer/train.py --data public/data/NAME --preset small --iterations 20000 --out runs/NAME
+Several processes / machines (DDP; gloo on CPU, nccl on GPUs), --batch is the global batch:
+    torchrun --nnodes 2 --node_rank R --nproc_per_node 8 --rdzv_backend c10d --rdzv_endpoint HOST:29500 \\
+        trainer/train.py --data ... --preset paper --batch 64 --device cuda --out runs/NAME
+(On Debian's torch 1.13 with Python 3.11 use `/usr/bin/python3 trainer/torchrun.py` in place of `torchrun`.)
+
+Writes OUT/checkpoint (weights + Adam state + position; rerunning the same command resumes from it),
+OUT/metrics.jsonl, and OUT/weights (the playground's format, without optimiser state; --float16 halves it).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+import torch
+import torch.distributed as dist
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from vgan.config import resolve_config  # noqa: E402
+from vgan.data import ClipStream  # noqa: E402
+from vgan.networks import VganModel  # noqa: E402
+from vgan.trainer import Trainer, TrainerOptions  # noqa: E402
+from vgan.weights import export_weights  # noqa: E402
+
+
+def parse_args() -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--data", required=True, help="dataset directory holding manifest.json and its shards")
+    p.add_argument("--out", required=True, help="run directory: checkpoint/, weights/, metrics.jsonl")
+    p.add_argument("--preset", default="tiny", help="tiny, small or paper (src/model/presets.json)")
+    p.add_argument("--kind", default="unconditional", choices=["unconditional", "future"])
+    p.add_argument("--generator", default="twoStream", choices=["twoStream", "oneStream"])
+    p.add_argument("--iterations", type=int, default=1000, help="generator updates in total (resumed runs included)")
+    p.add_argument("--batch", type=int, help="global batch size (default: the preset's)")
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--lr-d", type=float, help="D's learning rate (default 2e-4, or the checkpoint's)")
+    p.add_argument("--lr-g", type=float, help="G's learning rate (default 2e-4, or the checkpoint's)")
+    p.add_argument("--beta1", type=float, default=0.5)
+    p.add_argument("--d-steps", type=int, default=1)
+    p.add_argument("--mask-lambda", type=float, default=0.1)
+    p.add_argument("--recon-lambda", type=float, default=10.0)
+    p.add_argument("--checkpoint-every", type=int, default=500)
+    p.add_argument("--log-every", type=int, default=10)
+    p.add_argument("--float16", action="store_true", help="store the exported weights as float16 when outputs allow")
+    p.add_argument("--device", default="cpu", help="cpu or cuda")
+    p.add_argument("--threads", type=int, help="CPU threads per process (default: torch's)")
+    return p.parse_args()
+
+
+def main() -> None:
+    args = parse_args()
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    distributed = int(os.environ.get("WORLD_SIZE", "1")) > 1
+    device = torch.device(args.device)
+    if distributed:
+        dist.init_process_group("nccl" if device.type == "cuda" else "gloo")
+    rank, world = (dist.get_rank(), dist.get_world_size()) if distributed else (0, 1)
+    if device.type == "cuda":
+        device = torch.device("cuda", int(os.environ.get("LOCAL_RANK", "0")))
+        torch.cuda.set_device(device)
+    out = Path(args.out)
+    checkpoint = out / "checkpoint"
+    if (checkpoint / "model.json").exists():
+        overrides = {k: v for k, v in (("lrD", args.lr_d), ("lrG", args.lr_g)) if v is not None}
+        trainer = Trainer.restore(checkpoint, overrides, distributed, device)
+        preset = trainer.options.preset
+    else:
+        options = TrainerOptions(preset=args.preset, kind=args.kind, generator=args.generator, seed=args.seed,
+                                 lrD=args.lr_d or 2e-4, lrG=args.lr_g or 2e-4, beta1=args.beta1, maskLambda=args.mask_lambda,
+                                 reconLambda=args.recon_lambda, dSteps=args.d_steps)
+        model = VganModel(resolve_config(args.preset), args.kind, args.generator, seed=args.seed).to(device)
+        trainer = Trainer(model, options, distributed)
+        preset = args.preset
+    config = trainer.model.config
+    batch = args.batch or config.batchSize
+    if batch % world:
+        raise SystemExit(f"--batch {batch} must be a multiple of the {world} processes")
+    data = iter(ClipStream(args.data, config.size, config.frames, batch // world,
+                           seed=args.seed + trainer.iteration, rank=rank, world=world))
+    run_info = {"data": args.data, "preset": preset, "batch": batch, "processes": world, "device": str(device),
+                "torch": torch.__version__}
+    if rank == 0:
+        out.mkdir(parents=True, exist_ok=True)
+        print(json.dumps({"start": trainer.iteration, **run_info}), flush=True)
+    started = time.time()
+    metrics = open(out / "metrics.jsonl", "a") if rank == 0 else None
+    while trainer.iteration < args.iterations:
+        reals = [next(data).to(device) for _ in range(trainer.options.dSteps)]
+        stats = trainer.step(*reals)
+        done = trainer.iteration
+        if metrics and (done % args.log_every == 0 or done == args.iterations):
+            line = json.dumps({**stats, "seconds": round(time.time() - started, 1)})
+            metrics.write(line + "\n")
+            metrics.flush()
+            print(line, flush=True)
+        if done % args.checkpoint_every == 0 or done == args.iterations:
+            trainer.save_checkpoint(checkpoint, {"run": run_info})
+    if rank == 0:
+        trainer.model.eval()
+        export_weights(trainer.model, out / "weights", {"options": vars(trainer.options), "iteration": trainer.iteration,
+                                                         "run": run_info}, float16=args.float16)
+        print(json.dumps({"done": trainer.iteration, "seconds": round(time.time() - started, 1),
+                          "weights": str(out / "weights")}), flush=True)
+    if distributed:
+        dist.barrier()
+        dist.destroy_process_group()
+
+
+if __name__ == "__main__":
+    main()

@@ -5,7 +5,7 @@ const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export default defineConfig({
   testDir: 'tests/e2e',
-  timeout: 300_000,
+  timeout: 600_000,
   workers: 1,
   reporter: [['list'], ['json']],
   use: {

@@ -2,7 +2,8 @@
 // the same experiment. Only settings that differ from the defaults are written to the URL.
 import { presetNames, type GeneratorKind, type PresetName } from './model/config';
 
-export const DATASETS = ['shapes', 'moving-mnist', 'real'] as const;
+/** Built-in datasets, and `own`: the video the user dropped in (it lives in the page, not in the URL). */
+export const DATASETS = ['shapes', 'moving-mnist', 'real', 'own'] as const;
 export type DatasetName = (typeof DATASETS)[number];
 
 export interface Settings {

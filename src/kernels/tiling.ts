@@ -29,6 +29,8 @@ const MAX_THREADS = 64;
  * flat indices with shifts and masks. `sharedBytes` is the device's workgroup-storage limit.
  */
 export function chooseTiles(M: number, N: number, sharedBytes: number): TileConfig {
+  const forced = (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env.VGAN_TILES;
+  if (forced) { const [TM, TN, WX, WY, KT] = forced.split(',').map(Number); return { TM, TN, WX, WY, KT }; }
   const TN = Math.min(8, nextPow2(N));
   const WX = clamp(nextPow2(Math.ceil(N / TN)), 1, 8);
   const TM = Math.min(8, nextPow2(M));

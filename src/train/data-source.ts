@@ -45,7 +45,8 @@ export async function datasetSource(
     batchSize,
     seed,
     epochs: Infinity,
-    dropRemainder: true,
+    // Keep short epochs: a small dataset of your own may hold fewer clips than one batch.
+    dropRemainder: false,
   });
   const batches = dataset.batches();
   return {

@@ -1,5 +1,6 @@
 // Messages between the page and the training worker.
 import type { BackendInfo } from '../backend';
+import type { BuiltDataset } from '../data/shards';
 import type { ClipData, SampleClips } from '../model/sample';
 import type { Settings } from '../settings';
 import type { LayerView, StepKind, StepReport } from './session';
@@ -9,6 +10,8 @@ export type ToWorker =
   | { type: 'init'; settings: Settings; fresh?: boolean }
   /** Applies settings that need no new model. */
   | { type: 'update'; settings: Settings }
+  /** The user's own video, cut into shards in the page; the `own` dataset trains on it. */
+  | { type: 'ownDataset'; dataset: BuiltDataset }
   | { type: 'play' }
   | { type: 'pause' }
   | { type: 'step'; kind: StepKind }

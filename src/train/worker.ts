@@ -4,6 +4,9 @@
 import * as tf from '../tf';
 import { initBackend } from '../backend';
 import { browserDecoder } from '../data/browser';
+import { DataError } from '../data/errors';
+import { memoryFetch } from '../data/own-video';
+import type { BuiltDataset } from '../data/shards';
 import { saveModel, modelJson } from '../model/weights';
 import type { Settings } from '../settings';
 import { datasetSource, shapesSource, type BatchSource } from './data-source';
@@ -23,6 +26,7 @@ let settings: Settings | null = null;
 let running = false;
 let lastSamples = 0;
 let selected = 0;
+let ownDataset: BuiltDataset | null = null;
 const ready = initBackend().then((info) => {
   post({ type: 'backend', info });
   if (info.name === 'webgpu') watchDevice();
@@ -56,6 +60,10 @@ const autosaveUrl = (s: Settings) => `indexeddb://vgan-${s.dataset}-${s.preset}-
 
 async function makeSource(s: Settings, config: ModelConfig): Promise<BatchSource> {
   if (s.dataset === 'shapes') return shapesSource(config, s.batchSize, s.seed);
+  if (s.dataset === 'own') {
+    if (!ownDataset) throw new DataError('No video of your own is loaded in this page: drop or pick one under "Your own video" first.');
+    return datasetSource('', config, s.batchSize, s.seed, { decoder: browserDecoder(), fetch: memoryFetch(ownDataset) });
+  }
   const base = new URL(`data/${s.dataset}/`, new URL(import.meta.env.BASE_URL, scope.location.origin)).href;
   return datasetSource(base, config, s.batchSize, s.seed, {
     decoder: browserDecoder(),
@@ -149,6 +157,9 @@ async function handle(m: ToWorker) {
     case 'update':
       settings = m.settings;
       session?.update(m.settings);
+      return;
+    case 'ownDataset':
+      ownDataset = m.dataset;
       return;
     case 'play':
       if (running) return;

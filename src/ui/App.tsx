@@ -3,6 +3,8 @@
 import { useEffect, useRef, useState } from 'react';
 import { presetConfig } from '../model/config';
 import type { ClipData, SampleClips } from '../model/sample';
+import { datasetFiles, videoToDataset } from '../data/own-video';
+import type { BuiltDataset } from '../data/shards';
 import { settingsFromQuery, settingsToQuery } from '../settings';
 import type { FromWorker } from '../train/protocol';
 import type { LayerView } from '../train/session';
@@ -174,6 +176,62 @@ function Diagram({ sample }: { sample: SampleClips | undefined }) {
   );
 }
 
+/** Drop or pick a video: it becomes the `own` dataset (and shards to download). */
+function OwnVideo() {
+  const { send, setSettings, settings } = usePlayground();
+  const [status, setStatus] = useState<{ label: string; done: number; total: number } | null>(null);
+  const [built, setBuilt] = useState<{ dataset: BuiltDataset; note: string } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const use = async (file: File | undefined) => {
+    if (!file) return;
+    setError(null);
+    setBuilt(null);
+    try {
+      const own = await videoToDataset(file, { stride: 8, stabilize: stabilize.current?.checked ?? false, onProgress: (label, done, total) => setStatus({ label, done, total }) });
+      const clips = own.dataset.manifest.clips;
+      setBuilt({ dataset: own.dataset, note: `${clips} clips at ${own.fps} fps${own.dropped ? `; the stabiliser dropped ${own.dropped} of ${own.windows} windows` : ''}` });
+      send({ type: 'ownDataset', dataset: own.dataset });
+      if (settings.dataset === 'own') send({ type: 'init', settings });
+      else setSettings({ dataset: 'own' });
+    } catch (e) {
+      setError((e as Error).message);
+    } finally {
+      setStatus(null);
+    }
+  };
+  const stabilize = useRef<HTMLInputElement>(null);
+  return (
+    <section
+      aria-label="your own video"
+      className="own-video"
+      onDragOver={(e) => e.preventDefault()}
+      onDrop={(e) => {
+        e.preventDefault();
+        void use(e.dataTransfer.files[0]);
+      }}
+    >
+      <h2>Your own video</h2>
+      <p className="hint">Drop a video here or pick one: it is cut into 32-frame clips in this page and becomes the dataset “own”. Fixed-camera footage works best.</p>
+      <label>
+        <input type="checkbox" ref={stabilize} /> stabilise (cancels camera shake; slower)
+      </label>{' '}
+      <input type="file" accept="video/*,image/gif" aria-label="pick a video" onChange={(e) => void use(e.target.files?.[0])} />
+      {status && (
+        <p>
+          {status.label} <progress value={status.done} max={status.total || 1} />
+        </p>
+      )}
+      {error && <p role="alert" className="error">{error}</p>}
+      {built && (
+        <p>
+          {built.note}.{' '}
+          <button className="link" onClick={() => datasetFiles(built.dataset).forEach((f) => download(f.blob, f.name))}>Download its shards</button>
+        </p>
+      )}
+    </section>
+  );
+}
+
 function Weights() {
   const send = usePlayground((s) => s.send);
   const ready = usePlayground((s) => s.ready);
@@ -273,6 +331,7 @@ export function App() {
         </div>
       </section>
       <Charts />
+      <OwnVideo />
       <Interpolation />
       <Diagram sample={selected} />
       <Weights />

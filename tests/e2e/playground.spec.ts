@@ -25,7 +25,7 @@ test('trains the tiny preset live, steps D and G, exports a GIF and resumes afte
   await page.evaluate(() => ((window as unknown as { longTasks: number[] }).longTasks.length = 0));
 
   await page.getByTestId('play').click();
-  await expect.poll(() => iteration(page), { timeout: 180_000 }).toBeGreaterThanOrEqual(4);
+  await expect.poll(() => iteration(page), { timeout: 300_000 }).toBeGreaterThanOrEqual(4);
   await expect(page.getByTestId('chart-D loss')).not.toHaveAttribute('data-points', '0');
   await page.getByTestId('play').click(); // pause
   await expect(page.getByTestId('play')).toHaveText('Train', { timeout: 60_000 });
@@ -94,7 +94,7 @@ test('a lost GPU device is reported and training resumes from the last autosave'
   const seed = 1000 + Math.floor(Math.random() * 1e6);
   await open(page, `?seed=${seed}&autosaveEvery=2&debug`);
   await page.getByTestId('step-both').click();
-  await expect.poll(() => iteration(page), { timeout: 60_000 }).toBe(1);
+  await expect.poll(() => iteration(page), { timeout: 240_000 }).toBe(1);
   await page.getByTestId('step-both').click();
   await expect(page.getByTestId('status')).toContainText('autosaved at 2', { timeout: 60_000 });
   await page.evaluate(() => (window as unknown as { __vgan: { send: (m: unknown) => void } }).__vgan.send({ type: 'loseDevice' }));
@@ -103,4 +103,47 @@ test('a lost GPU device is reported and training resumes from the last autosave'
   expect(await iteration(page)).toBe(2);
   await page.getByTestId('step-both').click();
   await expect.poll(() => iteration(page), { timeout: 60_000 }).toBe(3);
+});
+
+test('a video dropped into the page becomes a dataset the model trains on', async ({ page }) => {
+  await open(page);
+  // Record a short WebM of a moving square in the page itself: no binary fixture needed.
+  await page.evaluate(async () => {
+    const canvas = document.createElement('canvas');
+    canvas.width = canvas.height = 96;
+    const ctx = canvas.getContext('2d')!;
+    const recorder = new MediaRecorder(canvas.captureStream(25), { mimeType: 'video/webm' });
+    const chunks: Blob[] = [];
+    recorder.ondataavailable = (e) => chunks.push(e.data);
+    const stopped = new Promise((r) => (recorder.onstop = r));
+    recorder.start();
+    for (let t = 0; t < 60; t++) {
+      ctx.fillStyle = '#264';
+      ctx.fillRect(0, 0, 96, 96);
+      ctx.fillStyle = '#fc3';
+      ctx.fillRect(10 + t, 30, 20, 20);
+      await new Promise((r) => setTimeout(r, 40));
+    }
+    recorder.stop();
+    await stopped;
+    const file = new File(chunks, 'square.webm', { type: 'video/webm' });
+    const drop = new DataTransfer();
+    drop.items.add(file);
+    document.querySelector('[aria-label="your own video"]')!.dispatchEvent(new DragEvent('drop', { dataTransfer: drop, bubbles: true, cancelable: true }));
+  });
+  await expect(page.getByText(/\d+ clips at/)).toBeVisible({ timeout: 180_000 });
+  await expect(page.locator('select[name=dataset]')).toHaveValue('own');
+  await expect(page.getByTestId('play')).toBeEnabled({ timeout: 120_000 });
+  await expect(page.getByLabel('real 0', { exact: true })).toBeVisible({ timeout: 120_000 });
+  await page.getByTestId('step-both').click();
+  await expect.poll(() => iteration(page), { timeout: 240_000 }).toBe(1);
+});
+
+test('a file that is not a video gets a clear message and the page stays usable', async ({ page }) => {
+  await open(page);
+  await page.getByLabel('pick a video').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not a video') });
+  await expect(page.getByRole('alert')).toBeVisible({ timeout: 60_000 });
+  await page.getByTestId('step-both').click();
+  // The first step compiles every kernel for these shapes: slow on SwiftShader.
+  await expect.poll(() => iteration(page), { timeout: 240_000 }).toBe(1);
 });

@@ -16,13 +16,15 @@ import json
 import random
 import sys
 import tarfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
 import torch
 from PIL import Image
 
+# Prepared clips are kept in memory between epochs when the whole share fits in this (decoding dominates).
+CACHE_LIMIT_BYTES = 1 << 30
 FORMAT_NAME = "vgan-shards"
 FORMAT_VERSION = 1
 
@@ -115,6 +117,25 @@ class ClipStream:
         self.seed, self.rank, self.world = seed, rank, world
         self.shuffle_buffer = shuffle_buffer or 8 * batch
         self.errors = 0
+        clip_bytes = frames * size * size * 3
+        self.cache: dict[str, list[np.ndarray]] | None = (
+            {} if self.manifest.get("clips", 0) * clip_bytes // world <= CACHE_LIMIT_BYTES else None)
+
+    def _shard_clips(self, info: dict, keep: Callable[[int], bool]) -> list[np.ndarray]:
+        if self.cache is not None and info["name"] in self.cache:
+            return self.cache[info["name"]]
+        clips = []
+        for index, (key, files) in enumerate(read_shard(self.directory / info["name"], info.get("sha256"))):
+            if not keep(index):
+                continue
+            try:
+                clips.append(_decode(key, files, self.size, self.frames))
+            except Exception as e:  # a broken clip costs only itself, as in the TypeScript loader
+                self.errors += 1
+                print(f"warning: {info['name']}: {key}: {e}", file=sys.stderr)
+        if self.cache is not None:
+            self.cache[info["name"]] = clips
+        return clips
 
     def clips(self) -> Iterator[np.ndarray]:
         shards = list(self.manifest["shards"])
@@ -124,18 +145,14 @@ class ClipStream:
             order = shards[:]
             random.Random(self.seed + 7919 * epoch).shuffle(order)
             mine = order[self.rank::self.world] if by_shard else order
-            index = 0
+            count = 0
             for info in mine:
-                for key, files in read_shard(self.directory / info["name"], info.get("sha256")):
-                    index += 1
-                    if not by_shard and (index - 1) % self.world != self.rank:
-                        continue
-                    try:
-                        yield _decode(key, files, self.size, self.frames)
-                    except Exception as e:  # a broken clip costs only itself, as in the TypeScript loader
-                        self.errors += 1
-                        print(f"warning: {info['name']}: {key}: {e}", file=sys.stderr)
-            if index == 0:
+                # With fewer shards than processes, process r keeps every world-th clip of each shard.
+                keep = (lambda i: True) if by_shard else (lambda i: i % self.world == self.rank)
+                for clip in self._shard_clips(info, keep):
+                    count += 1
+                    yield clip
+            if count == 0:
                 raise DataError(f"{self.directory}: no readable clips")
             epoch += 1
 

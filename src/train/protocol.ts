@@ -25,7 +25,8 @@ export type ToWorker =
 
 export type FromWorker =
   | { type: 'backend'; info: BackendInfo }
-  | { type: 'ready'; iteration: number; resumed: boolean }
+  /** `from`: where the weights came from, when not fresh. */
+  | { type: 'ready'; iteration: number; from: 'autosave' | 'file' | null }
   | { type: 'report'; report: StepReport }
   | { type: 'samples'; iteration: number; samples: SampleClips[] }
   | { type: 'real'; clips: ClipData[] }

@@ -91,7 +91,7 @@ async function init(s: Settings, fresh: boolean) {
   }
   trainer ??= new Trainer(trainerOptions(s));
   session = new TrainingSession(s, await makeSource(s, trainer.config), trainer);
-  post({ type: 'ready', iteration: trainer.iteration, resumed: trainer.iteration > 0 });
+  post({ type: 'ready', iteration: trainer.iteration, from: trainer.iteration > 0 ? 'autosave' : null });
   await sendSamples();
   post({ type: 'real', clips: await session.realClips(4) });
 }
@@ -188,7 +188,8 @@ async function handle(m: ToWorker) {
       return;
     case 'exportWeights': {
       if (!session) return;
-      const artifacts = await saveModel(session.trainer.model);
+      // Weights and the run's position; optimiser state stays in the autosave (it would triple the file).
+      const artifacts = await saveModel(session.trainer.model, undefined, session.trainer.state);
       const weights = tf.io.concatenateArrayBuffers(artifacts.weightData!);
       post({ type: 'weights', modelJson: JSON.stringify(modelJson(artifacts, ['weights.bin'])), weights }, [weights]);
       return;
@@ -203,7 +204,7 @@ async function handle(m: ToWorker) {
       running = false;
       session?.dispose();
       session = new TrainingSession(settings, await makeSource(settings, trainer.config), trainer);
-      post({ type: 'ready', iteration: trainer.iteration, resumed: true });
+      post({ type: 'ready', iteration: trainer.iteration, from: 'file' });
       return sendSamples();
     }
   }

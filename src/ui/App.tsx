@@ -296,7 +296,8 @@ export function App() {
         <p className="status" data-testid="status">
           {s.backend ? `Backend: ${s.backend.name} (${s.backend.adapter})` : 'Starting a backend…'} · iteration{' '}
           <span data-testid="iteration">{s.iteration}</span>
-          {s.resumed && ' · resumed from autosave'}
+          {s.resumedFrom === 'autosave' && ' · resumed from autosave'}
+          {s.resumedFrom === 'file' && ' · weights loaded from file'}
           {s.savedIteration !== null && ` · autosaved at ${s.savedIteration}`}
           {s.running && ' · training'}
         </p>

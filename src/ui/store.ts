@@ -15,7 +15,8 @@ export interface PlaygroundState {
   ready: boolean;
   running: boolean;
   iteration: number;
-  resumed: boolean;
+  /** Where the current weights came from, when not fresh. */
+  resumedFrom: 'autosave' | 'file' | null;
   history: StepReport[];
   samples: SampleClips[];
   samplesIteration: number;
@@ -40,7 +41,7 @@ export const usePlayground = create<PlaygroundState>((set, get) => ({
   ready: false,
   running: false,
   iteration: 0,
-  resumed: false,
+  resumedFrom: null,
   history: [],
   samples: [],
   samplesIteration: 0,
@@ -73,7 +74,7 @@ export const usePlayground = create<PlaygroundState>((set, get) => ({
       case 'backend':
         return set({ backend: m.info });
       case 'ready':
-        return set({ ready: true, iteration: m.iteration, resumed: m.resumed, history: [], progress: null });
+        return set({ ready: true, iteration: m.iteration, resumedFrom: m.from, history: [], progress: null });
       case 'report':
         return set({ iteration: m.report.iteration, history: [...get().history.slice(-(HISTORY - 1)), m.report] });
       case 'samples':

@@ -147,3 +147,32 @@ test('a file that is not a video gets a clear message and the page stays usable'
   // The first step compiles every kernel for these shapes: slow on SwiftShader.
   await expect.poll(() => iteration(page), { timeout: 240_000 }).toBe(1);
 });
+
+test('weights download as model.json + weights.bin and load back', async ({ page }) => {
+  await open(page, '?seed=77');
+  await page.getByTestId('step-both').click();
+  await expect.poll(() => iteration(page), { timeout: 240_000 }).toBe(1);
+  const downloads: Array<{ name: string; bytes: Buffer }> = [];
+  page.on('download', async (d) => {
+    const chunks: Buffer[] = [];
+    for await (const c of await d.createReadStream()) chunks.push(c as Buffer);
+    downloads.push({ name: d.suggestedFilename(), bytes: Buffer.concat(chunks) });
+  });
+  await page.getByRole('button', { name: 'Download weights' }).click();
+  await expect.poll(() => downloads.length, { timeout: 60_000 }).toBe(2);
+  const json = downloads.find((d) => d.name === 'model.json')!;
+  const bin = downloads.find((d) => d.name === 'weights.bin')!;
+  const manifest = JSON.parse(json.bytes.toString());
+  expect(manifest.format).toBe('vgan-weights');
+  expect(manifest.weightsManifest[0].paths).toEqual(['weights.bin']);
+
+  await page.reload();
+  await open(page, '?seed=78');
+  await page.getByLabel('Load weights: model.json').setInputFiles({ name: 'model.json', mimeType: 'application/json', buffer: json.bytes });
+  await page.getByLabel('and its .bin').setInputFiles({ name: 'weights.bin', mimeType: 'application/octet-stream', buffer: bin.bytes });
+  await expect(page.getByTestId('status')).toContainText('weights loaded from file', { timeout: 120_000 });
+  expect(await iteration(page)).toBe(1);
+  // A truncated .bin is refused with a clear message and the page goes on.
+  await page.getByLabel('and its .bin').setInputFiles({ name: 'weights.bin', mimeType: 'application/octet-stream', buffer: bin.bytes.subarray(0, 100) });
+  await expect(page.getByRole('alert')).toContainText('truncated', { timeout: 60_000 });
+});

@@ -3,13 +3,31 @@
 import { backend_util, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import { inverse, type UniformField } from './program';
-import { MAX_FLOAT_DIVIDEND } from './tiling';
+import { chooseTiles, MAX_FLOAT_DIVIDEND, type KernelMode, type TileConfig } from './tiling';
 
 export type KernelArgs = Parameters<KernelFunc>[0];
 
 export const webgpuBackend = (args: KernelArgs) => args.backend as WebGPUBackend;
 
-export const sharedBytes = (backend: WebGPUBackend) => backend.device.limits.maxComputeWorkgroupStorageSize;
+let forcedMode: KernelMode | null = null;
+
+/** Forces one loop structure (tests and benchmarks compare them); 'auto' picks by adapter. */
+export function setKernelMode(mode: KernelMode | 'auto'): void {
+  forcedMode = mode === 'auto' ? null : mode;
+}
+
+/** CPU adapters (SwiftShader) read storage buffers faster than workgroup memory; GPUs the reverse. */
+function isCpuAdapter(backend: WebGPUBackend): boolean {
+  // adapterInfo is recent (Chromium 126+); older browsers get the GPU path.
+  const info = backend.device.adapterInfo as GPUAdapterInfo | undefined;
+  if (!info) return false;
+  return info.isFallbackAdapter === true || /swiftshader|llvmpipe|lavapipe/i.test(`${info.architecture} ${info.description} ${info.device}`);
+}
+
+export function tilesFor(backend: WebGPUBackend, M: number, N: number): TileConfig {
+  const mode = forcedMode ?? (isCpuAdapter(backend) ? 'direct' : 'shared');
+  return chooseTiles(mode, M, N, backend.device.limits.maxComputeWorkgroupStorageSize);
+}
 
 /**
  * Our shaders compute in f32 and split flat indices with a float division that is exact below

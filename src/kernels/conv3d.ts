@@ -1,9 +1,9 @@
 // Conv3D on webgpu: y = conv3d(x, w) through shaders/conv3d_forward.wgsl.
 import { backend_util, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import template from '../../shaders/conv3d_forward.wgsl?raw';
-import { convFields, handled, largestIndex, sharedBytes, webgpuBackend, type KernelArgs } from './common';
+import { convFields, handled, largestIndex, tilesFor, webgpuBackend, type KernelArgs } from './common';
 import { ImplicitGemmProgram, uniformData, type UniformField } from './program';
-import { chooseTiles, gridFor } from './tiling';
+import { gridFor } from './tiling';
 
 type Shape5 = [number, number, number, number, number];
 
@@ -27,7 +27,7 @@ export function makeConv3D(fallback: KernelFunc): KernelFunc {
     const M = info.batchSize * info.outDepth * info.outHeight * info.outWidth;
     const N = info.outChannels;
     const K = info.filterDepth * info.filterHeight * info.filterWidth * info.inChannels;
-    const tiles = chooseTiles(M, N, sharedBytes(backend));
+    const tiles = tilesFor(backend, M, N);
     const fields: UniformField[] = [{ name: 'gemm', type: 'vec4<i32>', data: [M, N, K, 0] }, ...convFields(info)];
     const program = new ImplicitGemmProgram('conv3d', template, tiles, info.outShape, ['x', 'w'], fields, gridFor(M, N, tiles));
     return backend.runWebGPUProgram(program, [x, filter], 'float32', uniformData(fields));

@@ -2,9 +2,9 @@
 // shaders/conv3d_backprop_filter.wgsl.
 import { backend_util, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import template from '../../shaders/conv3d_backprop_filter.wgsl?raw';
-import { convFields, handled, largestIndex, sharedBytes, webgpuBackend, type KernelArgs } from './common';
+import { convFields, handled, largestIndex, tilesFor, webgpuBackend, type KernelArgs } from './common';
 import { ImplicitGemmProgram, uniformData, type UniformField } from './program';
-import { chooseTiles, gridFor } from './tiling';
+import { gridFor } from './tiling';
 
 type Shape5 = [number, number, number, number, number];
 
@@ -22,7 +22,7 @@ export function makeConv3DBackpropFilter(fallback: KernelFunc): KernelFunc {
     const M = info.filterDepth * info.filterHeight * info.filterWidth * info.inChannels;
     const N = info.outChannels;
     const K = info.batchSize * info.outDepth * info.outHeight * info.outWidth;
-    const tiles = chooseTiles(M, N, sharedBytes(backend));
+    const tiles = tilesFor(backend, M, N);
     const fields: UniformField[] = [{ name: 'gemm', type: 'vec4<i32>', data: [M, N, K, 0] }, ...convFields(info)];
     const program = new ImplicitGemmProgram(
       'conv3dBackpropFilter', template, tiles, filterShape, ['x', 'dy'], fields, gridFor(M, N, tiles),

@@ -2,9 +2,9 @@
 // shaders/conv3d_backprop_input.wgsl: one dense GEMM per stride class of output positions.
 import { backend_util, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import template from '../../shaders/conv3d_backprop_input.wgsl?raw';
-import { convFields, handled, largestIndex, sharedBytes, webgpuBackend, type KernelArgs } from './common';
+import { convFields, handled, largestIndex, tilesFor, webgpuBackend, type KernelArgs } from './common';
 import { ImplicitGemmProgram, inverse, uniformData, type UniformField } from './program';
-import { chooseTiles, gridFor } from './tiling';
+import { gridFor } from './tiling';
 
 type Shape5 = [number, number, number, number, number];
 
@@ -25,13 +25,12 @@ export function makeConv3DBackpropInput(fallback: KernelFunc): KernelFunc {
     const M = info.batchSize * sub[0] * sub[1] * sub[2];
     const N = info.inChannels;
     const K = taps[0] * taps[1] * taps[2] * info.outChannels;
-    const tiles = chooseTiles(M, N, sharedBytes(backend));
+    const tiles = tilesFor(backend, M, N);
     const fields: UniformField[] = [
       { name: 'gemm', type: 'vec4<i32>', data: [M, N, K, 0] },
       ...convFields(info),
       { name: 'sub', type: 'vec4<i32>', data: [...sub, 0] },
       { name: 'taps', type: 'vec4<i32>', data: [...taps, 0] },
-      { name: 'invSub', type: 'vec4<f32>', data: inverse([...sub, 0]) },
       { name: 'invTaps', type: 'vec4<f32>', data: inverse([...taps, 0]) },
     ];
     const classes = s[0] * s[1] * s[2];

@@ -3,16 +3,16 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import template from '../../shaders/gemm.wgsl?raw';
-import { sharedBytes } from './common';
+import { tilesFor } from './common';
 import { ImplicitGemmProgram, uniformData, type UniformField } from './program';
-import { chooseTiles, gridFor } from './tiling';
+import { gridFor } from './tiling';
 
 export function gemm(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
   const backend = tf.backend() as WebGPUBackend;
   const [M, K] = a.shape;
   const N = b.shape[1];
   if (b.shape[0] !== K) throw new Error(`gemm: inner sizes ${K} and ${b.shape[0]} differ`);
-  const tiles = chooseTiles(M, N, sharedBytes(backend));
+  const tiles = tilesFor(backend, M, N);
   const fields: UniformField[] = [{ name: 'gemm', type: 'vec4<i32>', data: [M, N, K, 0] }];
   const program = new ImplicitGemmProgram('gemm', template, tiles, [M, N], ['a', 'b'], fields, gridFor(M, N, tiles));
   const info = backend.runWebGPUProgram(program, [a, b], 'float32', uniformData(fields));

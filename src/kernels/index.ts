@@ -37,3 +37,5 @@ export function unregisterVganKernels(): void {
 }
 
 export const vganKernelNames = Object.keys(makers);
+export { setKernelMode } from './common';
+export type { KernelMode } from './tiling';

@@ -35,7 +35,7 @@ export class ImplicitGemmProgram implements WebGPUProgram {
     this.uniforms = fields.map((f) => `${f.name} : ${f.type},`).join(' ');
     this.workgroupSize = [tiles.WX, tiles.WY, 1];
     this.dispatch = dispatch;
-    this.shaderKey = `vgan_${name}_${tiles.TM}x${tiles.TN}_${tiles.WX}x${tiles.WY}_k${tiles.KT}`;
+    this.shaderKey = `vgan_${name}_${tiles.mode}_${tiles.TM}x${tiles.TN}_${tiles.WX}x${tiles.WY}_k${tiles.KT}`;
     this.code = fillTemplate(template, tiles);
   }
 

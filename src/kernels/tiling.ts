@@ -1,89 +1,152 @@
-// Tile choice and the generated parts of the implicit-GEMM shaders in shaders/*.wgsl.
+// Tile choice and the generated main() of the implicit-GEMM shaders in shaders/*.wgsl.
 //
-// The WGSL files hold the index math of each convolution and the tile loop; what depends on the tile
-// size is generated here, fully unrolled: one scalar accumulator per output of the thread's TM x TN tile.
-// Unrolled code matters on SwiftShader (WebGPU on the CPU): it does not unroll loops, keeps a private
-// array indexed by a loop counter in memory and reads it element by element, which measured 8x slower
-// than named scalars. Every memory read (storage or workgroup) costs a per-lane gather there, about as
-// much as 25 multiply-adds, so the tile is sized to reuse each loaded value TN or TM times.
+// Each shader file holds one operation's index math, factored as a GEMM C[M, N] = A[M, K] B[K, N], and
+// ends with a `{{MAIN}}` line:
+//   prologue()          per-workgroup setup;
+//   gemmSize()          M, N, K;
+//   rowOf(m) -> Row     what a row of A and C needs (computed once per row);
+//   tapOf(k) -> Tap     what a column of A and a row of B need (once per k);
+//   loadA(row, tap), loadB(tap, n), storeC(row, n, v).
+// main() is generated here, in one of two loop structures, fully unrolled over the thread's TM x TN
+// register tile (one named scalar accumulator per output):
+//   'shared'  the classic GPU tiling: the workgroup stages A[BM x KT] and B[KT x BN] in workgroup memory
+//             (the im2col gather done once per element), then each thread multiplies its rows and
+//             columns of the slice. Right for real GPUs.
+//   'direct'  no workgroup memory: each thread reads its TM values of A and TN values of B straight from
+//             the storage buffers for every k. On SwiftShader (WebGPU on the CPU) a workgroup-memory read
+//             measured ~27 ns per 4 lanes against ~6-16 ns for a storage read, a barrier ~0.4 us per 4
+//             threads, so staging costs more than it saves there; the CPU's caches do the tiling.
+// Unrolled code matters on SwiftShader: it does not unroll loops and keeps a private array indexed by a
+// loop counter in memory, read element by element, which measured 8x slower than named scalars.
+
+export type KernelMode = 'shared' | 'direct';
 
 export interface TileConfig {
+  mode: KernelMode;
   /** Rows (M) and columns (N) of C each thread accumulates in registers. */
   TM: number;
   TN: number;
   /** Threads along N (x) and M (y) in a workgroup. */
   WX: number;
   WY: number;
-  /** K slice staged in workgroup memory per step. */
+  /** K slice staged in workgroup memory per step ('shared' only). */
   KT: number;
 }
 
 const nextPow2 = (n: number) => 2 ** Math.ceil(Math.log2(Math.max(1, n)));
 const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
 
-/** At most this many threads per workgroup: each barrier costs SwiftShader a coroutine switch per 4 threads. */
-const MAX_THREADS = 64;
-
 /**
- * Tile sizes for a C[M, N] = A[M, K] B[K, N] product. Powers of two throughout, so the shaders split
- * flat indices with shifts and masks. `sharedBytes` is the device's workgroup-storage limit.
+ * Tile sizes for C[M, N]. 'shared' uses powers of two throughout (the staging loops split flat indices
+ * with shifts and masks) and at most 64 threads; `sharedBytes` is the device's workgroup-storage limit.
+ * 'direct' uses 16 x 8 tiles (the best of 4x4 to 16x16 on SwiftShader; larger tiles spill), or exactly N
+ * columns when N < 8 so the video (3) and mask (1) heads waste nothing.
  */
-export function chooseTiles(M: number, N: number, sharedBytes: number): TileConfig {
-  const forced = (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env.VGAN_TILES;
-  if (forced) { const [TM, TN, WX, WY, KT] = forced.split(',').map(Number); return { TM, TN, WX, WY, KT }; }
+export function chooseTiles(mode: KernelMode, M: number, N: number, sharedBytes: number): TileConfig {
+  if (mode === 'direct') {
+    const TN = Math.min(8, N);
+    const TM = Math.min(16, M);
+    const WX = clamp(nextPow2(Math.ceil(N / TN)), 1, 8);
+    const WY = clamp(nextPow2(Math.ceil(M / TM)), 1, 64 / WX);
+    return { mode, TM, TN, WX, WY, KT: 1 };
+  }
   const TN = Math.min(8, nextPow2(N));
   const WX = clamp(nextPow2(Math.ceil(N / TN)), 1, 8);
   const TM = Math.min(8, nextPow2(M));
-  const WY = clamp(nextPow2(Math.ceil(M / TM)), 1, Math.min(MAX_THREADS / WX, 32));
+  const WY = clamp(nextPow2(Math.ceil(M / TM)), 1, Math.min(64 / WX, 32));
   const BM = TM * WY;
   const BN = TN * WX;
   // Largest power-of-two K slice (≤ 32) whose A and B tiles fit in workgroup memory.
   let KT = 32;
   while (KT > 1 && (BM + BN) * KT * 4 > sharedBytes) KT /= 2;
-  return { TM, TN, WX, WY, KT };
+  return { mode, TM, TN, WX, WY, KT };
 }
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 const log2 = (n: number) => Math.round(Math.log2(n));
+const lines = (n: number, f: (i: number) => string, indent: string) => range(n).map(f).join(`\n${indent}`);
 
-/**
- * Fills a shader template: `{{NAME}}` takes a tile constant (TM, TN, WX, WY, KT, BM, BN, NT and their
- * base-2 logarithms as LOG_BM, ...), and three markers take generated code:
- *   {{ACC_DECL}}   declare the TM*TN accumulators;
- *   {{MMA}}        inside `for (kk ...)`: read the thread's TM values of A and TN values of B from the
- *                  staged tiles As[kk*BM + row], Bs[kk*BN + col] and multiply-add them;
- *   {{STORE}}      hand each accumulator to the template's `storeC(m, n, v)`, given `m0`, `n0`.
- * Rows of a thread are ty*TM + i and columns tx*TN + j (ty, tx: local thread coordinates).
- */
-export function fillTemplate(template: string, t: TileConfig): string {
+function accumulators(t: TileConfig, indent: string): string {
+  return lines(t.TM, (i) => range(t.TN).map((j) => `var acc_${i}_${j} = 0.0;`).join(' '), indent);
+}
+
+function multiplyAdd(t: TileConfig, indent: string): string {
+  return lines(t.TM, (i) => range(t.TN).map((j) => `acc_${i}_${j} += a${i} * b${j};`).join(' '), indent);
+}
+
+function stores(t: TileConfig, indent: string): string {
+  return lines(t.TM, (i) => range(t.TN).map((j) => `storeC(row${i}, n0 + ${j}, acc_${i}_${j});`).join(' '), indent);
+}
+
+function directMain(t: TileConfig): string {
+  return `fn main() {
+  prologue();
+  let size = gemmSize();
+  let m0 = (i32(workgroupId.y) * ${t.WY} + i32(localId.y)) * ${t.TM};
+  let n0 = (i32(workgroupId.x) * ${t.WX} + i32(localId.x)) * ${t.TN};
+  ${lines(t.TM, (i) => `let row${i} = rowOf(m0 + ${i});`, '  ')}
+  ${accumulators(t, '  ')}
+  for (var k = 0; k < size.z; k++) {
+    let tap = tapOf(k);
+    ${lines(t.TM, (i) => `let a${i} = loadA(row${i}, tap);`, '    ')}
+    ${lines(t.TN, (j) => `let b${j} = loadB(tap, n0 + ${j});`, '    ')}
+    ${multiplyAdd(t, '    ')}
+  }
+  ${stores(t, '  ')}
+}`;
+}
+
+function sharedMain(t: TileConfig): string {
   const BM = t.TM * t.WY;
   const BN = t.TN * t.WX;
   const NT = t.WX * t.WY;
-  const values: Record<string, number> = {
-    TM: t.TM, TN: t.TN, WX: t.WX, WY: t.WY, KT: t.KT, BM, BN, NT,
-    LOG_BM: log2(BM), LOG_BN: log2(BN), LOG_KT: log2(t.KT),
-  };
-  const acc = (i: number, j: number) => `acc_${i}_${j}`;
-  const blocks: Record<string, string> = {
-    ACC_DECL: range(t.TM).map((i) => range(t.TN).map((j) => `var ${acc(i, j)} = 0.0;`).join(' ')).join('\n  '),
-    MMA: [
-      ...range(t.TM).map((i) => `let a${i} = As[aRow + ${i}];`),
-      ...range(t.TN).map((j) => `let b${j} = Bs[bCol + ${j}];`),
-      ...range(t.TM).map((i) => range(t.TN).map((j) => `${acc(i, j)} += a${i} * b${j};`).join(' ')),
-    ].join('\n      '),
-    STORE: range(t.TM)
-      .map((i) => range(t.TN).map((j) => `storeC(m0 + ${i}, n0 + ${j}, ${acc(i, j)});`).join(' '))
-      .join('\n  '),
-  };
-  const out = template.replace(/\{\{(\w+)\}\}/g, (_, name: string) => {
-    if (name in blocks) return blocks[name];
-    if (name in values) return String(values[name]);
-    throw new Error(`unknown template marker {{${name}}}`);
-  });
-  return out;
+  return `var<workgroup> As: array<f32, ${BM * t.KT}>;
+var<workgroup> Bs: array<f32, ${BN * t.KT}>;
+
+fn main() {
+  prologue();
+  let size = gemmSize();
+  let li = i32(localIndex);
+  let tx = i32(localId.x);
+  let ty = i32(localId.y);
+  let mBlock = i32(workgroupId.y) * ${BM};
+  let nBlock = i32(workgroupId.x) * ${BN};
+  ${accumulators(t, '  ')}
+  for (var k0 = 0; k0 < size.z; k0 += ${t.KT}) {
+    for (var e = li; e < ${BM * t.KT}; e += ${NT}) {
+      let k = k0 + (e >> ${log2(BM)}u);
+      As[e] = select(0.0, loadA(rowOf(mBlock + (e & ${BM - 1})), tapOf(k)), k < size.z);
+    }
+    for (var e = li; e < ${BN * t.KT}; e += ${NT}) {
+      let k = k0 + (e >> ${log2(BN)}u);
+      Bs[e] = select(0.0, loadB(tapOf(k), nBlock + (e & ${BN - 1})), k < size.z);
+    }
+    workgroupBarrier();
+    for (var kk = 0; kk < ${t.KT}; kk++) {
+      let aRow = kk * ${BM} + ty * ${t.TM};
+      let bCol = kk * ${BN} + tx * ${t.TN};
+      ${lines(t.TM, (i) => `let a${i} = As[aRow + ${i}];`, '      ')}
+      ${lines(t.TN, (j) => `let b${j} = Bs[bCol + ${j}];`, '      ')}
+      ${multiplyAdd(t, '      ')}
+    }
+    workgroupBarrier();
+  }
+  let m0 = mBlock + ty * ${t.TM};
+  let n0 = nBlock + tx * ${t.TN};
+  ${lines(t.TM, (i) => `let row${i} = rowOf(m0 + ${i});`, '  ')}
+  ${stores(t, '  ')}
+}`;
 }
 
-/** Workgroup counts for a grid of BM x BN blocks over C[M, N], times `layers` independent products. */
+const MAIN_MARKER = /^\{\{MAIN\}\}$/m;
+
+/** The shader: the operation's file with its `{{MAIN}}` line replaced by the generated main(). */
+export function fillTemplate(template: string, t: TileConfig): string {
+  if (!MAIN_MARKER.test(template)) throw new Error('shader template has no {{MAIN}} line');
+  return template.replace(MAIN_MARKER, () => (t.mode === 'direct' ? directMain(t) : sharedMain(t)));
+}
+
+/** Workgroup counts covering C[M, N] with this tiling, times `layers` independent products. */
 export function gridFor(M: number, N: number, t: TileConfig, layers = 1): [number, number, number] {
   return [Math.ceil(N / (t.TN * t.WX)), Math.ceil(M / (t.TM * t.WY)), layers];
 }

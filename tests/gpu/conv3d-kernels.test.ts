@@ -1,9 +1,9 @@
 // Our conv3d kernels against tfjs's cpu backend on random shapes: forward, input gradient (the
 // transposed conv) and filter gradient of each case. Relative error = max|gpu - cpu| / max(1, max|cpu|).
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '../../src/tf';
 import '@tensorflow/tfjs-backend-cpu';
-import { registerVganKernels } from '../../src/kernels';
+import { registerVganKernels, setKernelMode, type KernelMode } from '../../src/kernels';
 import { compareBackends, randomValues, usedPipelines } from './kernels-helpers';
 
 const TOL = 1e-4;
@@ -35,8 +35,9 @@ const cases: Case[] = [
 ];
 
 const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
+type Shape5 = [number, number, number, number, number];
 const outShape = (c: Case) =>
-  tf.tidy(() => tf.conv3d(tf.zeros(c.x) as tf.Tensor5D, tf.zeros(c.f) as tf.Tensor5D, c.stride, c.pad).shape);
+  tf.tidy(() => tf.conv3d(tf.zeros(c.x as Shape5) as tf.Tensor5D, tf.zeros(c.f as Shape5) as tf.Tensor5D, c.stride, c.pad).shape);
 
 export async function checkAllThree(c: Case, seed: number): Promise<void> {
   const y = outShape(c);
@@ -62,7 +63,11 @@ export async function checkAllThree(c: Case, seed: number): Promise<void> {
   expect(dw.error, 'Conv3DBackpropFilterV2').toBeLessThan(TOL);
 }
 
-describe('conv3d kernels on random shapes', () => {
+// Both loop structures: 'direct' is what SwiftShader runs, 'shared' what GPUs run.
+describe.each<KernelMode>(['direct', 'shared'])('conv3d kernels, %s loop, on random shapes', (mode) => {
+  beforeAll(() => setKernelMode(mode));
+  afterAll(() => setKernelMode('auto'));
+
   cases.forEach((c, i) => {
     it(`x ${c.x} filter ${c.f} stride ${c.stride} ${c.pad}`, async () => {
       await checkAllThree(c, 100 * i);
@@ -72,7 +77,7 @@ describe('conv3d kernels on random shapes', () => {
   it('ran our shaders, not the fallback', () => {
     const keys = usedPipelines();
     for (const name of ['conv3d', 'conv3dBackpropInput', 'conv3dBackpropFilter']) {
-      expect(keys.some((k) => k.startsWith(`vgan_${name}_`)), name).toBe(true);
+      expect(keys.some((k) => k.startsWith(`vgan_${name}_${mode}_`)), name).toBe(true);
     }
   });
 });

@@ -1,0 +1,232 @@
+// The kernel benchmark (started by tools/bench-kernels.mjs, which provides WebGPU and the ?raw loader).
+// For every conv layer of the paper preset it times the three kernels a training step runs (the layer's
+// own op and its two gradients) with our WGSL kernels, with tfjs 4.22's kernels, and a plain matrix
+// product of the same size through our GEMM shader, all on one adapter in one run; the 2D layers of the
+// background stream are timed with tfjs's kernels only (we ship no 2D kernel). Writes
+// bench/results/<date>-<adapter>.json and prints a markdown table.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
+import * as tf from '../src/tf';
+import { architecture, convLayers, resolveConfig, type LayerSpec, type ModelKind } from '../src/model/config';
+import { registerVganKernels, unregisterVganKernels } from '../src/kernels';
+import { gemm } from '../src/kernels/gemm';
+
+interface Options {
+  batch: number;
+  reps: number;
+  budgetMs: number;
+  kind: ModelKind;
+  layers: string[] | null;
+  skipTfjs: boolean;
+}
+
+function parseArgs(argv: string[]): Options {
+  const opts: Options = { batch: 1, reps: 3, budgetMs: 30_000, kind: 'unconditional', layers: null, skipTfjs: false };
+  for (let i = 0; i < argv.length; i++) {
+    const [flag, inline] = argv[i].split('=');
+    const value = () => inline ?? argv[++i];
+    if (flag === '--batch') opts.batch = Number(value());
+    else if (flag === '--reps') opts.reps = Number(value());
+    else if (flag === '--budget') opts.budgetMs = Number(value()) * 1000;
+    else if (flag === '--kind') opts.kind = value() as ModelKind;
+    else if (flag === '--layers') opts.layers = value().split(',');
+    else if (flag === '--skip-tfjs') opts.skipTfjs = true;
+    else throw new Error(`unknown flag ${flag} (known: --batch N --reps N --budget SECONDS --kind unconditional|future --layers net/name,... --skip-tfjs)`);
+  }
+  if (!(opts.batch >= 1 && opts.reps >= 1)) throw new Error('--batch and --reps must be ≥ 1');
+  return opts;
+}
+
+/** A layer seen as the forward convolution x * filter -> y whose three kernels a training step runs. */
+interface Geometry {
+  x: number[];
+  filter: number[];
+  y: number[];
+  stride: number;
+  pad: 'same' | 'valid';
+}
+
+function geometry(l: LayerSpec, batch: number): Geometry {
+  const transposed = l.op.endsWith('Transpose');
+  // A transposed layer is the input gradient of the conv that maps its output back to its input.
+  const x = [batch, ...(transposed ? l.outShape : l.inShape)];
+  const y = [batch, ...(transposed ? l.inShape : l.outShape)];
+  const filter = [...l.kernel, x[x.length - 1], y[y.length - 1]];
+  return { x, filter, y, stride: l.stride, pad: l.pad };
+}
+
+const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
+
+/** Uniform values in [-scale, scale), from a fixed xorshift stream (tfjs's seeded random needs seedrandom, a CJS module). */
+let state = 0x9e3779b9;
+function random(shape: number[], scale = 1): tf.Tensor {
+  const v = new Float32Array(size(shape));
+  for (let i = 0; i < v.length; i++) {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    v[i] = ((state >>> 0) / 2 ** 32 - 0.5) * 2 * scale;
+  }
+  return tf.tensor(v, shape, 'float32');
+}
+
+type KernelName = 'Conv3D' | 'Conv3DBackpropInputV2' | 'Conv3DBackpropFilterV2' | 'Conv2D' | 'Conv2DBackpropInput' | 'Conv2DBackpropFilter';
+
+/** The three kernels of a layer: [kernel, role in the layer, run]. */
+function kernelsOf(l: LayerSpec, g: Geometry, t: { x: tf.Tensor; filter: tf.Tensor; dy: tf.Tensor }) {
+  const is3d = l.op.startsWith('conv3d');
+  const transposed = l.op.endsWith('Transpose');
+  const attrs: tf.NamedAttrMap = is3d ? { strides: g.stride, pad: g.pad } : { strides: g.stride, pad: g.pad, dataFormat: 'NHWC' };
+  const names: KernelName[] = is3d
+    ? ['Conv3D', 'Conv3DBackpropInputV2', 'Conv3DBackpropFilterV2']
+    : ['Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter'];
+  const run = (name: KernelName): tf.Tensor => {
+    const e = tf.engine();
+    if (name === 'Conv3D') return tf.conv3d(t.x as tf.Tensor5D, t.filter as tf.Tensor5D, g.stride, g.pad);
+    if (name === 'Conv2D') return tf.conv2d(t.x as tf.Tensor4D, t.filter as tf.Tensor4D, g.stride, g.pad);
+    if (name === 'Conv3DBackpropInputV2' || name === 'Conv2DBackpropInput') {
+      return e.runKernel(name, { dy: t.dy, filter: t.filter }, { ...attrs, inputShape: g.x }) as tf.Tensor;
+    }
+    return e.runKernel(name, { x: t.x, dy: t.dy }, { ...attrs, filterShape: g.filter }) as tf.Tensor;
+  };
+  const role = (i: number) => (transposed ? ['dInput', 'forward', 'dW'] : ['forward', 'dInput', 'dW'])[i];
+  return names.map((name, i) => ({ name, role: role(i), run: () => run(name) }));
+}
+
+/** GEMM sizes with the kernel's FLOP count: forward M = output voxels, N = out channels, K = taps * in channels. */
+function gemmDims(name: KernelName, g: Geometry, flop: number): [number, number, number] {
+  const taps = size(g.filter.slice(0, -2));
+  const [cIn, cOut] = g.filter.slice(-2);
+  const outVoxels = size(g.y.slice(0, -1));
+  if (name.endsWith('BackpropFilterV2') || name === 'Conv2DBackpropFilter') return [taps * cIn, cOut, outVoxels];
+  if (name.includes('BackpropInput')) {
+    const M = size(g.x.slice(0, -1));
+    return [M, cIn, Math.max(1, Math.round(flop / (2 * M * cIn)))];
+  }
+  return [outVoxels, cOut, taps * cIn];
+}
+
+interface Timing {
+  ms: number;
+  reps: number;
+  gflops: number;
+  /** GFLOP per second of this process's CPU time (SwiftShader's threads included): steadier than wall time on a busy machine. */
+  cpuGflops: number;
+}
+
+function median(v: number[]): number {
+  const s = [...v].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+/** Submits what tfjs has recorded and waits for the GPU to finish it. */
+async function settle(backend: WebGPUBackend): Promise<void> {
+  backend.ensureCommandEncoderReady();
+  backend.endComputePassEncoder();
+  backend.submitQueue();
+  await backend.device.queue.onSubmittedWorkDone();
+}
+
+/** One warm-up run, then up to `reps` timed runs (fewer if the budget runs out); the median. */
+async function time(run: () => tf.Tensor, flop: number, opts: Options): Promise<Timing> {
+  const backend = tf.backend() as WebGPUBackend;
+  const cpu: number[] = [];
+  const once = async () => {
+    const t0 = performance.now();
+    const c0 = process.cpuUsage();
+    const out = run();
+    await settle(backend);
+    const ms = performance.now() - t0;
+    const c = process.cpuUsage(c0);
+    cpu.push((c.user + c.system) / 1000);
+    out.dispose();
+    return ms;
+  };
+  await once();
+  cpu.length = 0;
+  const times: number[] = [];
+  const start = performance.now();
+  while (times.length < opts.reps && (times.length === 0 || performance.now() - start < opts.budgetMs)) {
+    times.push(await once());
+  }
+  const ms = median(times);
+  return { ms, reps: times.length, gflops: flop / ms / 1e6, cpuGflops: flop / median(cpu) / 1e6 };
+}
+
+interface Row {
+  layer: string;
+  kernel: KernelName;
+  role: string;
+  gemm: [number, number, number];
+  gflop: number;
+  ours: Timing | null;
+  tfjs: Timing | null;
+  gemmCeiling: Timing;
+}
+
+const fmt = (t: Timing | null) => (t ? t.gflops.toFixed(2) : '–');
+const ratio = (a: Timing | null, b: Timing | null) => (a && b ? `${(a.gflops / b.gflops).toFixed(1)}×` : '–');
+const pct = (a: Timing | null, b: Timing | null) => (a && b ? `${Math.round((100 * a.gflops) / b.gflops)}%` : '–');
+
+function table(rows: Row[]): string {
+  const head = '| layer | kernel (role) | GEMM M×N×K | GFLOP | ours GFLOP/s | tfjs GFLOP/s | GEMM GFLOP/s | ours/tfjs | ours/GEMM |';
+  const sep = '|---|---|---|---:|---:|---:|---:|---:|---:|';
+  const lines = rows.map(
+    (r) =>
+      `| ${r.layer} | ${r.kernel} (${r.role}) | ${r.gemm.join('×')} | ${r.gflop.toFixed(3)} | ${fmt(r.ours)} | ${fmt(r.tfjs)} | ${fmt(r.gemmCeiling)} | ${ratio(r.ours, r.tfjs)} | ${pct(r.ours, r.gemmCeiling)} |`,
+  );
+  return [head, sep, ...lines].join('\n');
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const opts = parseArgs(argv);
+  await import('@tensorflow/tfjs-backend-webgpu');
+  if (!(await tf.setBackend('webgpu'))) throw new Error('no webgpu backend');
+  const adapter = await navigator.gpu.requestAdapter();
+  const info = adapter?.info;
+  const adapterName = [info?.vendor, info?.architecture, info?.description].filter(Boolean).join(' ') || 'unknown adapter';
+  console.log(`adapter: ${adapterName}; batch ${opts.batch}; ${opts.reps} reps (budget ${opts.budgetMs / 1000} s each)`);
+
+  const arch = architecture(resolveConfig('paper'), opts.kind);
+  const layers = convLayers(arch).filter((l) => !opts.layers || opts.layers.includes(`${l.network}/${l.name}`));
+  const rows: Row[] = [];
+  for (const l of layers) {
+    const g = geometry(l, opts.batch);
+    const flop = 2 * size(g.y.slice(0, -1)) * g.filter[g.filter.length - 1] * size(g.filter.slice(0, -1));
+    const t = {
+      x: random(g.x),
+      filter: random(g.filter, 0.1),
+      dy: random(g.y),
+    };
+    for (const k of kernelsOf(l, g, t)) {
+      const dims = gemmDims(k.name, g, flop);
+      const is3d = k.name.startsWith('Conv3D');
+      registerVganKernels();
+      const ours = is3d ? await time(k.run, flop, opts) : null;
+      unregisterVganKernels();
+      const tfjs = opts.skipTfjs ? null : await time(k.run, flop, opts);
+      const a = random([dims[0], dims[2]]) as tf.Tensor2D;
+      const b = random([dims[2], dims[1]]) as tf.Tensor2D;
+      const gemmCeiling = await time(() => gemm(a, b), 2 * dims[0] * dims[1] * dims[2], opts);
+      tf.dispose([a, b]);
+      const row: Row = { layer: `${l.network}/${l.name}`, kernel: k.name, role: k.role, gemm: dims, gflop: flop / 1e9, ours, tfjs, gemmCeiling };
+      rows.push(row);
+      const cpu = (t: Timing | null) => (t ? t.cpuGflops.toFixed(2) : '–');
+      console.log(`${table([row]).split('\n')[2]}  cpu: ${cpu(ours)} / ${cpu(tfjs)} / ${cpu(gemmCeiling)}`);
+    }
+    tf.dispose([t.x, t.filter, t.dy]);
+  }
+  registerVganKernels();
+
+  const markdown = table(rows);
+  console.log(`\n${markdown}`);
+  const date = new Date().toISOString().slice(0, 10);
+  const slug = adapterName.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+  const dir = join(process.cwd(), 'bench', 'results');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${date}-${slug}.json`);
+  writeFileSync(file, JSON.stringify({ date, adapter: adapterName, options: opts, rows, markdown }, null, 2));
+  console.log(`\nwrote ${file}`);
+}

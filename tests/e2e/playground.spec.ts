@@ -105,8 +105,9 @@ test('a lost GPU device is reported and training resumes from the last autosave'
   await expect.poll(() => iteration(page), { timeout: 60_000 }).toBe(3);
 });
 
-test('a video dropped into the page becomes a dataset the model trains on', async ({ page }) => {
+test('a video dropped into the page is stabilised and becomes a dataset the model trains on', async ({ page }) => {
   await open(page);
+  await page.getByLabel('stabilise').check();
   // Record a short WebM of a moving square in the page itself: no binary fixture needed.
   await page.evaluate(async () => {
     const canvas = document.createElement('canvas');
@@ -117,9 +118,16 @@ test('a video dropped into the page becomes a dataset the model trains on', asyn
     recorder.ondataavailable = (e) => chunks.push(e.data);
     const stopped = new Promise((r) => (recorder.onstop = r));
     recorder.start();
+    // A fixed textured background gives the stabiliser keypoints to hold on to.
+    const texture = ctx.createImageData(96, 96);
+    let state = 7;
+    for (let i = 0; i < texture.data.length; i += 4) {
+      state = (state * 1103515245 + 12345) >>> 0;
+      texture.data.fill(60 + ((state >>> 16) % 150), i, i + 3);
+      texture.data[i + 3] = 255;
+    }
     for (let t = 0; t < 60; t++) {
-      ctx.fillStyle = '#264';
-      ctx.fillRect(0, 0, 96, 96);
+      ctx.putImageData(texture, 0, 0);
       ctx.fillStyle = '#fc3';
       ctx.fillRect(10 + t, 30, 20, 20);
       await new Promise((r) => setTimeout(r, 40));

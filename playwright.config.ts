@@ -2,6 +2,8 @@ import { defineConfig } from '@playwright/test';
 
 // Drives Debian's Chromium (never a downloaded browser) with WebGPU on SwiftShader, against the built app.
 const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+// `npm test` picks a free port (E2E_PORT) so that a server left running elsewhere cannot collide.
+const port = Number(process.env.E2E_PORT ?? 4174);
 
 export default defineConfig({
   testDir: 'tests/e2e',
@@ -9,7 +11,7 @@ export default defineConfig({
   workers: 1,
   reporter: [['list'], ['json']],
   use: {
-    baseURL: 'http://127.0.0.1:4174',
+    baseURL: `http://127.0.0.1:${port}`,
     launchOptions: {
       executablePath: chromium,
       args: [
@@ -25,8 +27,8 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: 'npx vite preview --host 127.0.0.1 --port 4174 --strictPort',
-    url: 'http://127.0.0.1:4174/',
+    command: `npx vite preview --host 127.0.0.1 --port ${port} --strictPort`,
+    url: `http://127.0.0.1:${port}/`,
     reuseExistingServer: false,
     timeout: 60_000,
   },

@@ -5,6 +5,7 @@
 // Extra arguments are passed to vitest (e.g. `npm test -- tests/unit/model.test.ts`) and skip e2e.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, existsSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { ensureChromium, ensureNodeModules, root, swiftshaderIcd } from './setup.mjs';
 
@@ -12,7 +13,15 @@ ensureNodeModules();
 const chromium = ensureChromium();
 const reports = join(root, 'test-results');
 mkdirSync(reports, { recursive: true });
-const env = { ...process.env, VK_ICD_FILENAMES: swiftshaderIcd, CHROMIUM_PATH: chromium };
+/** A port nothing listens on, for the e2e suite's preview server. */
+const freePort = () =>
+  new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+const env = { ...process.env, VK_ICD_FILENAMES: swiftshaderIcd, CHROMIUM_PATH: chromium, E2E_PORT: String(await freePort()) };
 const args = process.argv.slice(2);
 
 function step(cmd, cmdArgs) {

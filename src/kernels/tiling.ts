@@ -40,15 +40,13 @@ const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v
  * Tile sizes for C[M, N]. 'shared' uses powers of two throughout (the staging loops split flat indices
  * with shifts and masks) and at most 64 threads; `sharedBytes` is the device's workgroup-storage limit.
  * 'direct' uses 16 x 8 tiles (the best of 4x4 to 16x16 on SwiftShader; larger tiles spill), or exactly N
- * columns when N < 8 so the video (3) and mask (1) heads waste nothing.
+ * columns when N < 8 so the video (3) and mask (1) heads waste nothing, in fixed 64-thread workgroups:
+ * few distinct shaders, since each costs SwiftShader seconds to compile. Threads past M or N return early.
  */
 export function chooseTiles(mode: KernelMode, M: number, N: number, sharedBytes: number): TileConfig {
   if (mode === 'direct') {
     const TN = Math.min(8, N);
-    const TM = Math.min(16, M);
-    const WX = clamp(nextPow2(Math.ceil(N / TN)), 1, 8);
-    const WY = clamp(nextPow2(Math.ceil(M / TM)), 1, 64 / WX);
-    return { mode, TM, TN, WX, WY, KT: 1 };
+    return N < 8 ? { mode, TM: 16, TN, WX: 1, WY: 64, KT: 1 } : { mode, TM: 16, TN, WX: 8, WY: 8, KT: 1 };
   }
   const TN = Math.min(8, nextPow2(N));
   const WX = clamp(nextPow2(Math.ceil(N / TN)), 1, 8);
@@ -84,6 +82,9 @@ function directMain(t: TileConfig): string {
   let size = gemmSize();
   let m0 = (i32(workgroupId.y) * ${t.WY} + i32(localId.y)) * ${t.TM};
   let n0 = (i32(workgroupId.x) * ${t.WX} + i32(localId.x)) * ${t.TN};
+  if (m0 >= size.x || n0 >= size.y) {
+    return;
+  }
   ${lines(t.TM, (i) => `let row${i} = rowOf(m0 + ${i});`, '  ')}
   ${accumulators(t, '  ')}
   for (var k = 0; k < size.z; k++) {

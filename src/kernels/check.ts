@@ -1,0 +1,104 @@
+// kernels-check.html: runs a few of our conv3d kernels (both loop structures) in the browser against
+// tfjs's cpu backend and reports the largest relative error, max|gpu - cpu| / max(1, max|cpu|).
+// tests/e2e/kernels.spec.ts reads the result from window.kernelsCheck.
+import * as tf from '../tf';
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-backend-webgpu';
+import { registerVganKernels, setKernelMode, type KernelMode } from './index';
+
+export interface CheckResult {
+  adapter: string;
+  /** One entry per case, kernel and loop structure. */
+  results: Array<{ name: string; error: number }>;
+  maxError: number;
+  /** Pipelines the webgpu backend compiled for our kernels (proves they ran, not tfjs's). */
+  ourPipelines: string[];
+  error?: string;
+}
+
+declare global {
+  interface Window {
+    kernelsCheck?: CheckResult;
+  }
+}
+
+type Shape5 = [number, number, number, number, number];
+
+function values(n: number, seed: number): Float32Array {
+  let s = seed;
+  return Float32Array.from({ length: n }, () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 31 - 1;
+  });
+}
+
+const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
+
+async function on(backend: 'cpu' | 'webgpu', f: () => tf.Tensor): Promise<Float32Array> {
+  await tf.setBackend(backend);
+  const out = f();
+  const v = (await out.data()) as Float32Array;
+  out.dispose();
+  return v;
+}
+
+function relativeError(got: Float32Array, want: Float32Array): number {
+  let diff = 0;
+  let scale = 1;
+  for (let i = 0; i < want.length; i++) {
+    diff = Math.max(diff, Math.abs(got[i] - want[i]));
+    scale = Math.max(scale, Math.abs(want[i]));
+  }
+  return got.length === want.length ? diff / scale : Infinity;
+}
+
+// A discriminator-like layer, a transposed generator-like layer (its forward conv) and a 'valid' head.
+const cases: Array<{ x: Shape5; f: Shape5; stride: number; pad: 'same' | 'valid' }> = [
+  { x: [2, 8, 8, 8, 3], f: [4, 4, 4, 3, 8], stride: 2, pad: 'same' },
+  { x: [1, 4, 8, 8, 8], f: [4, 4, 4, 8, 5], stride: 2, pad: 'same' },
+  { x: [1, 2, 4, 4, 6], f: [2, 4, 4, 6, 1], stride: 1, pad: 'valid' },
+];
+
+async function run(): Promise<CheckResult> {
+  await tf.setBackend('webgpu');
+  registerVganKernels();
+  const device = (tf.backend() as unknown as { device: GPUDevice }).device;
+  const info = device.adapterInfo as GPUAdapterInfo | undefined;
+  const adapter = info ? `${info.vendor} ${info.architecture} ${info.description}`.trim() : 'unknown';
+  const results: CheckResult['results'] = [];
+  for (const mode of ['direct', 'shared'] as KernelMode[]) {
+    setKernelMode(mode);
+    for (const [i, c] of cases.entries()) {
+      const y = tf.tidy(() => tf.conv3d(tf.zeros(c.x) as tf.Tensor5D, tf.zeros(c.f) as tf.Tensor5D, c.stride, c.pad).shape);
+      const [xv, wv, dyv] = [values(size(c.x), 3 * i + 1), values(size(c.f), 3 * i + 2), values(size(y), 3 * i + 3)];
+      const attrs = { strides: c.stride, pad: c.pad };
+      const ops: Array<[string, () => tf.Tensor]> = [
+        ['Conv3D', () => tf.conv3d(tf.tensor5d(xv, c.x), tf.tensor5d(wv, c.f), c.stride, c.pad)],
+        ['Conv3DBackpropInputV2', () => tf.engine().runKernel('Conv3DBackpropInputV2', { dy: tf.tensor(dyv, y), filter: tf.tensor5d(wv, c.f) }, { ...attrs, inputShape: c.x }) as tf.Tensor],
+        ['Conv3DBackpropFilterV2', () => tf.engine().runKernel('Conv3DBackpropFilterV2', { x: tf.tensor5d(xv, c.x), dy: tf.tensor(dyv, y) }, { ...attrs, filterShape: c.f }) as tf.Tensor],
+      ];
+      for (const [name, op] of ops) {
+        const want = await on('cpu', () => tf.tidy(op));
+        const got = await on('webgpu', () => tf.tidy(op));
+        results.push({ name: `${mode} ${name} x ${c.x} filter ${c.f}`, error: relativeError(got, want) });
+      }
+    }
+  }
+  setKernelMode('auto');
+  await tf.setBackend('webgpu');
+  const cache = (tf.backend() as unknown as { pipelineCache: Record<string, unknown> }).pipelineCache;
+  return {
+    adapter,
+    results,
+    maxError: Math.max(...results.map((r) => r.error)),
+    ourPipelines: Object.keys(cache).filter((k) => k.startsWith('vgan_')),
+  };
+}
+
+const out = document.getElementById('out')!;
+run()
+  .catch((e: unknown): CheckResult => ({ adapter: '', results: [], maxError: Infinity, ourPipelines: [], error: String(e) }))
+  .then((r) => {
+    out.textContent = JSON.stringify(r, null, 2);
+    window.kernelsCheck = r;
+  });

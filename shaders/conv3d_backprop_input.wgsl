@@ -11,17 +11,15 @@
 //   A[m, k] = dy[b, baseD + jd - td, baseH + jh - th, baseW + jw - tw, oc], where rD = (cD + PF) mod SD
 //             and baseD = (cD + PF - rD) / SD (0 outside dy or for taps past the filter),
 //   B[k, n] = w[fd, fh, fw, n, oc], C = dx.
-// dy's flat index splits into a per-row part (Row.off) minus a per-tap part (Tap.off); the class tap
-// t is inside dy when Row.lo <= t < Row.hi. Tiling and the loop (main) come from src/kernels/tiling.ts
-// at the marker ending this file. tfjs's webgpu backend prepends the bindings (dy, w, result) and `uniforms`.
-
-// floor(n / d) for 0 <= n < 2^22, from inv = 1/d: a float estimate, then one correction either way.
-fn divFloor(n: i32, d: i32, inv: f32) -> i32 {
-  let q = i32(f32(n) * inv);
-  return q + select(0, 1, (q + 1) * d <= n) - select(0, 1, q * d > n);
-}
+// K is split by class tap t (a group) and oc (the inner index): dy's flat index is a per-row part
+// (Row.off) plus a per-tap part (Group.off) plus oc, and t is inside dy when Row.lo <= t < Row.hi. Tiling and the loop (main) come from src/kernels/tiling.ts
+// at the marker ending this file. tfjs's webgpu backend prepends the bindings (dy, w, result) and
+// `uniforms`.
 
 // This workgroup's class: its first output coordinate, filter-tap residue and dy offset.
+// Conditions combine with `&`, not `&&`: each `&&` is a branch, and in the unrolled loop those made
+// SwiftShader's shader compile run away.
+
 var<private> classStart: vec3<i32>;
 var<private> classTap: vec3<i32>;
 var<private> classBase: vec3<i32>;
@@ -37,6 +35,12 @@ fn prologue() {
 
 fn gemmSize() -> vec3<i32> {
   return uniforms.gemm.xyz;
+}
+
+// Groups are the TD*TH*TW class taps, the inner index the OC channels of dy.
+fn kSplit() -> vec2<i32> {
+  let n = uniforms.taps;
+  return vec2<i32>(n.x * n.y * n.z, uniforms.outDims.w);
 }
 
 struct Row {
@@ -59,45 +63,53 @@ fn rowOf(m: i32) -> Row {
   let inside = m < uniforms.gemm.x;
   let out = (((b * inD.x + pos.x) * inD.y + pos.y) * inD.z + pos.z) * inD.w;
   // Rows past M get an empty tap range.
-  return Row(off, o - outD.xyz + 1, select(o - outD.xyz + 1, o + 1, inside), out, inside && all(pos < inD.xyz));
+  let lo = o - outD.xyz + 1;
+  return Row(off, lo, select(lo, o + 1, inside), out, inside & all(pos < inD.xyz));
 }
 
-struct Tap {
+struct Group {
   t: vec3<i32>,
   off: i32,
   w: i32,
   ok: bool,
 }
 
-fn tapOf(k: i32) -> Tap {
-  let outD = uniforms.outDims;
-  let fs = uniforms.filt;  // FD, FH, FW, B
-  let n = uniforms.taps;   // TD, TH, TW
-  let tap = divFloor(k, outD.w, uniforms.invOut.w);
-  let oc = k - tap * outD.w;
-  let qw = divFloor(tap, n.z, uniforms.invTaps.z);
-  let td = divFloor(qw, n.y, uniforms.invTaps.y);
-  let t = vec3<i32>(td, qw - td * n.y, tap - qw * n.z);
+fn groupOf(g: i32) -> Group {
+  let outD = uniforms.outDims;  // OD, OH, OW, OC
+  let fs = uniforms.filt;       // FD, FH, FW, B
+  let n = uniforms.taps;        // TD, TH, TW
+  let t = vec3<i32>(g / (n.z * n.y), (g / n.z) % n.y, g % n.z);
   let f = classTap + uniforms.stride.xyz * t;
-  let ok = all(f < fs.xyz) && k < uniforms.gemm.z;
-  let off = oc - ((t.x * outD.y + t.y) * outD.z + t.z) * outD.w;
-  let wOff = ((f.x * fs.y + f.y) * fs.z + f.z) * uniforms.inDims.w * outD.w + oc;
+  let ok = all(f < fs.xyz) & (g < n.x * n.y * n.z);
+  let off = -((t.x * outD.y + t.y) * outD.z + t.z) * outD.w;
+  let wOff = ((f.x * fs.y + f.y) * fs.z + f.z) * uniforms.inDims.w * outD.w;
   // Taps past the filter fall outside every row's range.
-  return Tap(select(vec3<i32>(1 << 30), t, ok), off, wOff, ok);
+  return Group(select(vec3<i32>(1 << 30), t, ok), off, wOff, ok);
 }
 
-fn loadA(r: Row, t: Tap) -> f32 {
-  let ok = all(t.t >= r.lo) && all(t.t < r.hi);
-  return select(0.0, dy[select(0, r.off + t.off, ok)], ok);
+// A[m, g*OC + oc] = dy[base + oc] for oc < hi (hi = 0 when the tap reads outside dy).
+struct Span {
+  base: i32,
+  hi: i32,
 }
 
-fn loadB(t: Tap, n: i32) -> f32 {
-  let ok = t.ok && n < uniforms.gemm.y;
-  return select(0.0, w[select(0, t.w + n * uniforms.outDims.w, ok)], ok);
+fn spanOf(r: Row, g: Group) -> Span {
+  let inside = all(g.t >= r.lo) & all(g.t < r.hi);
+  return Span(r.off + g.off, select(0, uniforms.outDims.w, inside));
+}
+
+fn loadA(s: Span, oc: i32) -> f32 {
+  let ok = oc < s.hi;
+  return select(0.0, dy[select(0, s.base + oc, ok)], ok);
+}
+
+fn loadB(g: Group, oc: i32, n: i32) -> f32 {
+  let ok = g.ok & (n < uniforms.gemm.y);
+  return select(0.0, w[select(0, g.w + n * uniforms.outDims.w + oc, ok)], ok);
 }
 
 fn storeC(r: Row, n: i32, v: f32) {
-  if (r.stored && n < uniforms.gemm.y) {
+  if (r.stored & (n < uniforms.gemm.y)) {
     result[r.out + n] = v;
   }
 }

@@ -7,22 +7,25 @@
 //   k = ((fd*FH + fh)*FW + fw)*C + c      a filter tap and channel,  K = FD*FH*FW*C
 //   A[m, k] = x[b, od*SD - PF + fd, oh*SH - PT + fh, ow*SW - PL + fw, c] (0 in the padding),
 //   B = w seen as [K, N], C = y seen as [M, N] (plain row-major views, no copies).
-// x's flat index is linear in the position, so it splits into a per-row part (Row.off, from the
-// output voxel) plus a per-k part (Tap.off, from the tap and channel); a tap f is inside x when
-// Row.lo <= f < Row.hi. Tiling and the loop (main) come from src/kernels/tiling.ts at the marker ending this file:
-// each thread owns a TM x TN register tile of C, staged through workgroup memory or read directly.
+// K is split by filter tap (a group) and channel (the inner index): x's flat index is a per-row part
+// (Row.off, from the output voxel) plus a per-tap part (Group.off) plus c, and a tap f is inside x
+// when Row.lo <= f < Row.hi. Tiling and the loop (main) come from src/kernels/tiling.ts at the marker
+// ending this file: each thread owns a TM x TN register tile of C, staged through workgroup memory
+// or read directly.
 // tfjs's webgpu backend prepends the bindings (x, w, result) and `uniforms`.
 
-// floor(n / d) for 0 <= n < 2^22, from inv = 1/d: a float estimate, then one correction either way.
-fn divFloor(n: i32, d: i32, inv: f32) -> i32 {
-  let q = i32(f32(n) * inv);
-  return q + select(0, 1, (q + 1) * d <= n) - select(0, 1, q * d > n);
-}
+// Conditions combine with `&`, not `&&`: each `&&` is a branch, and in the unrolled loop those made
+// SwiftShader's shader compile run away.
 
 fn prologue() {}
 
 fn gemmSize() -> vec3<i32> {
   return uniforms.gemm.xyz;
+}
+
+// Groups are the FD*FH*FW filter taps, the inner index the C input channels.
+fn kSplit() -> vec2<i32> {
+  return vec2<i32>(uniforms.filt.x * uniforms.filt.y * uniforms.filt.z, uniforms.inDims.w);
 }
 
 struct Row {
@@ -41,42 +44,46 @@ fn rowOf(m: i32) -> Row {
   let b = m / (outD.z * outD.y * outD.x);
   let base = vec3<i32>(od, oh, ow) * uniforms.stride.xyz - uniforms.pad.xyz;
   let off = (((b * inD.x + base.x) * inD.y + base.y) * inD.z + base.z) * inD.w;
-  let inside = m < uniforms.gemm.x;
   // An empty tap range for rows past M.
-  return Row(m, off, -base, select(-base, inD.xyz - base, inside));
+  return Row(m, off, -base, select(-base, inD.xyz - base, m < uniforms.gemm.x));
 }
 
-struct Tap {
-  k: i32,
-  off: i32,
+struct Group {
+  tap: i32,
   f: vec3<i32>,
+  off: i32,
 }
 
-fn tapOf(k: i32) -> Tap {
+fn groupOf(g: i32) -> Group {
   let inD = uniforms.inDims;
-  let f = uniforms.filt;  // FD, FH, FW, B
-  let tap = divFloor(k, inD.w, uniforms.invIn.w);
-  let c = k - tap * inD.w;
-  let tw = divFloor(tap, f.z, uniforms.invFilt.z);
-  let fd = divFloor(tw, f.y, uniforms.invFilt.y);
-  let fhw = vec3<i32>(fd, tw - fd * f.y, tap - tw * f.z);
-  let off = ((fhw.x * inD.y + fhw.y) * inD.z + fhw.z) * inD.w + c;
-  // Taps past K fall outside every row's range.
-  return Tap(k, off, select(fhw, vec3<i32>(1 << 30), k >= uniforms.gemm.z));
+  let fs = uniforms.filt;  // FD, FH, FW, B
+  let f = vec3<i32>(g / (fs.z * fs.y), (g / fs.z) % fs.y, g % fs.z);
+  return Group(g, f, ((f.x * inD.y + f.y) * inD.z + f.z) * inD.w);
 }
 
-fn loadA(r: Row, t: Tap) -> f32 {
-  let ok = all(t.f >= r.lo) && all(t.f < r.hi);
-  return select(0.0, x[select(0, r.off + t.off, ok)], ok);
+// A[m, g*C + c] = x[base + c] for c < hi (hi = 0 when the tap falls in the padding).
+struct Span {
+  base: i32,
+  hi: i32,
 }
 
-fn loadB(t: Tap, n: i32) -> f32 {
-  let ok = t.k < uniforms.gemm.z && n < uniforms.gemm.y;
-  return select(0.0, w[select(0, t.k * uniforms.gemm.y + n, ok)], ok);
+fn spanOf(r: Row, g: Group) -> Span {
+  let inside = all(g.f >= r.lo) & all(g.f < r.hi);
+  return Span(r.off + g.off, select(0, uniforms.inDims.w, inside));
+}
+
+fn loadA(s: Span, c: i32) -> f32 {
+  let ok = c < s.hi;
+  return select(0.0, x[select(0, s.base + c, ok)], ok);
+}
+
+fn loadB(g: Group, c: i32, n: i32) -> f32 {
+  let ok = (g.tap < uniforms.filt.x * uniforms.filt.y * uniforms.filt.z) & (n < uniforms.gemm.y);
+  return select(0.0, w[select(0, (g.tap * uniforms.inDims.w + c) * uniforms.gemm.y + n, ok)], ok);
 }
 
 fn storeC(r: Row, n: i32, v: f32) {
-  if (r.m < uniforms.gemm.x && n < uniforms.gemm.y) {
+  if ((r.m < uniforms.gemm.x) & (n < uniforms.gemm.y)) {
     result[r.m * uniforms.gemm.y + n] = v;
   }
 }

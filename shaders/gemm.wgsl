@@ -1,12 +1,20 @@
 // Plain matrix product C = A * B (row-major A [M, K], B [K, N], C [M, N]) in the same loop as the
 // convolution kernels: the benchmark's ceiling for what those reach on an adapter. Tiling and the loop
-// (main) come from src/kernels/tiling.ts at the marker ending this file. tfjs's webgpu backend prepends the bindings
-// (a, b, result) and `uniforms` (gemm = M, N, K).
+// (main) come from src/kernels/tiling.ts at the marker ending this file. tfjs's webgpu backend
+// prepends the bindings (a, b, result) and `uniforms` (gemm = M, N, K).
+
+// Conditions combine with `&`, not `&&`: each `&&` is a branch, and in the unrolled loop those made
+// SwiftShader's shader compile run away.
 
 fn prologue() {}
 
 fn gemmSize() -> vec3<i32> {
   return uniforms.gemm.xyz;
+}
+
+// One group: the whole K.
+fn kSplit() -> vec2<i32> {
+  return vec2<i32>(1, uniforms.gemm.z);
 }
 
 struct Row {
@@ -17,26 +25,37 @@ fn rowOf(m: i32) -> Row {
   return Row(m);
 }
 
-struct Tap {
-  k: i32,
+struct Group {
+  k0: i32,
 }
 
-fn tapOf(k: i32) -> Tap {
-  return Tap(k);
+fn groupOf(g: i32) -> Group {
+  return Group(g * uniforms.gemm.z);
 }
 
-fn loadA(r: Row, t: Tap) -> f32 {
-  let ok = r.m < uniforms.gemm.x && t.k < uniforms.gemm.z;
-  return select(0.0, a[select(0, r.m * uniforms.gemm.z + t.k, ok)], ok);
+// A[m, k] = a[base + k] for k < hi.
+struct Span {
+  base: i32,
+  hi: i32,
 }
 
-fn loadB(t: Tap, n: i32) -> f32 {
-  let ok = t.k < uniforms.gemm.z && n < uniforms.gemm.y;
-  return select(0.0, b[select(0, t.k * uniforms.gemm.y + n, ok)], ok);
+fn spanOf(r: Row, g: Group) -> Span {
+  return Span(r.m * uniforms.gemm.z, select(0, uniforms.gemm.z, r.m < uniforms.gemm.x));
+}
+
+fn loadA(s: Span, i: i32) -> f32 {
+  let ok = i < s.hi;
+  return select(0.0, a[select(0, s.base + i, ok)], ok);
+}
+
+fn loadB(g: Group, i: i32, n: i32) -> f32 {
+  let k = g.k0 + i;
+  let ok = (k < uniforms.gemm.z) & (n < uniforms.gemm.y);
+  return select(0.0, b[select(0, k * uniforms.gemm.y + n, ok)], ok);
 }
 
 fn storeC(r: Row, n: i32, v: f32) {
-  if (r.m < uniforms.gemm.x && n < uniforms.gemm.y) {
+  if ((r.m < uniforms.gemm.x) & (n < uniforms.gemm.y)) {
     result[r.m * uniforms.gemm.y + n] = v;
   }
 }

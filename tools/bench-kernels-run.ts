@@ -5,6 +5,7 @@
 // background stream are timed with tfjs's kernels only (we ship no 2D kernel). Writes
 // bench/results/<date>-<adapter>.json and prints a markdown table.
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import * as tf from '../src/tf';
@@ -111,8 +112,6 @@ interface Timing {
   ms: number;
   reps: number;
   gflops: number;
-  /** GFLOP per second of this process's CPU time (SwiftShader's threads included): steadier than wall time on a busy machine. */
-  cpuGflops: number;
 }
 
 function median(v: number[]): number {
@@ -132,27 +131,22 @@ async function settle(backend: WebGPUBackend): Promise<void> {
 /** One warm-up run, then up to `reps` timed runs (fewer if the budget runs out); the median. */
 async function time(run: () => tf.Tensor, flop: number, opts: Options): Promise<Timing> {
   const backend = tf.backend() as WebGPUBackend;
-  const cpu: number[] = [];
   const once = async () => {
     const t0 = performance.now();
-    const c0 = process.cpuUsage();
     const out = run();
     await settle(backend);
     const ms = performance.now() - t0;
-    const c = process.cpuUsage(c0);
-    cpu.push((c.user + c.system) / 1000);
     out.dispose();
     return ms;
   };
   await once();
-  cpu.length = 0;
   const times: number[] = [];
   const start = performance.now();
   while (times.length < opts.reps && (times.length === 0 || performance.now() - start < opts.budgetMs)) {
     times.push(await once());
   }
   const ms = median(times);
-  return { ms, reps: times.length, gflops: flop / ms / 1e6, cpuGflops: flop / median(cpu) / 1e6 };
+  return { ms, reps: times.length, gflops: flop / ms / 1e6 };
 }
 
 interface Row {
@@ -187,7 +181,9 @@ export async function main(argv: string[]): Promise<void> {
   const adapter = await navigator.gpu.requestAdapter();
   const info = adapter?.info;
   const adapterName = [info?.vendor, info?.architecture, info?.description].filter(Boolean).join(' ') || 'unknown adapter';
-  console.log(`adapter: ${adapterName}; batch ${opts.batch}; ${opts.reps} reps (budget ${opts.budgetMs / 1000} s each)`);
+  // Other work on the machine slows all three columns alike; the load average says how busy it was.
+  const loadBefore = loadavg()[0];
+  console.log(`adapter: ${adapterName}; batch ${opts.batch}; ${opts.reps} reps (budget ${opts.budgetMs / 1000} s each); load average ${loadBefore.toFixed(1)}`);
 
   const arch = architecture(resolveConfig('paper'), opts.kind);
   const layers = convLayers(arch).filter((l) => !opts.layers || opts.layers.includes(`${l.network}/${l.name}`));
@@ -213,8 +209,7 @@ export async function main(argv: string[]): Promise<void> {
       tf.dispose([a, b]);
       const row: Row = { layer: `${l.network}/${l.name}`, kernel: k.name, role: k.role, gemm: dims, gflop: flop / 1e9, ours, tfjs, gemmCeiling };
       rows.push(row);
-      const cpu = (t: Timing | null) => (t ? t.cpuGflops.toFixed(2) : '–');
-      console.log(`${table([row]).split('\n')[2]}  cpu: ${cpu(ours)} / ${cpu(tfjs)} / ${cpu(gemmCeiling)}`);
+      console.log(table([row]).split('\n')[2]);
     }
     tf.dispose([t.x, t.filter, t.dy]);
   }
@@ -227,6 +222,8 @@ export async function main(argv: string[]): Promise<void> {
   const dir = join(process.cwd(), 'bench', 'results');
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${date}-${slug}.json`);
-  writeFileSync(file, JSON.stringify({ date, adapter: adapterName, options: opts, rows, markdown }, null, 2));
+  const load = { before: loadBefore, after: loadavg()[0] };
+  writeFileSync(file, JSON.stringify({ date, adapter: adapterName, options: opts, load, rows, markdown }, null, 2));
+  console.log(`load average before ${load.before.toFixed(1)}, after ${load.after.toFixed(1)}`);
   console.log(`\nwrote ${file}`);
 }

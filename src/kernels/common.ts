@@ -2,8 +2,8 @@
 // describe a convolution's geometry to the shaders.
 import { backend_util, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
-import { inverse, type UniformField } from './program';
-import { chooseTiles, MAX_FLOAT_DIVIDEND, type KernelMode, type TileConfig } from './tiling';
+import type { UniformField } from './program';
+import { chooseTiles, type KernelMode, type TileConfig } from './tiling';
 
 export type KernelArgs = Parameters<KernelFunc>[0];
 
@@ -29,23 +29,20 @@ export function tilesFor(backend: WebGPUBackend, M: number, N: number): TileConf
   return chooseTiles(mode, M, N, backend.device.limits.maxComputeWorkgroupStorageSize);
 }
 
-/**
- * Our shaders compute in f32 and split flat indices with a float division that is exact below
- * MAX_FLOAT_DIVIDEND (tile overhang included); anything else goes to tfjs's own kernel.
- */
+/** Our shaders compute in f32 with i32 indices; anything else goes to tfjs's own kernel. */
 export function handled(tensors: TensorInfo[], largestIndex: number): boolean {
-  return tensors.every((t) => t.dtype === 'float32') && largestIndex + 8192 < MAX_FLOAT_DIVIDEND;
+  return tensors.every((t) => t.dtype === 'float32') && largestIndex < 2 ** 30;
 }
 
 const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
 
-/** The largest flat index any of these tensors has (the shaders divide indices up to this). */
+/** The largest flat index any of these tensors has. */
 export const largestIndex = (...shapes: number[][]) => Math.max(...shapes.map(size));
 
 /**
  * Uniforms every conv3d shader reads: the conv's input dims (D, H, W, C), output dims (OD, OH, OW, OC),
- * filter dims (FD, FH, FW) with the batch in .w, strides and front/top/left padding, and reciprocals
- * of the dims the shaders divide by. Each kernel appends its own GEMM sizes.
+ * filter dims (FD, FH, FW) with the batch in .w, strides and front/top/left padding. Each kernel adds
+ * its own GEMM sizes.
  */
 export function convFields(info: backend_util.Conv3DInfo): UniformField[] {
   const inDims = [info.inDepth, info.inHeight, info.inWidth, info.inChannels];
@@ -57,8 +54,5 @@ export function convFields(info: backend_util.Conv3DInfo): UniformField[] {
     { name: 'filt', type: 'vec4<i32>', data: filt },
     { name: 'stride', type: 'vec4<i32>', data: [info.strideDepth, info.strideHeight, info.strideWidth, 0] },
     { name: 'pad', type: 'vec4<i32>', data: [info.padInfo.front, info.padInfo.top, info.padInfo.left, 0] },
-    { name: 'invIn', type: 'vec4<f32>', data: inverse(inDims) },
-    { name: 'invOut', type: 'vec4<f32>', data: inverse(outDims) },
-    { name: 'invFilt', type: 'vec4<f32>', data: inverse([...filt.slice(0, 3), 0]) },
   ];
 }

@@ -3,7 +3,7 @@
 import { backend_util, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import template from '../../shaders/conv3d_backprop_input.wgsl?raw';
 import { convFields, handled, largestIndex, tilesFor, webgpuBackend, type KernelArgs } from './common';
-import { ImplicitGemmProgram, inverse, uniformData, type UniformField } from './program';
+import { ImplicitGemmProgram, uniformData, type UniformField } from './program';
 import { gridFor } from './tiling';
 
 type Shape5 = [number, number, number, number, number];
@@ -31,7 +31,6 @@ export function makeConv3DBackpropInput(fallback: KernelFunc): KernelFunc {
       ...convFields(info),
       { name: 'sub', type: 'vec4<i32>', data: [...sub, 0] },
       { name: 'taps', type: 'vec4<i32>', data: [...taps, 0] },
-      { name: 'invTaps', type: 'vec4<f32>', data: inverse([...taps, 0]) },
     ];
     const classes = s[0] * s[1] * s[2];
     const program = new ImplicitGemmProgram(

@@ -6,7 +6,7 @@ import { fillTemplate, type TileConfig } from './tiling';
 
 export interface UniformField {
   name: string;
-  type: 'vec4<i32>' | 'vec4<f32>';
+  type: 'vec4<i32>';
   data: number[];
 }
 
@@ -46,7 +46,5 @@ export class ImplicitGemmProgram implements WebGPUProgram {
 
 /** The uniform values in declaration order, as runWebGPUProgram wants them. */
 export function uniformData(fields: UniformField[]): Array<{ type: string; data: number[] }> {
-  return fields.map((f) => ({ type: f.type === 'vec4<f32>' ? 'float32' : 'int32', data: f.data }));
+  return fields.map((f) => ({ type: 'int32', data: f.data }));
 }
-
-export const inverse = (v: number[]) => v.map((d) => (d > 0 ? 1 / d : 0));

@@ -1,12 +1,14 @@
 // Tile choice and the generated main() of the implicit-GEMM shaders in shaders/*.wgsl.
 //
 // Each shader file holds one operation's index math, factored as a GEMM C[M, N] = A[M, K] B[K, N], and
-// ends with a `{{MAIN}}` line:
-//   prologue()          per-workgroup setup;
-//   gemmSize()          M, N, K;
-//   rowOf(m) -> Row     what a row of A and C needs (computed once per row);
-//   tapOf(k) -> Tap     what a column of A and a row of B need (once per k);
-//   loadA(row, tap), loadB(tap, n), storeC(row, n, v).
+// ends with a `{{MAIN}}` line. K is split as G groups of KI (k = g*KI + i): a group is a filter tap, or
+// a row of output voxels, over whose inner index i (a channel, or a voxel along w) A's address grows by a
+// fixed step, so the bounds work is done once per (row, group) and the inner loop is loads and FMAs:
+//   prologue()           per-workgroup setup;   gemmSize() -> (M, N, K);   kSplit() -> (G, KI);
+//   rowOf(m) -> Row      what a row of A and C needs (once per row);
+//   groupOf(g) -> Group  what group g of K needs (once per group);
+//   spanOf(row, group) -> Span   where A[m, g*KI + i] lives, and for which i it is inside the input;
+//   loadA(span, i), loadB(group, i, n), storeC(row, n, v).
 // main() is generated here, in one of two loop structures, fully unrolled over the thread's TM x TN
 // register tile (one named scalar accumulator per output):
 //   'shared'  the classic GPU tiling: the workgroup stages A[BM x KT] and B[KT x BN] in workgroup memory
@@ -17,7 +19,9 @@
 //             measured ~27 ns per 4 lanes against ~6-16 ns for a storage read, a barrier ~0.4 us per 4
 //             threads, so staging costs more than it saves there; the CPU's caches do the tiling.
 // Unrolled code matters on SwiftShader: it does not unroll loops and keeps a private array indexed by a
-// loop counter in memory, read element by element, which measured 8x slower than named scalars.
+// loop counter in memory, read element by element, which measured 8x slower than named scalars. The
+// generated code and the shaders avoid `&&`/`||`: each is a branch, and in unrolled code SwiftShader's
+// compile ran away on them.
 
 export type KernelMode = 'shared' | 'direct';
 
@@ -80,18 +84,22 @@ function directMain(t: TileConfig): string {
   return `fn main() {
   prologue();
   let size = gemmSize();
+  let split = kSplit();
   let m0 = (i32(workgroupId.y) * ${t.WY} + i32(localId.y)) * ${t.TM};
   let n0 = (i32(workgroupId.x) * ${t.WX} + i32(localId.x)) * ${t.TN};
-  if (m0 >= size.x || n0 >= size.y) {
+  if ((m0 >= size.x) | (n0 >= size.y)) {
     return;
   }
   ${lines(t.TM, (i) => `let row${i} = rowOf(m0 + ${i});`, '  ')}
   ${accumulators(t, '  ')}
-  for (var k = 0; k < size.z; k++) {
-    let tap = tapOf(k);
-    ${lines(t.TM, (i) => `let a${i} = loadA(row${i}, tap);`, '    ')}
-    ${lines(t.TN, (j) => `let b${j} = loadB(tap, n0 + ${j});`, '    ')}
-    ${multiplyAdd(t, '    ')}
+  for (var g = 0; g < split.x; g++) {
+    let group = groupOf(g);
+    ${lines(t.TM, (i) => `let span${i} = spanOf(row${i}, group);`, '    ')}
+    for (var i = 0; i < split.y; i++) {
+      ${lines(t.TM, (r) => `let a${r} = loadA(span${r}, i);`, '      ')}
+      ${lines(t.TN, (j) => `let b${j} = loadB(group, i, n0 + ${j});`, '      ')}
+      ${multiplyAdd(t, '      ')}
+    }
   }
   ${stores(t, '  ')}
 }`;
@@ -113,14 +121,18 @@ fn main() {
   let mBlock = i32(workgroupId.y) * ${BM};
   let nBlock = i32(workgroupId.x) * ${BN};
   ${accumulators(t, '  ')}
+  let split = kSplit();
   for (var k0 = 0; k0 < size.z; k0 += ${t.KT}) {
     for (var e = li; e < ${BM * t.KT}; e += ${NT}) {
       let k = k0 + (e >> ${log2(BM)}u);
-      As[e] = select(0.0, loadA(rowOf(mBlock + (e & ${BM - 1})), tapOf(k)), k < size.z);
+      let g = k / split.y;
+      let a = loadA(spanOf(rowOf(mBlock + (e & ${BM - 1})), groupOf(g)), k - g * split.y);
+      As[e] = select(0.0, a, k < size.z);
     }
     for (var e = li; e < ${BN * t.KT}; e += ${NT}) {
       let k = k0 + (e >> ${log2(BN)}u);
-      Bs[e] = select(0.0, loadB(tapOf(k), nBlock + (e & ${BN - 1})), k < size.z);
+      let g = k / split.y;
+      Bs[e] = select(0.0, loadB(groupOf(g), k - g * split.y, nBlock + (e & ${BN - 1})), k < size.z);
     }
     workgroupBarrier();
     for (var kk = 0; kk < ${t.KT}; kk++) {
@@ -151,6 +163,3 @@ export function fillTemplate(template: string, t: TileConfig): string {
 export function gridFor(M: number, N: number, t: TileConfig, layers = 1): [number, number, number] {
   return [Math.ceil(N / (t.TN * t.WX)), Math.ceil(M / (t.TM * t.WY)), layers];
 }
-
-/** The shaders divide with `divFloor` (a float reciprocal plus one correction step): exact below this. */
-export const MAX_FLOAT_DIVIDEND = 2 ** 22;

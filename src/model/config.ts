@@ -245,6 +245,15 @@ export function architecture(config: ModelConfig, kind: ModelKind = 'uncondition
   return { config, kind, width, encoder, foreground, videoHead, maskHead, background, discriminator, discriminatorHead };
 }
 
+/**
+ * The autoencoder baseline's code layer (paper §4.1: an encoder like the discriminator, ending in a code):
+ * the discriminator head's shape with zDim outputs, so the encoder is D's trunk and the decoder's input fits.
+ */
+export function codeHead(arch: Architecture): LayerSpec {
+  const head = arch.discriminatorHead;
+  return { ...head, name: 'code', outChannels: arch.config.zDim, outShape: [...head.outShape.slice(0, -1), arch.config.zDim] };
+}
+
 /** Every conv layer of a model family, in forward order, tagged with its network (for kernels and benchmarks). */
 export function convLayers(arch: Architecture): Array<LayerSpec & { network: string }> {
   const tag = (network: string, specs: LayerSpec[]) => specs.map((s) => ({ ...s, network }));

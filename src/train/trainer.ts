@@ -73,6 +73,38 @@ export class TrainingDivergedError extends Error {
   }
 }
 
+/**
+ * Computes a loss and its gradients with respect to `vars`, reads the loss and stats back once, and applies
+ * the update only when everything is finite (else throws `diverged()`). Returns [loss, ...stats].
+ */
+export async function checkedUpdate(
+  vars: Map<string, tf.Variable>,
+  optimizer: Adam,
+  loss: () => { loss: tf.Scalar; stats: tf.Tensor1D },
+  diverged: () => Error,
+): Promise<number[]> {
+  let stats: tf.Tensor1D | undefined;
+  const { grads, check } = tf.tidy(() => {
+    const { value, grads } = tf.variableGrads(() => {
+      const r = loss();
+      stats = tf.keep(r.stats);
+      return r.loss;
+    }, [...vars.values()]);
+    // Pairwise: tfjs-webgpu's addN binds one buffer per input and outgrows the 8-buffer limit.
+    const gradSum = Object.values(grads).map((g) => g.sum()).reduce((a, b) => a.add(b));
+    return { grads, check: tf.stack([value, gradSum]) };
+  });
+  try {
+    const [values, checked] = await Promise.all([stats!.data(), check.data()]);
+    if (![...values, ...checked].every(Number.isFinite)) throw diverged();
+    const byName = new Map([...vars].map(([name, v]) => [name, grads[v.name]]));
+    optimizer.apply(vars, byName);
+    return [checked[0], ...values];
+  } finally {
+    tf.dispose([grads, check, stats!]);
+  }
+}
+
 const ADAM_BETA2 = 0.999;
 const ADAM_EPSILON = 1e-8;
 
@@ -118,36 +150,12 @@ export class Trainer {
     return z ? z.clone() : this.latent(real.shape[0], ...label);
   }
 
-  /**
-   * Computes a loss and its gradients with respect to `vars`, reads the stats back once, and applies the
-   * update only when everything is finite.
-   */
-  private async update(
+  private update(
     network: 'generator' | 'discriminator',
     optimizer: Adam,
     loss: () => { loss: tf.Scalar; stats: tf.Tensor1D },
   ): Promise<number[]> {
-    const vars = this.model.variables(network);
-    let stats: tf.Tensor1D | undefined;
-    const { grads, check } = tf.tidy(() => {
-      const { value, grads } = tf.variableGrads(() => {
-        const r = loss();
-        stats = tf.keep(r.stats);
-        return r.loss;
-      }, [...vars.values()]);
-      // Pairwise: tfjs-webgpu's addN binds one buffer per input and outgrows the 8-buffer limit.
-      const gradSum = Object.values(grads).map((g) => g.sum()).reduce((a, b) => a.add(b));
-      return { grads, check: tf.stack([value, gradSum]) };
-    });
-    try {
-      const [values, checked] = await Promise.all([stats!.data(), check.data()]);
-      if (![...values, ...checked].every(Number.isFinite)) throw new TrainingDivergedError(network, this.iteration);
-      const byName = new Map([...vars].map(([name, v]) => [name, grads[v.name]]));
-      optimizer.apply(vars, byName);
-      return [checked[0], ...values];
-    } finally {
-      tf.dispose([grads, check, stats!]);
-    }
+    return checkedUpdate(this.model.variables(network), optimizer, loss, () => new TrainingDivergedError(network, this.iteration));
   }
 
   /** One discriminator update on a real batch and a fake batch of the same size. */

@@ -20,6 +20,8 @@ export interface Settings {
   seed: number;
   /** Autosave a checkpoint every this many iterations (0: only on pause). */
   autosaveEvery: number;
+  /** A shipped pretrained model (public/weights/<name>) to start from; '' trains from scratch. */
+  weights: string;
   /** Controls a shared link hides, e.g. "lrD,lrG" — a teacher can fix what a class should not change. */
   hide: string[];
 }
@@ -37,6 +39,7 @@ export const defaultSettings: Settings = {
   gSteps: 1,
   seed: 1,
   autosaveEvery: 50,
+  weights: '',
   hide: [],
 };
 
@@ -78,6 +81,10 @@ export function settingsFromQuery(query: string): { settings: Settings; problems
       const options = choices[key as keyof typeof choices];
       if (options.includes(raw)) Object.assign(settings, { [key]: raw });
       else problems.push(`${key}=${raw} is not one of ${options.join(', ')}`);
+    } else if (key === 'weights') {
+      // Which models exist is known only once the index loads; the worker reports an unknown name.
+      if (/^[a-z0-9][a-z0-9-]*$/.test(raw)) settings.weights = raw;
+      else problems.push(`weights=${raw} is not a model name`);
     } else if (key === 'hide') {
       settings.hide = raw.split(',').filter((k) => k in defaultSettings);
     }
@@ -100,4 +107,4 @@ export function settingsToQuery(settings: Settings): string {
 }
 
 /** Settings that need a new model when they change (the others apply to the running trainer). */
-export const rebuildKeys: ReadonlyArray<keyof Settings> = ['dataset', 'preset', 'generator', 'seed', 'batchSize'];
+export const rebuildKeys: ReadonlyArray<keyof Settings> = ['dataset', 'preset', 'generator', 'seed', 'batchSize', 'weights'];

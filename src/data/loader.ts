@@ -4,13 +4,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { sha256Hex, type ImageDecoder } from './codec';
 import { DataError, IntegrityError, errorMessage } from './errors';
+import { fetchJson, joinUrl, readBody, type Fetch } from './http';
 import { checkShard, parseManifest, type Labels, type Manifest, type ShardInfo } from './format';
 import { centreSquare, resizeRegion } from './image';
 import { randomInt, seededRandom, shuffle } from './random';
 import { decodeClip, type Clip } from './shards';
 import { groupByKey, readTar } from './tar';
 
-export type Fetch = (url: string) => Promise<Response>;
 
 export interface LoadProgress {
   shardsDone: number;
@@ -63,35 +63,6 @@ export interface Batch {
 
 /** Keep verified shards in memory between epochs when the whole dataset is at most this big. */
 const CACHE_LIMIT_BYTES = 256 << 20;
-
-const joinUrl = (base: string, name: string) => (base === '' ? name : base.replace(/\/?$/, '/') + name);
-
-/** Reads a response body with progress, refusing to read past `expected` bytes. */
-async function readBody(response: Response, expected: number, onBytes: (n: number) => void): Promise<Uint8Array> {
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  const reader = response.body?.getReader();
-  if (reader) {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.length;
-      if (total > expected) {
-        await reader.cancel();
-        throw new IntegrityError(`more than the ${expected} bytes the manifest declares`);
-      }
-      chunks.push(value);
-      onBytes(value.length);
-    }
-  }
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const c of chunks) {
-    bytes.set(c, offset);
-    offset += c.length;
-  }
-  return bytes;
-}
 
 /** Resamples a decoded clip to `size` × `size` × `frames`, repeating its last frame when it is short. */
 export function prepareClip(clip: Clip, size: number, frames: number): PreparedClip {
@@ -254,13 +225,6 @@ export class VideoDataset {
 /** Fetches and checks `<baseUrl>/manifest.json`; shards are fetched lazily by `batches()`. */
 export async function openDataset(baseUrl: string, opts: LoaderOptions): Promise<VideoDataset> {
   const url = joinUrl(baseUrl, 'manifest.json');
-  const response = await (opts.fetch ?? fetch)(url);
-  if (!response.ok) throw new DataError(`${url}: HTTP ${response.status} ${response.statusText}`);
-  let json: unknown;
-  try {
-    json = JSON.parse(new TextDecoder().decode(await readBody(response, 16 << 20, () => {})));
-  } catch (e) {
-    throw e instanceof DataError ? e : new DataError(`${url}: not valid JSON: ${errorMessage(e)}`, { cause: e });
-  }
+  const json = await fetchJson(url, opts.fetch ?? fetch, `no such dataset: ${baseUrl || 'here'}`);
   return new VideoDataset(parseManifest(json), baseUrl, opts);
 }

@@ -29,7 +29,7 @@ export class WeightsError extends Error {
 
 const BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, uint8: 1, uint16: 2, float16: 2 };
 
-function expectedBytes(specs: tf.io.WeightsManifestEntry[]): number {
+export function expectedBytes(specs: tf.io.WeightsManifestEntry[]): number {
   return specs.reduce((sum, s) => {
     const dtype = s.quantization?.dtype ?? s.dtype;
     const bytes = BYTES[dtype];
@@ -102,7 +102,10 @@ export function assignWeights(model: VganModel, tensors: Map<string, tf.Tensor>)
       throw new WeightsError(`weight ${name} has shape [${t.shape}], the model needs [${variable.shape}]`);
     }
   }
-  for (const [name, variable] of params) variable.assign(tensors.get(name)!.cast('float32'));
+  // In a tidy: the cast's handle is released, the variable keeps its data.
+  tf.tidy(() => {
+    for (const [name, variable] of params) variable.assign(tensors.get(name)!.cast('float32'));
+  });
 }
 
 /** Builds the model a weights file describes and loads its weights. Extra tensors are returned to the caller. */

@@ -5,6 +5,9 @@ import type { ClipData, SampleClips } from '../model/sample';
 import type { Settings } from '../settings';
 import type { LayerView, StepKind, StepReport } from './session';
 
+/** Where a session's weights came from, when not fresh. */
+export type ResumedFrom = 'autosave' | 'file' | 'pretrained' | null;
+
 export type ToWorker =
   /** (Re)builds the session; resumes from the autosave when it was made with the same model settings. */
   | { type: 'init'; settings: Settings; fresh?: boolean }
@@ -26,7 +29,7 @@ export type ToWorker =
 export type FromWorker =
   | { type: 'backend'; info: BackendInfo }
   /** `from`: where the weights came from, when not fresh. */
-  | { type: 'ready'; iteration: number; from: 'autosave' | 'file' | null }
+  | { type: 'ready'; iteration: number; from: ResumedFrom }
   | { type: 'report'; report: StepReport }
   | { type: 'samples'; iteration: number; samples: SampleClips[] }
   | { type: 'real'; clips: ClipData[] }

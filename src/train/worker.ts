@@ -7,13 +7,14 @@ import { browserDecoder } from '../data/browser';
 import { DataError } from '../data/errors';
 import { memoryFetch } from '../data/own-video';
 import type { BuiltDataset } from '../data/shards';
-import { saveModel, modelJson } from '../model/weights';
+import { saveModel, modelJson, WeightsError } from '../model/weights';
 import type { Settings } from '../settings';
 import { datasetSource, shapesSource, type BatchSource } from './data-source';
 import type { FromWorker, ToWorker } from './protocol';
 import { TrainingSession, trainerOptions } from './session';
 import { Trainer, TrainingDivergedError } from './trainer';
-import type { ModelConfig } from '../model/config';
+import { presetConfig, type ModelConfig } from '../model/config';
+import { loadPretrained } from '../model/pretrained';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const post = (m: FromWorker, transfer: Transferable[] = []) => scope.postMessage(m, transfer);
@@ -56,7 +57,26 @@ function watchDevice() {
   });
 }
 
-const autosaveUrl = (s: Settings) => `indexeddb://vgan-${s.dataset}-${s.preset}-${s.generator}-seed${s.seed}-batch${s.batchSize}`;
+const autosaveUrl = (s: Settings) =>
+  `indexeddb://vgan-${s.dataset}-${s.preset}-${s.generator}-seed${s.seed}-batch${s.batchSize}${s.weights ? `-from-${s.weights}` : ''}`;
+
+const staticUrl = (path: string) => new URL(path, new URL(import.meta.env.BASE_URL, scope.location.origin)).href;
+
+/** A trainer starting from the shipped model `s.weights`, which must be the model the settings describe. */
+async function pretrainedTrainer(s: Settings): Promise<Trainer> {
+  const artifacts = await loadPretrained(staticUrl('weights/'), s.weights, (done, total) =>
+    post({ type: 'progress', label: `Loading the pretrained model ${s.weights}`, done, total }),
+  );
+  const { lrD, lrG, beta1, maskLambda, dSteps, seed } = trainerOptions(s);
+  const trainer = Trainer.restore(artifacts, { lrD, lrG, beta1, maskLambda, dSteps, seed });
+  const want = presetConfig(s.preset);
+  const { config, kind } = trainer.model.arch;
+  if (kind !== 'unconditional' || trainer.model.generatorKind !== s.generator || config.size !== want.size || config.frames !== want.frames || config.zDim !== want.zDim) {
+    trainer.dispose();
+    throw new WeightsError(`the pretrained model ${s.weights} is a ${kind} ${trainer.model.generatorKind} model of ${config.size}² × ${config.frames} frames, not preset ${s.preset} with a ${s.generator} generator; pick it from the Pretrained list`);
+  }
+  return trainer;
+}
 
 async function makeSource(s: Settings, config: ModelConfig): Promise<BatchSource> {
   if (s.dataset === 'shapes') return shapesSource(config, s.batchSize, s.seed);
@@ -64,7 +84,7 @@ async function makeSource(s: Settings, config: ModelConfig): Promise<BatchSource
     if (!ownDataset) throw new DataError('No video of your own is loaded in this page: drop or pick one under "Your own video" first.');
     return datasetSource('', config, s.batchSize, s.seed, { decoder: browserDecoder(), fetch: memoryFetch(ownDataset) });
   }
-  const base = new URL(`data/${s.dataset}/`, new URL(import.meta.env.BASE_URL, scope.location.origin)).href;
+  const base = staticUrl(`data/${s.dataset}/`);
   return datasetSource(base, config, s.batchSize, s.seed, {
     decoder: browserDecoder(),
     onProgress: (p) => post({ type: 'progress', label: `Loading ${s.dataset}`, done: p.bytesLoaded, total: p.bytesTotal }),
@@ -89,9 +109,18 @@ async function init(s: Settings, fresh: boolean) {
       post({ type: 'error', message: `The autosave could not be restored (${(e as Error).message}); starting afresh.` });
     }
   }
+  let from: 'autosave' | 'pretrained' | null = trainer && trainer.iteration > 0 ? 'autosave' : null;
+  if (!trainer && s.weights) {
+    try {
+      trainer = await pretrainedTrainer(s);
+      from = 'pretrained';
+    } catch (e) {
+      post({ type: 'error', message: `Pretrained weights: ${(e as Error).message}. Starting from fresh weights.` });
+    }
+  }
   trainer ??= new Trainer(trainerOptions(s));
   session = new TrainingSession(s, await makeSource(s, trainer.config), trainer);
-  post({ type: 'ready', iteration: trainer.iteration, from: trainer.iteration > 0 ? 'autosave' : null });
+  post({ type: 'ready', iteration: trainer.iteration, from });
   await sendSamples();
   post({ type: 'real', clips: await session.realClips(4) });
 }

@@ -2,6 +2,7 @@
 // apart (the paper's Figure 3, live), real clips, charts, latent interpolation and the two-stream diagram.
 import { useEffect, useRef, useState } from 'react';
 import { presetConfig } from '../model/config';
+import { loadIndex } from '../model/pretrained';
 import type { ClipData, SampleClips } from '../model/sample';
 import { datasetFiles, videoToDataset } from '../data/own-video';
 import type { BuiltDataset } from '../data/shards';
@@ -279,6 +280,10 @@ export function App() {
     const { settings, problems } = settingsFromQuery(location.search);
     usePlayground.setState({ settings, errors: problems.map((p) => `Link setting ignored: ${p}`) });
     const worker = startWorker();
+    loadIndex(new URL('weights/', document.baseURI).href).then(
+      (pretrained) => usePlayground.setState({ pretrained }),
+      (e: Error) => usePlayground.getState().receive({ type: 'error', message: `Pretrained models: ${e.message}` }),
+    );
     worker.postMessage({ type: 'init', settings });
     // ?debug exposes the worker's channel, e.g. to simulate a lost GPU device: __vgan.send({ type: 'loseDevice' }).
     if (new URLSearchParams(location.search).has('debug')) Object.assign(window, { __vgan: usePlayground.getState() });
@@ -298,6 +303,7 @@ export function App() {
           <span data-testid="iteration">{s.iteration}</span>
           {s.resumedFrom === 'autosave' && ' · resumed from autosave'}
           {s.resumedFrom === 'file' && ' · weights loaded from file'}
+          {s.resumedFrom === 'pretrained' && ` · started from the pretrained model ${s.settings.weights}`}
           {s.savedIteration !== null && ` · autosaved at ${s.savedIteration}`}
           {s.running && ' · training'}
         </p>

@@ -1,7 +1,7 @@
 // The experiment's controls. A shared link can hide some (?hide=lrD,lrG) so a class works on the rest.
 import { presetConfig, presetNames } from '../model/config';
 import { modelCost } from '../model/cost';
-import { DATASETS, numberBounds, type Settings } from '../settings';
+import { DATASETS, numberBounds, type DatasetName, type Settings } from '../settings';
 import { usePlayground } from './store';
 
 const labels: Partial<Record<keyof Settings, string>> = {
@@ -59,6 +59,42 @@ function Select<K extends 'dataset' | 'preset' | 'generator'>({ name, options, l
   );
 }
 
+/** Start from a shipped model: it fixes dataset, preset and generator, and training goes on from it. */
+function Pretrained() {
+  const { pretrained, settings, setSettings } = usePlayground();
+  const usable = pretrained.filter((m) => m.kind === 'unconditional');
+  const card = usable.find((m) => m.name === settings.weights);
+  if (usable.length === 0) return null;
+  return (
+    <div className="pretrained">
+      <label>
+        start from
+        <select
+          name="weights"
+          value={settings.weights}
+          onChange={(e) => {
+            const m = usable.find((c) => c.name === e.target.value);
+            setSettings(m ? { weights: m.name, dataset: m.dataset as DatasetName, preset: m.preset, generator: m.generator } : { weights: '' });
+          }}
+        >
+          <option value="">fresh weights</option>
+          {usable.map((m) => (
+            <option key={m.name} value={m.name}>
+              pretrained: {m.title}
+            </option>
+          ))}
+        </select>
+      </label>
+      {card && (
+        <p className="hint" data-testid="model-card">
+          {card.title}: {card.iterations} iterations at batch {card.batch} on “{card.dataset}”, {(card.wallClockSeconds / 60).toFixed(0)} min on {card.hardware}.{' '}
+          <a href={`weights/${card.name}/README.md`} target="_blank" rel="noreferrer">Model card</a>
+        </p>
+      )}
+    </div>
+  );
+}
+
 function PresetCost() {
   const { preset, batchSize } = usePlayground((s) => s.settings);
   const history = usePlayground((s) => s.history);
@@ -101,6 +137,7 @@ export function Controls() {
           Reset
         </button>
       </div>
+      {show('weights') && <Pretrained />}
       <div className="fields">
         {show('dataset') && <Select name="dataset" options={DATASETS} label="dataset" />}
         {show('preset') && <Select name="preset" options={presetNames} label="preset" />}

@@ -3,7 +3,8 @@ import { create } from 'zustand';
 import type { BackendInfo } from '../backend';
 import type { ClipData, SampleClips } from '../model/sample';
 import { defaultSettings, rebuildKeys, type Settings } from '../settings';
-import type { FromWorker, ToWorker } from '../train/protocol';
+import type { FromWorker, ResumedFrom, ToWorker } from '../train/protocol';
+import type { PretrainedCard } from '../model/pretrained';
 import type { LayerView, StepReport } from '../train/session';
 
 /** Reports kept for the charts. */
@@ -16,7 +17,9 @@ export interface PlaygroundState {
   running: boolean;
   iteration: number;
   /** Where the current weights came from, when not fresh. */
-  resumedFrom: 'autosave' | 'file' | null;
+  resumedFrom: ResumedFrom;
+  /** Cards of the shipped pretrained models (public/weights/index.json). */
+  pretrained: PretrainedCard[];
   history: StepReport[];
   samples: SampleClips[];
   samplesIteration: number;
@@ -42,6 +45,7 @@ export const usePlayground = create<PlaygroundState>((set, get) => ({
   running: false,
   iteration: 0,
   resumedFrom: null,
+  pretrained: [],
   history: [],
   samples: [],
   samplesIteration: 0,
@@ -55,6 +59,10 @@ export const usePlayground = create<PlaygroundState>((set, get) => ({
   send: () => {},
   setSettings: (patch) => {
     const settings = { ...get().settings, ...patch };
+    // A pretrained model fixes the dataset and the model; changing either leaves it.
+    if (patch.weights === undefined && (['dataset', 'preset', 'generator'] as const).some((k) => patch[k] !== undefined && patch[k] !== get().settings[k])) {
+      settings.weights = '';
+    }
     const rebuild = rebuildKeys.some((k) => patch[k] !== undefined && patch[k] !== get().settings[k]);
     set({ settings });
     if (rebuild) {

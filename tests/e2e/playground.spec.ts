@@ -1,4 +1,5 @@
 // The playground in headless Chromium on WebGPU (SwiftShader): train, pause, step, export, resume, share.
+import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 
 const iteration = async (page: Page) => Number(await page.getByTestId('iteration').textContent());
@@ -75,6 +76,29 @@ test('trains the tiny preset live, steps D and G, exports a GIF and resumes afte
   await expect(page.getByTestId('status')).toContainText('resumed from autosave');
   expect(await iteration(page)).toBe(saved);
   expect(errors).toEqual([]);
+});
+
+test('a shipped pretrained model loads from public/weights and renders samples', async ({ page }) => {
+  const card = JSON.parse(readFileSync('public/weights/shapes-tiny/card.json', 'utf8'));
+  const seed = 1000 + Math.floor(Math.random() * 1e6); // no autosave of this experiment exists yet
+  await open(page, `?seed=${seed}&preset=small`);
+  await page.locator('select[name=weights]').selectOption('shapes-tiny');
+  await expect(page.getByTestId('status')).toContainText('started from the pretrained model shapes-tiny', { timeout: 120_000 });
+  expect(await iteration(page)).toBe(card.iterations);
+  await expect(page).toHaveURL(/weights=shapes-tiny/);
+  await expect(page.locator('select[name=preset]')).toHaveValue('tiny'); // the model decides the preset
+  await expect(page.getByTestId('model-card')).toContainText(`${card.iterations} iterations`);
+  await expect(page.getByLabel('sample 0', { exact: true })).toBeVisible({ timeout: 120_000 });
+  const spread = await page.getByLabel('sample 0', { exact: true }).evaluate((c: HTMLCanvasElement) => {
+    const px = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    let [lo, hi] = [255, 0];
+    for (let i = 0; i < px.length; i += 4) [lo, hi] = [Math.min(lo, px[i]), Math.max(hi, px[i])];
+    return hi - lo;
+  });
+  expect(spread).toBeGreaterThan(0);
+  // A link with a model that does not exist says so and trains from fresh weights.
+  await open(page, `?seed=${seed}&weights=no-such-model`);
+  await expect(page.getByRole('alert').first()).toContainText('no pretrained model named "no-such-model"');
 });
 
 test('a shared link opens the same settings and hides what the teacher hid', async ({ page }) => {

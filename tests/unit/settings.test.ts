@@ -6,16 +6,17 @@ import type { ToWorker } from '../../src/train/protocol';
 describe('URL state', () => {
   it('round-trips every setting and writes only what differs from the defaults', () => {
     expect(settingsToQuery(defaultSettings)).toBe('');
-    const s = { ...defaultSettings, dataset: 'real' as const, preset: 'small' as const, generator: 'oneStream' as const, lrD: 5e-4, beta1: 0.9, seed: 42, hide: ['lrD', 'seed'] };
+    const s = { ...defaultSettings, dataset: 'real' as const, preset: 'small' as const, generator: 'oneStream' as const, lrD: 5e-4, beta1: 0.9, seed: 42, weights: 'real-small', hide: ['lrD', 'seed'] };
     const q = settingsToQuery(s);
-    expect(q).toBe('dataset=real&preset=small&generator=oneStream&lrD=0.0005&beta1=0.9&seed=42&hide=lrD%2Cseed');
+    expect(q).toBe('dataset=real&preset=small&generator=oneStream&lrD=0.0005&beta1=0.9&seed=42&weights=real-small&hide=lrD%2Cseed');
     expect(settingsFromQuery(q)).toEqual({ settings: s, problems: [] });
   });
 
   it('ignores bad values with a reason and keeps the defaults', () => {
-    const { settings, problems } = settingsFromQuery('?lrD=banana&batchSize=2.5&preset=huge&seed=-1&dSteps=&hide=lrG,nothing&unknown=1');
+    const { settings, problems } = settingsFromQuery('?lrD=banana&batchSize=2.5&preset=huge&seed=-1&dSteps=&hide=lrG,nothing&unknown=1&weights=../secret');
     expect(settings).toEqual({ ...defaultSettings, hide: ['lrG'] });
-    expect(problems).toHaveLength(5);
+    expect(problems).toHaveLength(6);
+    expect(problems.at(-1)).toMatch(/weights=\.\.\/secret is not a model name/);
     expect(problems.join('\n')).toMatch(/lrD=banana.*\n.*batchSize=2\.5.*integer.*\n.*preset=huge.*tiny, small, paper/s);
   });
 });
@@ -30,6 +31,18 @@ describe('store', () => {
     usePlayground.getState().setSettings({ preset: 'small' });
     expect(sent.at(-1)).toMatchObject({ type: 'init', settings: { preset: 'small', lrG: 1e-3 } });
     expect(usePlayground.getState().ready).toBe(false);
+  });
+
+  it('leaves a pretrained model when the dataset or the model changes', () => {
+    const sent: ToWorker[] = [];
+    usePlayground.setState({ send: (m) => sent.push(m), settings: defaultSettings, ready: true });
+    const { setSettings } = usePlayground.getState();
+    setSettings({ weights: 'real-small', dataset: 'real', preset: 'small' });
+    expect(sent.at(-1)).toMatchObject({ type: 'init', settings: { weights: 'real-small', dataset: 'real', preset: 'small' } });
+    setSettings({ lrD: 1e-3 });
+    expect(usePlayground.getState().settings.weights).toBe('real-small');
+    setSettings({ preset: 'tiny' });
+    expect(sent.at(-1)).toMatchObject({ type: 'init', settings: { weights: '', preset: 'tiny' } });
   });
 
   it('keeps a bounded history of reports and collects errors', () => {

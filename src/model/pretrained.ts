@@ -1,0 +1,64 @@
+// The shipped pretrained models under public/weights/: an index of model cards (written by
+// trainer/publish.py from each model's card.json) and the weights themselves, fetched with progress.
+import * as tf from '../tf';
+import { DataError } from '../data/errors';
+import { fetchJson, joinUrl, readBody, type Fetch } from '../data/http';
+import type { GeneratorKind, ModelKind, PresetName } from './config';
+import { expectedBytes, WeightsError } from './weights';
+
+/** A model card as trainer/publish.py writes it (card.json, and one entry of index.json). */
+export interface PretrainedCard {
+  name: string;
+  title: string;
+  description: string;
+  kind: ModelKind;
+  generator: GeneratorKind;
+  preset: PresetName;
+  size: number;
+  frames: number;
+  dataset: string;
+  iterations: number;
+  batch: number;
+  wallClockSeconds: number;
+  hardware: string;
+  final: Record<string, number>;
+  dtype: 'float16' | 'float32';
+  bytes: number;
+  command: string;
+}
+
+/** Model names are directory names: nothing that could climb out of public/weights. */
+const NAME = /^[a-z0-9][a-z0-9-]*$/;
+
+export async function loadIndex(baseUrl: string, fetchFn: Fetch = fetch): Promise<PretrainedCard[]> {
+  const index = (await fetchJson(joinUrl(baseUrl, 'index.json'), fetchFn, 'no pretrained models are installed')) as { models?: PretrainedCard[] };
+  if (!Array.isArray(index.models)) throw new DataError(`${joinUrl(baseUrl, 'index.json')}: no "models" list`);
+  return index.models.filter((m) => typeof m.name === 'string' && NAME.test(m.name));
+}
+
+/**
+ * The artifacts of `<baseUrl>/<name>/model.json` and its shards, checked against the manifest's sizes
+ * (a truncated shard is refused by decodeArtifacts with the byte counts).
+ */
+export async function loadPretrained(
+  baseUrl: string,
+  name: string,
+  onProgress: (loaded: number, total: number) => void = () => {},
+  fetchFn: Fetch = fetch,
+): Promise<tf.io.ModelArtifacts> {
+  if (!NAME.test(name)) throw new WeightsError(`"${name}" is not a pretrained model's name`);
+  const dir = joinUrl(baseUrl, name);
+  const json = (await fetchJson(joinUrl(dir, 'model.json'), fetchFn, `no pretrained model named "${name}"`)) as tf.io.ModelJSON;
+  const group = json.weightsManifest?.[0];
+  if (!group) throw new WeightsError(`${dir}/model.json has no weightsManifest`);
+  const total = expectedBytes(group.weights);
+  let loaded = 0;
+  const shards: ArrayBuffer[] = [];
+  for (const path of group.paths) {
+    const response = await fetchFn(joinUrl(dir, path));
+    if (!response.ok) throw new WeightsError(`${dir}/${path}: HTTP ${response.status}`);
+    const bytes = await readBody(response, total - loaded, (n) => onProgress((loaded += n), total));
+    shards.push(bytes.slice().buffer);
+  }
+  return tf.io.getModelArtifactsForJSONSync(json, group.weights, tf.io.concatenateArrayBuffers(shards));
+}

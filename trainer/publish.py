@@ -1,0 +1,204 @@
+"""Publishes a finished training run as one of the playground's shipped models:
+
+    /usr/bin/python3 trainer/publish.py --run runs/shapes-tiny --name shapes-tiny \
+        --title "Shapes, two-stream (tiny)" --command "<the exact training command>"
+
+copies OUT/weights into public/weights/NAME/, renders a sample GIF (each row one sample: video, then the
+background, foreground and mask for two-stream models; the input frame first for the future model), writes
+the model card (card.json for the app, README.md for people), check.json (reference outputs that
+tests/unit/pretrained.test.ts reproduces in TypeScript) and rebuilds public/weights/index.json from
+every card, so the index never disagrees with the directories.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import sys
+from pathlib import Path
+
+import numpy as np
+import torch
+from PIL import Image
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from vgan.data import ClipStream  # noqa: E402
+from vgan.weights import load_model  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+WEIGHTS = ROOT / "public" / "weights"
+SAMPLES = 4
+CHECK_VALUES = 512
+GIF_SCALE = 3
+# The statistics the card reports: the mean of the last few logged lines (one line is too noisy for a GAN).
+FINAL_LINES = 5
+FINAL_KEYS = ("dLossReal", "dLossFake", "gAdversarial", "dReal", "dFake", "maskMean", "reconstruction")
+
+
+def to_frames(video: torch.Tensor) -> np.ndarray:
+    """[N, C, T, H, W] in [−1, 1] (or a mask in [0, 1] when C = 1) → uint8 [N, T, H, W, 3]."""
+    v = video.detach().float()
+    v = v.repeat(1, 3, 1, 1, 1) if v.shape[1] == 1 else (v + 1) / 2
+    return (v.clamp(0, 1) * 255).round().byte().permute(0, 2, 3, 4, 1).numpy()
+
+
+def generator_inputs(model, data_dir: Path, seed: int) -> torch.Tensor:
+    """Seeded latent codes, or (future model) the first frames of real clips [N, 3, H, W]."""
+    c = model.config
+    if model.kind == "future":
+        return next(iter(ClipStream(data_dir, c.size, c.frames, SAMPLES, seed=seed)))[:, :, 0]
+    return torch.randn(SAMPLES, c.zDim, generator=torch.Generator().manual_seed(seed))
+
+
+def sample_rows(model, inputs: torch.Tensor) -> list[list[np.ndarray]]:
+    """Rows of panes, each [T, H, W, 3] uint8."""
+    c = model.config
+    with torch.no_grad():
+        out = model.generator(inputs)
+    panes = [to_frames(out["video"])]
+    if "mask" in out:
+        background = out["background"].unsqueeze(2).expand(-1, -1, c.frames, -1, -1)
+        panes += [to_frames(background), to_frames(out["foreground"]), to_frames(out["mask"])]
+    if model.kind == "future":
+        panes.insert(0, to_frames(inputs.unsqueeze(2).expand(-1, -1, c.frames, -1, -1)))
+    return [[p[i] for p in panes] for i in range(SAMPLES)]
+
+
+def reference_outputs(model, inputs: torch.Tensor) -> dict:
+    """The generator's video for two inputs, in the TypeScript layouts, as check.json: a test loads the
+    shipped (possibly float16) file in TypeScript and must reproduce these numbers."""
+    inputs = inputs[:2]
+    with torch.no_grad():
+        video = model.generator(inputs)["video"].permute(0, 2, 3, 4, 1).reshape(-1)
+    picks = np.linspace(0, video.numel() - 1, CHECK_VALUES).round().astype(int)
+    tf_inputs = inputs if model.kind == "unconditional" else inputs.permute(0, 2, 3, 1)
+    return {
+        "input": {"shape": list(tf_inputs.shape), "values": [round(float(v), 7) for v in tf_inputs.reshape(-1)]},
+        "video": {"indices": picks.tolist(), "values": [round(float(video[i]), 7) for i in picks],
+                  "mean": float(video.mean()), "meanAbs": float(video.abs().mean())},
+    }
+
+
+def write_gif(rows: list[list[np.ndarray]], path: Path) -> None:
+    gap = 2
+    t, h, w, _ = rows[0][0].shape
+    cols = len(rows[0])
+    sheet = np.full((t, len(rows) * (h + gap) - gap, cols * (w + gap) - gap, 3), 255, np.uint8)
+    for r, row in enumerate(rows):
+        for k, pane in enumerate(row):
+            sheet[:, r * (h + gap):r * (h + gap) + h, k * (w + gap):k * (w + gap) + w] = pane
+    sheet = sheet.repeat(GIF_SCALE, 1).repeat(GIF_SCALE, 2)
+    frames = [Image.fromarray(f) for f in sheet]
+    frames[0].save(path, save_all=True, append_images=frames[1:], duration=100, loop=0)
+
+
+def read_metrics(run: Path) -> tuple[dict[str, float], float]:
+    """Final statistics and the run's wall-clock seconds (resumed segments restart their clock: summed)."""
+    lines = [json.loads(x) for x in (run / "metrics.jsonl").read_text().splitlines() if x.strip()]
+    wall, last = 0.0, 0.0
+    for line in lines:
+        if line["seconds"] < last:
+            wall += last
+        last = line["seconds"]
+    tail = lines[-FINAL_LINES:]
+    final = {k: round(float(np.mean([x[k] for x in tail])), 4) for k in FINAL_KEYS if k in tail[0]}
+    return final, round(wall + last, 1)
+
+
+def hardware() -> str:
+    model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                  if line.startswith("model name")), platform.processor() or "unknown CPU")
+    return f"{model}, {os.cpu_count()} cores, PyTorch {torch.__version__} on CPU"
+
+
+def card_markdown(card: dict) -> str:
+    losses = ", ".join(f"{k} {v}" for k, v in card["final"].items())
+    return f"""# {card['title']}
+
+{card['description']}
+
+| | |
+|---|---|
+| model | {card['kind']}, {card['generator']} generator |
+| preset | {card['preset']} ({card['size']}×{card['size']} pixels, {card['frames']} frames) |
+| data | `{card['dataset']}` (public/data/{card['dataset']}) |
+| iterations | {card['iterations']} generator updates, batch {card['batch']} |
+| wall-clock | {card['wallClockSeconds']} s |
+| hardware | {card['hardware']} |
+| final statistics (mean of the last {FINAL_LINES} logged lines) | {losses} |
+| weights | {card['dtype']}, {card['bytes']} bytes |
+
+![samples](sample.gif)
+
+`sample.gif`: {card['gifRows']}
+
+Reproduce (from the repository root):
+
+```sh
+{card['command']}
+```
+
+Then `/usr/bin/python3 trainer/publish.py --run <OUT> --name {card['name']} ...` copies the weights here and
+rebuilds this card. In the playground, pick “{card['title']}” under Pretrained models.
+"""
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--run", required=True, help="a train.py output directory")
+    p.add_argument("--name", required=True, help="directory name under public/weights")
+    p.add_argument("--title", required=True)
+    p.add_argument("--description", default="")
+    p.add_argument("--command", required=True, help="the exact training command, for the card")
+    p.add_argument("--seed", type=int, default=1, help="latent codes / clips of the sample GIF")
+    args = p.parse_args()
+    run = Path(args.run)
+    out = WEIGHTS / args.name
+    if out.exists():
+        shutil.rmtree(out)
+    shutil.copytree(run / "weights", out)
+    model, topology, _ = load_model(out)
+    model.eval()
+    info = topology.get("training", {})
+    run_info = info.get("run", {})
+    data_dir = ROOT / run_info["data"] if not Path(run_info["data"]).is_absolute() else Path(run_info["data"])
+    inputs = generator_inputs(model, data_dir, args.seed)
+    write_gif(sample_rows(model, inputs), out / "sample.gif")
+    (out / "check.json").write_text(json.dumps(reference_outputs(model, inputs)) + "\n")
+    final, wall = read_metrics(run)
+    specs = json.loads((out / "model.json").read_text())["weightsManifest"][0]["weights"]
+    dtype = "float16" if any(s.get("quantization", {}).get("dtype") == "float16" for s in specs) else "float32"
+    c = model.config
+    card = {
+        "name": args.name,
+        "title": args.title,
+        "description": args.description,
+        "kind": model.kind,
+        "generator": model.generator_kind,
+        "preset": run_info.get("preset"),
+        "size": c.size,
+        "frames": c.frames,
+        "dataset": data_dir.name,
+        "iterations": info.get("iteration"),
+        "batch": run_info.get("batch"),
+        "wallClockSeconds": wall,
+        "hardware": hardware(),
+        "final": final,
+        "dtype": dtype,
+        "bytes": sum(f.stat().st_size for f in out.glob("group1-shard*")),
+        "gifRows": ("each row: input frame, predicted video, background, foreground, mask" if model.kind == "future"
+                    else "each row: video, background, foreground, mask" if model.generator_kind == "twoStream"
+                    else "one video per row"),
+        "command": args.command,
+    }
+    (out / "card.json").write_text(json.dumps(card, indent=2) + "\n")
+    (out / "README.md").write_text(card_markdown(card))
+    cards = [json.loads(f.read_text()) for f in sorted(WEIGHTS.glob("*/card.json"))]
+    (WEIGHTS / "index.json").write_text(json.dumps({"models": cards}, indent=2) + "\n")
+    print(json.dumps(card, indent=2))
+
+
+if __name__ == "__main__":
+    main()

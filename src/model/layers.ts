@@ -16,7 +16,7 @@ export interface RunOptions {
 
 /** Torch's BatchNorm momentum: running = (1 − m)·running + m·batch. */
 const BN_MOMENTUM = 0.1;
-const LEAKY_SLOPE = 0.2;
+export const LEAKY_SLOPE = 0.2;
 
 function convolve(store: ParamStore, name: string, spec: LayerSpec, x: tf.Tensor): tf.Tensor {
   const w = store.get(`${name}/kernel`);

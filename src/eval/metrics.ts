@@ -1,0 +1,180 @@
+// Automatic metrics of a generator against real clips, and of a repeated-first-frame baseline:
+//   Fréchet distance in the feature space of a fixed network (features.ts says which and why);
+//   on data with true masks (shapes), agreement of the generator's mask with the true moving-object mask;
+//   background stillness: the mean temporal standard deviation of the pixels that are background in
+//   every frame (0 for a perfectly still background).
+import * as tf from '../tf';
+import { deriveSeed } from '../model/seed';
+import type { VganModel } from '../model/networks';
+import { pooledFeatures } from './features';
+import { frechetDistanceOfSamples } from './frechet';
+
+/** Intersection over union of the masks thresholded at 0.5, and mean absolute error, over all pixels. */
+export function maskAgreement(predicted: ArrayLike<number>, truth: ArrayLike<number>): { iou: number; mae: number } {
+  if (predicted.length !== truth.length) throw new Error(`mask sizes differ: ${predicted.length} vs ${truth.length}`);
+  let intersection = 0;
+  let union = 0;
+  let error = 0;
+  for (let i = 0; i < truth.length; i++) {
+    const p = predicted[i] >= 0.5;
+    const t = truth[i] >= 0.5;
+    if (p && t) intersection++;
+    if (p || t) union++;
+    error += Math.abs(predicted[i] - truth[i]);
+  }
+  // Two empty masks agree perfectly.
+  return { iou: union === 0 ? 1 : intersection / union, mae: error / truth.length };
+}
+
+export interface ClipShape {
+  clips: number;
+  frames: number;
+  size: number;
+}
+
+/**
+ * Mean over clips, background pixels and colour channels of the standard deviation over time.
+ * `video` is [clips, frames, size, size, 3]; `mask` [clips, frames, size, size] marks the foreground
+ * (≥ 0.5); a pixel is background when no frame marks it. NaN when no pixel is background.
+ */
+export function backgroundStillness(video: ArrayLike<number>, mask: ArrayLike<number>, { clips, frames, size }: ClipShape): number {
+  const plane = size * size;
+  if (video.length !== clips * frames * plane * 3 || mask.length !== clips * frames * plane) {
+    throw new Error(`stillness: video of ${video.length} and mask of ${mask.length} values do not match ${clips}×${frames}×${size}²`);
+  }
+  let sum = 0;
+  let count = 0;
+  for (let n = 0; n < clips; n++) {
+    for (let p = 0; p < plane; p++) {
+      let background = true;
+      for (let t = 0; t < frames && background; t++) background = mask[(n * frames + t) * plane + p] < 0.5;
+      if (!background) continue;
+      for (let c = 0; c < 3; c++) {
+        let mean = 0;
+        for (let t = 0; t < frames; t++) mean += video[((n * frames + t) * plane + p) * 3 + c];
+        mean /= frames;
+        let variance = 0;
+        for (let t = 0; t < frames; t++) variance += (video[((n * frames + t) * plane + p) * 3 + c] - mean) ** 2;
+        sum += Math.sqrt(variance / frames);
+        count++;
+      }
+    }
+  }
+  return count === 0 ? NaN : sum / count;
+}
+
+/** Real clips held as plain arrays: video in [−1, 1], true masks in [0, 1] when the data has them. */
+export interface RealClips extends ClipShape {
+  video: Float32Array;
+  mask?: Float32Array;
+}
+
+export interface MetricRow {
+  name: string;
+  /** Fréchet distance to the real clips' features. */
+  frechet: number;
+  /** Against the true masks: only where generation is paired with real clips (the future model). */
+  maskIoU: number | null;
+  maskMAE: number | null;
+  stillness: number | null;
+}
+
+export interface MetricsOptions {
+  /** The fixed network whose pooled trunk features the Fréchet distance compares. */
+  featureModel: VganModel;
+  /** Seed of the latent codes (unconditional models). */
+  seed?: number;
+  batchSize?: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** Frame 0 of every clip repeated over time: what a model that learnt no motion would show. */
+export function repeatFirstFrame(video: tf.Tensor5D): tf.Tensor5D {
+  return tf.tidy(() => {
+    const [n, t, h, w, c] = video.shape;
+    const first = video.slice([0, 0, 0, 0, 0], [n, 1, h, w, c]);
+    return tf.concat(Array.from({ length: t }, () => first), 1) as tf.Tensor5D;
+  });
+}
+
+/** Chunks read back batch by batch, joined once at the end. */
+class Chunks {
+  private readonly parts: Float32Array[] = [];
+
+  async add(t: tf.Tensor | undefined): Promise<void> {
+    if (t) this.parts.push((await t.data()) as Float32Array);
+  }
+
+  join(): Float32Array {
+    const out = new Float32Array(this.parts.reduce((n, p) => n + p.length, 0));
+    let offset = 0;
+    for (const p of this.parts) {
+      out.set(p, offset);
+      offset += p.length;
+    }
+    return out;
+  }
+}
+
+/**
+ * Scores `model` and the repeated-first-frame baseline against `real`. Unconditional models draw one clip
+ * per real clip from seeded codes; the future model continues each real clip's first frame, which pairs
+ * its masks with the true ones. Stillness uses the true masks when paired, else the model's own mask.
+ */
+export async function evaluateGenerator(model: VganModel, real: RealClips, opts: MetricsOptions): Promise<MetricRow[]> {
+  const { frames, size, clips } = real;
+  if (frames !== model.config.frames || size !== model.config.size) {
+    throw new Error(`real clips are ${frames}×${size}², the model makes ${model.config.frames}×${model.config.size}²`);
+  }
+  const batchSize = opts.batchSize ?? 8;
+  const plane = frames * size * size;
+  const [realFeatures, modelFeatures, modelVideo, modelMask, stillFeatures] = Array.from({ length: 5 }, () => new Chunks());
+  for (let start = 0; start < clips; start += batchSize) {
+    const n = Math.min(batchSize, clips - start);
+    const batch = tf.tidy(() => {
+      const video = tf.tensor5d(real.video.subarray(start * plane * 3, (start + n) * plane * 3), [n, frames, size, size, 3]);
+      const input =
+        model.kind === 'future'
+          ? video.slice([0, 0, 0, 0, 0], [n, 1, size, size, 3]).reshape([n, size, size, 3])
+          : tf.randomNormal([n, model.config.zDim], 0, 1, 'float32', deriveSeed(opts.seed ?? 0, 'metrics', start));
+      const out = model.generate(input);
+      return {
+        real: pooledFeatures(opts.featureModel, video),
+        fake: pooledFeatures(opts.featureModel, out.video),
+        video: out.video,
+        mask: out.mask,
+        still: pooledFeatures(opts.featureModel, repeatFirstFrame(video)),
+      };
+    });
+    try {
+      await realFeatures.add(batch.real);
+      await modelFeatures.add(batch.fake);
+      await modelVideo.add(batch.video);
+      await modelMask.add(batch.mask);
+      await stillFeatures.add(batch.still);
+    } finally {
+      tf.dispose(Object.values(batch));
+    }
+    opts.onProgress?.(start + n, clips);
+  }
+  const reference = realFeatures.join();
+  const dim = reference.length / clips;
+  const frechet = (features: Chunks) => frechetDistanceOfSamples(features.join(), clips, reference, clips, dim);
+  const video = modelVideo.join();
+  const ownMask = model.generatorKind === 'twoStream' ? modelMask.join() : null;
+  const paired = model.kind === 'future' && real.mask !== undefined && ownMask !== null;
+  const agreement = paired ? maskAgreement(ownMask!, real.mask!) : null;
+  const stillMask = paired ? real.mask! : ownMask;
+  // A model that learnt no motion predicts an empty mask; its video is still wherever one looks.
+  const baseline = real.mask ? maskAgreement(new Float32Array(clips * plane), real.mask) : null;
+  return [
+    {
+      name: 'model',
+      frechet: frechet(modelFeatures),
+      maskIoU: agreement?.iou ?? null,
+      maskMAE: agreement?.mae ?? null,
+      stillness: stillMask ? backgroundStillness(video, stillMask, real) : null,
+    },
+    { name: 'repeated first frame', frechet: frechet(stillFeatures), maskIoU: baseline?.iou ?? null, maskMAE: baseline?.mae ?? null, stillness: 0 },
+  ];
+}

@@ -35,6 +35,8 @@ export interface ForwardOptions {
   training?: boolean;
   freezeStatistics?: boolean;
   onLayer?: RunOptions['onLayer'];
+  /** Future model: maps the encoder's code [N, 4, 4, C] to the code the streams read (its batch may differ). */
+  perturbCode?: (code: tf.Tensor4D) => tf.Tensor4D;
 }
 
 const DROPOUT_RATE = 0.5;
@@ -89,7 +91,8 @@ export class VganModel {
       if (input.rank !== 4 || input.shape[1] !== h || input.shape[2] !== w || input.shape[3] !== 3) {
         throw new Error(`future generator input must be [N, ${h}, ${w}, 3], got [${input.shape}]`);
       }
-      const code = runLayers(this.params, 'generator/encoder', a.encoder, input, run); // [N, 4, 4, C]
+      const encoded = runLayers(this.params, 'generator/encoder', a.encoder, input, run) as tf.Tensor4D; // [N, 4, 4, C]
+      const code = opts.perturbCode ? opts.perturbCode(encoded) : encoded;
       fgIn = code.expandDims(1);
       bgIn = code;
     } else {

@@ -23,12 +23,15 @@ export interface SampleClips {
  * running averages still describe its N(0, 0.01) initial weights and would draw flat grey.
  */
 export async function sampleClips(model: VganModel, input: tf.Tensor, { batchStatistics = false } = {}): Promise<SampleClips[]> {
-  const out = tf.tidy(() => ({ ...model.generate(input, { training: batchStatistics, freezeStatistics: true }) })) as GeneratorOutput;
+  return readClips(tf.tidy(() => ({ ...model.generate(input, { training: batchStatistics, freezeStatistics: true }) })) as GeneratorOutput);
+}
+
+/** Reads generator streams back, one clip set per batch entry, and disposes them. */
+export async function readClips(out: GeneratorOutput): Promise<SampleClips[]> {
   const streams = (['video', 'foreground', 'background', 'mask'] as const).filter((k) => out[k]);
   try {
     const arrays = await Promise.all(streams.map((k) => out[k]!.data() as Promise<Float32Array>));
-    const { frames, size } = model.config;
-    const n = input.shape[0];
+    const [n, frames, size] = out.video.shape;
     return Array.from({ length: n }, (_, i) => {
       const sample: SampleClips = {} as SampleClips;
       streams.forEach((k, s) => {

@@ -3,7 +3,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { presetConfig } from '../model/config';
 import { loadIndex } from '../model/pretrained';
-import type { ClipData, SampleClips } from '../model/sample';
+import type { SampleClips } from '../model/sample';
 import { datasetFiles, videoToDataset } from '../data/own-video';
 import type { BuiltDataset } from '../data/shards';
 import { settingsFromQuery, settingsToQuery } from '../settings';
@@ -11,7 +11,9 @@ import type { FromWorker } from '../train/protocol';
 import type { LayerView } from '../train/session';
 import { Chart } from './Chart';
 import { Controls } from './Controls';
-import { clipToGif, download } from './gif';
+import { download } from './gif';
+import { Future } from './Future';
+import { Pane } from './Pane';
 import { usePlayground } from './store';
 import { VideoCanvas } from './VideoCanvas';
 
@@ -22,33 +24,6 @@ function startWorker() {
   worker.onerror = (e) => receive({ type: 'error', message: `The training worker failed: ${e.message}` });
   usePlayground.setState({ send: (m) => worker.postMessage(m) });
   return worker;
-}
-
-function Pane({ clip, label, name }: { clip: ClipData; label: string; name: string }) {
-  const [busy, setBusy] = useState(false);
-  return (
-    <figure className="pane">
-      <VideoCanvas clip={clip} label={label} />
-      <figcaption>
-        {name}{' '}
-        <button
-          className="link"
-          disabled={busy}
-          aria-label={`export ${label} as GIF`}
-          onClick={async () => {
-            setBusy(true);
-            try {
-              download(await clipToGif(clip), `${label.replace(/\s+/g, '-')}.gif`);
-            } finally {
-              setBusy(false);
-            }
-          }}
-        >
-          GIF
-        </button>
-      </figcaption>
-    </figure>
-  );
 }
 
 function Decomposition({ sample, index }: { sample: SampleClips; index: number }) {
@@ -342,6 +317,7 @@ export function App() {
       <Interpolation />
       <Diagram sample={selected} />
       <Weights />
+      <Future />
     </main>
   );
 }

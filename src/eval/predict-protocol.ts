@@ -1,0 +1,40 @@
+// Messages between the page and the prediction worker (src/eval/predict-worker.ts).
+import type { BackendInfo } from '../backend';
+import type { ModelConfig } from '../model/config';
+import type { ClipData, SampleClips } from '../model/sample';
+import type { StillInfo } from '../data/still-image';
+import type { FutureOptions } from './predict';
+
+/** Where the model in use came from, in words for the page, e.g. "shipped: real-small-future". */
+export type ModelSource = { kind: 'shipped'; name: string } | { kind: 'playground'; iteration: number };
+
+export type ToPredictor =
+  /** Loads a shipped model from public/weights/<name>/. */
+  | { type: 'loadShipped'; name: string }
+  /** Loads weights in the page's hands, e.g. the playground's current model. */
+  | { type: 'loadWeights'; source: ModelSource; modelJson: string; weights: ArrayBuffer }
+  /** Predicts from an image file's bytes (transferred); `id` pairs the answer with the request. */
+  | { type: 'predict'; id: number; name: string; bytes: ArrayBuffer; options: FutureOptions };
+
+export type FromPredictor =
+  | { type: 'backend'; info: BackendInfo }
+  | { type: 'model'; source: ModelSource; config: ModelConfig }
+  | { type: 'modelError'; source: ModelSource; message: string }
+  | {
+      type: 'prediction';
+      id: number;
+      /** The model's input frame, as a one-frame clip. */
+      input: ClipData;
+      info: StillInfo;
+      notes: string[];
+      /** Entry 0 the prediction, then the futures (src/eval/predict.ts). */
+      clips: SampleClips[];
+      reconstruction: number[];
+      /** Preprocessing and prediction, and the prediction alone (generate and read back). */
+      msTotal: number;
+      msPredict: number;
+      options: FutureOptions;
+    }
+  | { type: 'predictError'; id: number; message: string }
+  /** A failure outside any request, e.g. no backend could start. */
+  | { type: 'error'; message: string };

@@ -1,0 +1,76 @@
+// The prediction worker: decodes a dropped image and runs the future model on the page's backend (WebGPU
+// first) off the main thread, so the page stays responsive while shaders compile and the model runs.
+/// <reference lib="webworker" />
+import * as tf from '../tf';
+import { initBackend } from '../backend';
+import { errorMessage } from '../data/errors';
+import { decodeInBrowser, sniffStill, stillToFrame } from '../data/still-image';
+import type { VganModel } from '../model/networks';
+import { loadPretrained } from '../model/pretrained';
+import { loadFutureModel, predictFutures } from './predict';
+import type { FromPredictor, ModelSource, ToPredictor } from './predict-protocol';
+
+const scope = self as unknown as DedicatedWorkerGlobalScope;
+const post = (m: FromPredictor) => scope.postMessage(m);
+
+let model: VganModel | null = null;
+const ready = initBackend().then((info) => post({ type: 'backend', info }));
+
+async function use(source: ModelSource, artifacts: () => Promise<tf.io.ModelArtifacts>) {
+  try {
+    const next = loadFutureModel(await artifacts());
+    model?.dispose();
+    model = next;
+    post({ type: 'model', source, config: next.config });
+  } catch (e) {
+    post({ type: 'modelError', source, message: errorMessage(e) });
+  }
+}
+
+async function handle(m: ToPredictor) {
+  await ready;
+  switch (m.type) {
+    case 'loadShipped': {
+      const weights = new URL('weights/', new URL(import.meta.env.BASE_URL, scope.location.origin)).href;
+      return use({ kind: 'shipped', name: m.name }, () => loadPretrained(weights, m.name));
+    }
+    case 'loadWeights':
+      return use(m.source, async () => {
+        const json = JSON.parse(m.modelJson) as tf.io.ModelJSON;
+        return tf.io.getModelArtifactsForJSONSync(json, json.weightsManifest?.[0]?.weights ?? [], m.weights);
+      });
+    case 'predict': {
+      const start = performance.now();
+      try {
+        // Bad files are refused from their header whether or not a model is there.
+        const bytes = new Uint8Array(m.bytes);
+        const info = sniffStill(bytes, `“${m.name}”`);
+        if (!model) throw new Error('No future model is loaded: see the message above.');
+        const { frame, size, notes } = stillToFrame(await decodeInBrowser(bytes, info), info, model.config.size);
+        const predictStart = performance.now();
+        const { clips, reconstruction } = await predictFutures(model, frame, m.options);
+        const end = performance.now();
+        post({
+          type: 'prediction',
+          id: m.id,
+          input: { data: frame, frames: 1, size, channels: 3 },
+          info,
+          notes,
+          clips,
+          reconstruction,
+          msTotal: end - start,
+          msPredict: end - predictStart,
+          options: m.options,
+        });
+      } catch (e) {
+        post({ type: 'predictError', id: m.id, message: errorMessage(e) });
+      }
+    }
+  }
+}
+
+// One message at a time: a prediction never runs on a model being replaced.
+let queue: Promise<void> = Promise.resolve();
+scope.onmessage = ({ data }: MessageEvent<ToPredictor>) => {
+  queue = queue.then(() => handle(data)).catch((e) => post({ type: 'error', message: errorMessage(e) }));
+};

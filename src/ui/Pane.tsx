@@ -1,0 +1,32 @@
+// One clip on a canvas, captioned, with its GIF export.
+import { useState } from 'react';
+import type { ClipData } from '../model/sample';
+import { clipToGif, download } from './gif';
+import { VideoCanvas } from './VideoCanvas';
+
+export function Pane({ clip, label, name, scale }: { clip: ClipData; label: string; name: string; scale?: number }) {
+  const [busy, setBusy] = useState(false);
+  return (
+    <figure className="pane">
+      <VideoCanvas clip={clip} label={label} scale={scale} />
+      <figcaption>
+        {name}{' '}
+        <button
+          className="link"
+          disabled={busy}
+          aria-label={`export ${label} as GIF`}
+          onClick={async () => {
+            setBusy(true);
+            try {
+              download(await clipToGif(clip), `${label.replace(/\s+/g, '-')}.gif`);
+            } finally {
+              setBusy(false);
+            }
+          }}
+        >
+          GIF
+        </button>
+      </figcaption>
+    </figure>
+  );
+}

@@ -9,12 +9,14 @@ import type { BuiltDataset } from '../data/shards';
 import { settingsFromQuery, settingsToQuery } from '../settings';
 import type { FromWorker } from '../train/protocol';
 import type { LayerView } from '../train/session';
+import { Baseline } from './Baseline';
 import { Chart } from './Chart';
 import { Controls } from './Controls';
 import { download } from './gif';
 import { Future } from './Future';
 import { Pane } from './Pane';
 import { usePlayground } from './store';
+import { Study } from './Study';
 import { VideoCanvas } from './VideoCanvas';
 
 function startWorker() {
@@ -318,6 +320,8 @@ export function App() {
       <Diagram sample={selected} />
       <Weights />
       <Future />
+      <Baseline />
+      <Study />
     </main>
   );
 }

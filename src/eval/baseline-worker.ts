@@ -1,0 +1,147 @@
+// The baseline worker: trains the autoencoder off the main thread, fits the mixture on its codes, decodes
+// mixture samples, and serves real clips of a dataset to the human study. Messages run one at a time.
+/// <reference lib="webworker" />
+import * as tf from '../tf';
+import { initBackend } from '../backend';
+import { browserDecoder } from '../data/browser';
+import { resolveConfig, type ModelConfig } from '../model/config';
+import { modelJson } from '../model/weights';
+import { datasetSource, shapesSource, type BatchSource } from '../train/data-source';
+import { Autoencoder } from './autoencoder';
+import type { BaselineSettings, FromBaseline, ToBaseline } from './baseline-protocol';
+import { gmmFromJson, gmmToJson, type GaussianMixture } from './gmm';
+
+const scope = self as unknown as DedicatedWorkerGlobalScope;
+const post = (m: FromBaseline, transfer: Transferable[] = []) => scope.postMessage(m, transfer);
+
+const ready = initBackend().then((info) => post({ type: 'backend', info }));
+
+let ae: Autoencoder | null = null;
+let gmm: GaussianMixture | null = null;
+let source: { key: string; batches: BatchSource; clips: number } | null = null;
+let stopping = false;
+
+async function openSource(dataset: BaselineSettings['dataset'], config: ModelConfig, batchSize: number, seed: number) {
+  if (dataset === 'shapes') return { batches: shapesSource(config, batchSize, seed), clips: Infinity };
+  const base = new URL(`data/${dataset}/`, new URL(import.meta.env.BASE_URL, scope.location.origin)).href;
+  const batches = await datasetSource(base, config, batchSize, seed, {
+    decoder: browserDecoder(),
+    onError: (e) => post({ type: 'error', message: `Data: ${e.message} (skipped)`, skipped: true }),
+  });
+  return { batches, clips: batches.dataset.manifest.clips };
+}
+
+/** The training source of the current settings, reopened when the dataset, the clip shape or the batch changed. */
+async function trainingSource(s: BaselineSettings, config: ModelConfig) {
+  const key = [s.dataset, config.size, config.frames, s.batchSize, s.seed].join('/');
+  if (source?.key !== key) {
+    source?.batches.dispose();
+    source = { key, ...(await openSource(s.dataset, config, s.batchSize, s.seed)) };
+  }
+  return source;
+}
+
+/** The autoencoder for these settings: kept when its preset and seed match, else made anew. */
+function autoencoderFor(s: BaselineSettings): Autoencoder {
+  if (!ae || ae.options.preset !== s.preset || ae.options.seed !== s.seed) {
+    ae?.dispose();
+    ae = new Autoencoder({ preset: s.preset, seed: s.seed, learningRate: s.learningRate });
+    gmm = null;
+  }
+  ae.optimizer.learningRate = s.learningRate;
+  return ae;
+}
+
+async function train(s: BaselineSettings, steps: number) {
+  const model = autoencoderFor(s);
+  const data = await trainingSource(s, model.config);
+  for (let done = 1; done <= steps && !stopping; done++) {
+    const batch = await data.batches.next();
+    try {
+      const loss = await model.step(batch);
+      post({ type: 'step', iteration: model.iteration, loss, done, total: steps });
+    } finally {
+      batch.dispose();
+    }
+    // Let a queued stop in between steps.
+    await new Promise((r) => setTimeout(r, 0));
+  }
+  // The decoder changed: a mixture fitted on the old codes no longer describes it.
+  gmm = null;
+  post({ type: 'stopped', iteration: model.iteration });
+}
+
+async function fit(s: BaselineSettings, clips: number, components: number) {
+  if (!ae) throw new Error('Train the autoencoder (or load one) before fitting the mixture.');
+  const data = await trainingSource(s, ae.config);
+  const count = Math.min(clips, data.clips);
+  const result = await ae.fit(data.batches, count, { components });
+  gmm = result.gmm;
+  post({
+    type: 'fitted',
+    report: {
+      components: gmm.components,
+      codes: count,
+      iterations: result.iterations,
+      logLikelihood: result.logLikelihoods[result.logLikelihoods.length - 1],
+      converged: result.converged,
+      notes: result.notes,
+    },
+  });
+}
+
+async function handle(m: ToBaseline) {
+  await ready;
+  switch (m.type) {
+    case 'train':
+      stopping = false;
+      return train(m.settings, m.steps);
+    case 'stop':
+      return;
+    case 'fit':
+      return fit(m.settings, m.clips, m.components);
+    case 'sample':
+      if (!ae || !gmm) throw new Error('Fit the mixture before sampling the baseline.');
+      return post({ type: 'samples', clips: await ae.sample(gmm, m.count, m.seed) });
+    case 'real': {
+      const config = resolveConfig(m.preset);
+      const { batches } = await openSource(m.dataset, config, m.count, m.seed);
+      try {
+        const batch = await batches.next();
+        const data = (await batch.data()) as Float32Array;
+        batch.dispose();
+        const len = config.frames * config.size * config.size * 3;
+        const clips = Array.from({ length: data.length / len }, (_, i) => ({ data: data.slice(i * len, (i + 1) * len), frames: config.frames, size: config.size, channels: 3 as const }));
+        return post({ type: 'real', clips });
+      } finally {
+        batches.dispose();
+      }
+    }
+    case 'export': {
+      if (!ae) throw new Error('There is no autoencoder to download yet.');
+      const artifacts = await ae.save();
+      const weights = tf.io.concatenateArrayBuffers(artifacts.weightData!);
+      const json = JSON.stringify(modelJson(artifacts, ['weights.bin']));
+      return post({ type: 'files', modelJson: json, weights, gmmJson: gmm ? JSON.stringify(gmmToJson(gmm)) : null }, [weights]);
+    }
+    case 'import': {
+      const json = JSON.parse(m.modelJson) as tf.io.ModelJSON;
+      const loaded = Autoencoder.load(tf.io.getModelArtifactsForJSONSync(json, json.weightsManifest?.[0]?.weights ?? [], m.weights));
+      const mixture = m.gmmJson ? gmmFromJson(JSON.parse(m.gmmJson)) : null;
+      if (mixture && mixture.dim !== loaded.config.zDim) {
+        loaded.dispose();
+        throw new Error(`The mixture has ${mixture.dim} dimensions but the autoencoder's code has ${loaded.config.zDim}.`);
+      }
+      ae?.dispose();
+      ae = loaded;
+      gmm = mixture;
+      return post({ type: 'loaded', iteration: ae.iteration, preset: ae.options.preset, seed: ae.options.seed, fitted: gmm !== null });
+    }
+  }
+}
+
+let queue = Promise.resolve();
+scope.onmessage = ({ data }: MessageEvent<ToBaseline>) => {
+  if (data.type === 'stop') stopping = true; // takes effect between steps, without waiting behind them
+  queue = queue.then(() => handle(data)).catch((e: unknown) => post({ type: 'error', message: (e as Error).message ?? String(e) }));
+};

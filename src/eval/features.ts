@@ -22,9 +22,19 @@ export function trunkFeatures(model: VganModel, video: tf.Tensor5D): tf.Tensor2D
   });
 }
 
-/** Every trunk layer averaged over time and space, concatenated: [N, Σ channels]. */
+/**
+ * Every trunk layer's mean and standard deviation over time and space, per channel, concatenated:
+ * [N, 2·Σ channels]. The spread carries what the average washes out, e.g. the energy of filters that
+ * respond to motion, which is small where only a few pixels move.
+ */
 export function pooledFeatures(model: VganModel, video: tf.Tensor5D): tf.Tensor2D {
-  return tf.tidy(() => tf.concat(trunkActivations(model, video).map((a) => a.mean([1, 2, 3])), 1) as tf.Tensor2D);
+  return tf.tidy(() => {
+    const pooled = trunkActivations(model, video).flatMap((a) => {
+      const { mean, variance } = tf.moments(a, [1, 2, 3]);
+      return [mean, variance.sqrt()];
+    });
+    return tf.concat(pooled, 1) as tf.Tensor2D;
+  });
 }
 
 /** Seed of the fixed feature network: the same seed gives the same features on every machine. */

@@ -1,0 +1,55 @@
+// What the research CLIs (representation, metrics) share: a model from a weights folder or a fresh preset,
+// every clip of a local dataset at the model's size, and results written as JSON plus a CSV table.
+import '@tensorflow/tfjs-backend-cpu';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import * as tf from '../../src/tf';
+import { openDataset, type PreparedClip } from '../../src/data/loader';
+import { parseManifest, type Manifest } from '../../src/data/format';
+import { fileFetch, nodeDecoder } from '../../src/data/node';
+import type { ModelConfig } from '../../src/model/config';
+import type { VganModel } from '../../src/model/networks';
+import { loadModel } from '../../src/model/weights';
+import { gatherClips } from '../../src/eval/clips';
+import { readWeightFiles } from './weights-files';
+
+export async function cpuBackend(): Promise<void> {
+  await tf.setBackend('cpu');
+  await tf.ready();
+}
+
+/** The model saved in `dir` (model.json and shards); optimiser state and other extras are dropped. */
+export async function loadWeightsDir(dir: string): Promise<VganModel> {
+  const { model, extra } = loadModel(await readWeightFiles(dir));
+  tf.dispose([...extra.values()]);
+  return model;
+}
+
+/** The manifest and the first `limit` clips of the dataset in `dir`, resampled to the model's size. */
+export async function loadLocalClips(dir: string, config: ModelConfig, opts: { seed: number; limit?: number; withMask?: boolean }): Promise<{ manifest: Manifest; clips: PreparedClip[] }> {
+  const manifest = parseManifest(JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')));
+  const dataset = await openDataset('', {
+    size: config.size,
+    frames: config.frames,
+    batchSize: 1,
+    seed: opts.seed,
+    decoder: nodeDecoder,
+    fetch: fileFetch(dir),
+    withMask: opts.withMask,
+    onError: (e) => console.error(`warning: ${e.message}`),
+  });
+  return { manifest, clips: await gatherClips(dataset.clips(), opts.limit) };
+}
+
+const csvCell = (v: unknown) => (typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(6)) : /[",\n]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v ?? ''));
+
+/** Writes `<out>/<name>.json` (everything) and `<out>/<name>.csv` (the rows); returns the two paths. */
+export async function writeResults(out: string, name: string, result: object, rows: Array<Record<string, unknown>>): Promise<string[]> {
+  await mkdir(out, { recursive: true });
+  const columns = Object.keys(rows[0] ?? {});
+  const csv = [columns.join(','), ...rows.map((r) => columns.map((c) => csvCell(r[c])).join(','))].join('\n') + '\n';
+  const paths = [join(out, `${name}.json`), join(out, `${name}.csv`)];
+  await writeFile(paths[0], JSON.stringify(result, null, 2) + '\n');
+  await writeFile(paths[1], csv);
+  return paths;
+}

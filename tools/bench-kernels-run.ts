@@ -3,7 +3,8 @@
 // own op and its two gradients) with our WGSL kernels, with tfjs 4.22's kernels, and a plain matrix
 // product of the same size through our GEMM shader, all on one adapter in one run; the 2D layers of the
 // background stream are timed with tfjs's kernels only (we ship no 2D kernel). Writes
-// bench/results/<date>-<adapter>.json and prints a markdown table.
+// bench/results/<date>-<adapter>.json and prints a markdown table. Then it times whole training iterations
+// of the tiny and small presets with our kernels, with tfjs's, and on the cpu backend.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +13,8 @@ import * as tf from '../src/tf';
 import { architecture, convLayers, resolveConfig, type LayerSpec, type ModelKind } from '../src/model/config';
 import { registerVganKernels, unregisterVganKernels } from '../src/kernels';
 import { gemm } from '../src/kernels/gemm';
+import { Trainer } from '../src/train/trainer';
+import '@tensorflow/tfjs-backend-cpu';
 
 interface Options {
   batch: number;
@@ -20,10 +23,14 @@ interface Options {
   kind: ModelKind;
   layers: string[] | null;
   skipTfjs: boolean;
+  /** Presets whose whole training iteration is timed (ours, tfjs's kernels, cpu backend); [] skips it. */
+  train: string[];
+  /** Batch of the training iterations (the paper's layers are timed at --batch). */
+  trainBatch: number;
 }
 
 function parseArgs(argv: string[]): Options {
-  const opts: Options = { batch: 1, reps: 3, budgetMs: 30_000, kind: 'unconditional', layers: null, skipTfjs: false };
+  const opts: Options = { batch: 1, reps: 3, budgetMs: 30_000, kind: 'unconditional', layers: null, skipTfjs: false, train: ['tiny', 'small'], trainBatch: 8 };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split('=');
     const value = () => inline ?? argv[++i];
@@ -33,7 +40,9 @@ function parseArgs(argv: string[]): Options {
     else if (flag === '--kind') opts.kind = value() as ModelKind;
     else if (flag === '--layers') opts.layers = value().split(',');
     else if (flag === '--skip-tfjs') opts.skipTfjs = true;
-    else throw new Error(`unknown flag ${flag} (known: --batch N --reps N --budget SECONDS --kind unconditional|future --layers net/name,... --skip-tfjs)`);
+    else if (flag === '--train') opts.train = value().split(',').filter((p) => p !== 'none');
+    else if (flag === '--train-batch') opts.trainBatch = Number(value());
+    else throw new Error(`unknown flag ${flag} (known: --batch N --reps N --budget SECONDS --kind unconditional|future --layers net/name,... --skip-tfjs --train tiny,small|none --train-batch N)`);
   }
   if (!(opts.batch >= 1 && opts.reps >= 1)) throw new Error('--batch and --reps must be ≥ 1');
   return opts;
@@ -174,6 +183,56 @@ function table(rows: Row[]): string {
   return [head, sep, ...lines].join('\n');
 }
 
+type TrainMode = 'ours' | 'tfjs' | 'cpu';
+
+interface TrainRow {
+  preset: string;
+  batch: number;
+  /** Seconds of the first iteration (pipeline compilation included) and the median of the rest. */
+  first: Record<TrainMode, number | null>;
+  perIteration: Record<TrainMode, number | null>;
+}
+
+/** Whole training iterations (one D and one G update) of a preset on random clips. */
+async function timeTraining(preset: string, mode: TrainMode, opts: Options): Promise<{ first: number; perIteration: number }> {
+  await tf.setBackend(mode === 'cpu' ? 'cpu' : 'webgpu');
+  if (mode === 'tfjs') unregisterVganKernels();
+  else registerVganKernels();
+  const trainer = new Trainer({ preset, seed: 1 });
+  const { frames, size } = trainer.config;
+  const real = random([opts.trainBatch, frames, size, size, 3]) as tf.Tensor5D;
+  try {
+    const once = async () => {
+      const t0 = performance.now();
+      await trainer.step(real); // reads its losses back: the GPU has finished
+      return (performance.now() - t0) / 1000;
+    };
+    const first = await once();
+    const times: number[] = [];
+    const start = performance.now();
+    while (times.length < opts.reps && (times.length === 0 || performance.now() - start < opts.budgetMs)) times.push(await once());
+    return { first, perIteration: median(times) };
+  } finally {
+    real.dispose();
+    trainer.dispose();
+    registerVganKernels();
+    await tf.setBackend('webgpu');
+  }
+}
+
+const secs = (v: number | null) => (v === null ? '–' : v.toFixed(2));
+const speedup = (a: number | null, b: number | null) => (a && b ? `${(b / a).toFixed(1)}×` : '–');
+
+function trainTable(rows: TrainRow[]): string {
+  const head = '| preset | batch | ours s/it | tfjs kernels s/it | cpu s/it | ours vs tfjs | ours vs cpu | first iteration: ours / tfjs / cpu (s) |';
+  const sep = '|---|---:|---:|---:|---:|---:|---:|---|';
+  const lines = rows.map(
+    (r) =>
+      `| ${r.preset} | ${r.batch} | ${secs(r.perIteration.ours)} | ${secs(r.perIteration.tfjs)} | ${secs(r.perIteration.cpu)} | ${speedup(r.perIteration.ours, r.perIteration.tfjs)} | ${speedup(r.perIteration.ours, r.perIteration.cpu)} | ${secs(r.first.ours)} / ${secs(r.first.tfjs)} / ${secs(r.first.cpu)} |`,
+  );
+  return [head, sep, ...lines].join('\n');
+}
+
 export async function main(argv: string[]): Promise<void> {
   const opts = parseArgs(argv);
   await import('@tensorflow/tfjs-backend-webgpu');
@@ -186,6 +245,7 @@ export async function main(argv: string[]): Promise<void> {
   console.log(`adapter: ${adapterName}; batch ${opts.batch}; ${opts.reps} reps (budget ${opts.budgetMs / 1000} s each); load average ${loadBefore.toFixed(1)}`);
 
   const arch = architecture(resolveConfig('paper'), opts.kind);
+  // --layers none times only the training iterations.
   const layers = convLayers(arch).filter((l) => !opts.layers || opts.layers.includes(`${l.network}/${l.name}`));
   const rows: Row[] = [];
   for (const l of layers) {
@@ -215,7 +275,20 @@ export async function main(argv: string[]): Promise<void> {
   }
   registerVganKernels();
 
-  const markdown = table(rows);
+  const trainRows: TrainRow[] = [];
+  for (const preset of opts.train) {
+    const row: TrainRow = { preset, batch: opts.trainBatch, first: { ours: null, tfjs: null, cpu: null }, perIteration: { ours: null, tfjs: null, cpu: null } };
+    for (const mode of ['ours', 'tfjs', 'cpu'] as const) {
+      if (mode === 'tfjs' && opts.skipTfjs) continue;
+      const t = await timeTraining(preset, mode, opts);
+      row.first[mode] = t.first;
+      row.perIteration[mode] = t.perIteration;
+      console.log(`training ${preset} batch ${opts.trainBatch} ${mode}: first ${t.first.toFixed(1)} s, then ${t.perIteration.toFixed(2)} s/it`);
+    }
+    trainRows.push(row);
+  }
+
+  const markdown = `${table(rows)}\n\n${trainTable(trainRows)}`;
   console.log(`\n${markdown}`);
   const date = new Date().toISOString().slice(0, 10);
   const slug = adapterName.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
@@ -223,7 +296,7 @@ export async function main(argv: string[]): Promise<void> {
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${date}-${slug}.json`);
   const load = { before: loadBefore, after: loadavg()[0] };
-  writeFileSync(file, JSON.stringify({ date, adapter: adapterName, options: opts, load, rows, markdown }, null, 2));
+  writeFileSync(file, JSON.stringify({ date, adapter: adapterName, options: opts, load, rows, trainRows, markdown }, null, 2));
   console.log(`load average before ${load.before.toFixed(1)}, after ${load.after.toFixed(1)}`);
   console.log(`\nwrote ${file}`);
 }

@@ -197,6 +197,12 @@ def main() -> None:
     (out / "README.md").write_text(card_markdown(card))
     cards = [json.loads(f.read_text()) for f in sorted(WEIGHTS.glob("*/card.json"))]
     (WEIGHTS / "index.json").write_text(json.dumps({"models": cards}, indent=2) + "\n")
+    rows = "\n".join(f"| [{c['name']}]({c['name']}/README.md) | {c['title']} | {c['kind']} | {c['preset']} | `{c['dataset']}` "
+                     f"| {c['iterations']} | {c['dtype']}, {c['bytes'] / 1e6:.1f} MB |" for c in cards)
+    (WEIGHTS / "README.md").write_text(
+        "# Shipped models\n\nTrained with `trainer/train.py` and published with `trainer/publish.py`, which writes this "
+        "list; each model's card says how it was trained and how to reproduce it.\n\n"
+        "| name | title | kind | preset | data | iterations | weights |\n|---|---|---|---|---|---:|---|\n" + rows + "\n")
     print(json.dumps(card, indent=2))
 
 

@@ -173,7 +173,7 @@ export function Future() {
             : 'Loading the future model…'}
       </p>
       {modelError && (
-        <p role="alert" className="error">
+        <p role="alert" className="error" data-testid="future-model-error">
           {modelError}
         </p>
       )}

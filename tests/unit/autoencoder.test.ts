@@ -1,6 +1,12 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as tf from '../../src/tf';
 import { Autoencoder } from '../../src/eval/autoencoder';
+import { gmmFromJson } from '../../src/eval/gmm';
+import { readWeightFiles } from '../../tools/lib/weights-files';
 import { VganModel } from '../../src/model/networks';
 import { loadModel, saveModel } from '../../src/model/weights';
 import { shapesSource } from '../../src/train/data-source';
@@ -75,5 +81,26 @@ describe('autoencoder baseline', () => {
     const ae = track(new Autoencoder({ preset: 'tiny' }));
     const plain = await saveModel(track(new VganModel(ae.config)));
     expect(() => Autoencoder.load(plain)).toThrow(/not an autoencoder baseline/);
+  });
+
+  const hasTorch = spawnSync('/usr/bin/python3', ['-c', 'import torch, numpy'], { encoding: 'utf8' }).status === 0;
+
+  it.skipIf(!hasTorch)('loads and samples a baseline written by the PyTorch trainer', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vgan-ae-'));
+    try {
+      const root = resolve(import.meta.dirname, '../..');
+      const args = ['trainer/train_baseline.py', '--data', 'public/data/shapes', '--out', dir, '--steps', '1', '--clips', '8', '--components', '2', '--seed', '5'];
+      const run = spawnSync('/usr/bin/python3', args, { cwd: root, encoding: 'utf8' });
+      expect(run.status, run.stderr).toBe(0);
+      const ae = track(Autoencoder.load(await readWeightFiles(join(dir, 'weights'))));
+      expect(ae.iteration).toBe(1);
+      expect(ae.options).toMatchObject({ preset: 'tiny', seed: 5 });
+      const gmm = gmmFromJson(JSON.parse(readFileSync(join(dir, 'weights', 'gmm.json'), 'utf8')));
+      expect(gmm.components).toBe(2);
+      const clips = await ae.sample(gmm, 2, 0);
+      expect(clips[0].data.every(Number.isFinite)).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

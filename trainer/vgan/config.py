@@ -203,3 +203,11 @@ def architecture(config: ModelConfig, kind: ModelKind = "unconditional") -> Arch
     ])[0]
     return Architecture(config, kind, width, encoder, foreground, video_head, mask_head, background,
                         discriminator, discriminator_head)
+
+
+def code_head(arch: Architecture) -> LayerSpec:
+    """The autoencoder baseline's code layer (src/model/config.ts codeHead): the discriminator head's shape
+    with zDim outputs, so the encoder is D's trunk and the decoder's input fits."""
+    head = arch.discriminator_head
+    z = arch.config.zDim
+    return replace(head, name="code", out_channels=z, out_shape=(*head.out_shape[:-1], z))

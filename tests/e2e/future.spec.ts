@@ -3,11 +3,11 @@
 // for by a randomly initialised small future model (the test serves its files), so the test does not depend
 // on the trained weights being present.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createRequire } from 'node:module';
+import { execFile } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { expect, test, type Page } from '@playwright/test';
-import { createServer } from 'vite';
 import { cmykJpeg, jpeg, pattern, png, pngHeader, rgba, svg } from '../fixtures/still-images';
 
 const MODEL = 'real-small-future';
@@ -15,21 +15,7 @@ let weightsDir: string;
 
 test.beforeAll(async () => {
   weightsDir = await mkdtemp(join(tmpdir(), 'vgan-future-e2e-'));
-  // tfjs's ESM needs Vite's loader in Node; seedrandom (CJS) is pre-bundled for it.
-  const server = await createServer({
-    configFile: false,
-    logLevel: 'warn',
-    server: { middlewareMode: true, hmr: false, ws: false },
-    appType: 'custom',
-    ssr: { noExternal: [/^@tensorflow\//, 'seedrandom'], optimizeDeps: { include: ['seedrandom'] } },
-  });
-  (globalThis as { require?: NodeRequire }).require ??= createRequire(import.meta.url);
-  try {
-    const { writeFutureWeights } = (await server.ssrLoadModule('/tests/fixtures/future-weights.ts')) as typeof import('../fixtures/future-weights');
-    await writeFutureWeights('small', weightsDir);
-  } finally {
-    await server.close();
-  }
+  await promisify(execFile)('node', ['tools/run-ts.mjs', 'tests/fixtures/future-weights.ts', 'small', weightsDir]);
 });
 
 test.afterAll(() => rm(weightsDir, { recursive: true, force: true }));

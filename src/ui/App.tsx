@@ -14,9 +14,12 @@ import { Chart } from './Chart';
 import { Controls } from './Controls';
 import { download } from './gif';
 import { Future } from './Future';
+import { Metrics } from './Metrics';
 import { Pane } from './Pane';
+import { Representation } from './Representation';
 import { usePlayground } from './store';
 import { Study } from './Study';
+import { Units } from './Units';
 import { VideoCanvas } from './VideoCanvas';
 
 function startWorker() {
@@ -322,6 +325,9 @@ export function App() {
       <Future />
       <Baseline />
       <Study />
+      <Representation />
+      <Units />
+      <Metrics />
     </main>
   );
 }

@@ -1,0 +1,74 @@
+// Messages between the page and the research worker, which runs the representation-learning experiment,
+// the encoder unit search and the automatic metrics off the main thread, one job at a time.
+import type { BackendInfo } from '../backend';
+import type { ClipData } from '../model/sample';
+import type { BudgetResult } from './finetune';
+import type { MetricRow } from './metrics';
+import type { UnitHit } from './units';
+
+/** Where a job's model comes from. */
+export type ModelSource =
+  /** A shipped model under public/weights/. */
+  | { from: 'pretrained'; name: string }
+  /** A playground autosave in this browser's IndexedDB (tf.io URL `indexeddb://…`). */
+  | { from: 'autosave'; url: string }
+  | { from: 'file'; modelJson: string; weights: ArrayBuffer };
+
+export type ResearchDataset = 'shapes' | 'moving-mnist' | 'real';
+
+export interface RepresentationJob {
+  source: ModelSource;
+  /** Clips of moving-mnist to use (at most the dataset's 448). */
+  clips: number;
+  steps: number;
+  batchSize: number;
+  seed: number;
+}
+
+export interface UnitsJob {
+  source: ModelSource;
+  dataset: ResearchDataset;
+  /** First frames searched. */
+  images: number;
+  layer: string;
+  channel: number;
+  k: number;
+}
+
+export interface MetricsJob {
+  source: ModelSource;
+  dataset: ResearchDataset;
+  clips: number;
+  features: 'random' | 'discriminator';
+  seed: number;
+}
+
+export type ToResearch =
+  | { type: 'representation'; job: RepresentationJob }
+  | { type: 'units'; job: UnitsJob }
+  | { type: 'metrics'; job: MetricsJob }
+  /** Lists the playground's autosaves in this browser. */
+  | { type: 'autosaves' }
+  /** Stops the running job at its next step. */
+  | { type: 'stop' };
+
+export interface ModelSummary {
+  kind: 'unconditional' | 'future';
+  size: number;
+  frames: number;
+  /** The future model's encoder layers and their channel counts (for the unit picker). */
+  encoder: Array<{ name: string; channels: number }>;
+}
+
+export type FromResearch =
+  | { type: 'backend'; info: BackendInfo }
+  | { type: 'model'; summary: ModelSummary }
+  | { type: 'progress'; job: ToResearch['type']; label: string; done: number; total: number }
+  /** Rows so far; `summary` comes with the last message of a run. */
+  | { type: 'representation'; rows: BudgetResult[]; summary?: { train: number; test: number; features: string } }
+  /** Top images: each hit with its first frame (one-frame ClipData). */
+  | { type: 'units'; hits: Array<UnitHit & { frame: ClipData }> }
+  | { type: 'metrics'; rows: MetricRow[]; clips: number; features: string }
+  | { type: 'autosaves'; urls: string[] }
+  | { type: 'stopped' }
+  | { type: 'error'; message: string };

@@ -1,0 +1,57 @@
+// Picks the model a research panel starts from: a shipped model, one of the playground's autosaves in this
+// browser (the model being trained, as of its last autosave), or a model.json with its .bin.
+import { useEffect, useState } from 'react';
+import type { ModelKind } from '../model/config';
+import { loadIndex, type PretrainedCard } from '../model/pretrained';
+import type { ModelSource } from '../eval/research-protocol';
+import { useResearch } from './research-store';
+
+export function ModelSourcePicker({ kind, onChange }: { kind?: ModelKind; onChange: (s: ModelSource | null) => void }) {
+  const [cards, setCards] = useState<PretrainedCard[]>([]);
+  const [choice, setChoice] = useState('');
+  const [json, setJson] = useState<File | null>(null);
+  const autosaves = useResearch((s) => s.autosaves);
+  const send = useResearch((s) => s.send);
+  useEffect(() => {
+    loadIndex(`${import.meta.env.BASE_URL}weights/`)
+      .then((all) => setCards(all.filter((c) => !kind || c.kind === kind)))
+      .catch(() => setCards([]));
+  }, [kind]);
+  const pick = (value: string) => {
+    setChoice(value);
+    const [from, rest] = [value.slice(0, value.indexOf(':')), value.slice(value.indexOf(':') + 1)];
+    onChange(from === 'pretrained' ? { from, name: rest } : from === 'autosave' ? { from, url: rest } : null);
+  };
+  return (
+    <span className="row">
+      <label>
+        Model{' '}
+        <select value={choice} onChange={(e) => pick(e.target.value)} onFocus={() => send({ type: 'autosaves' })} aria-label="model to study">
+          <option value="">choose…</option>
+          {cards.map((c) => (
+            <option key={c.name} value={`pretrained:${c.name}`}>shipped: {c.title}</option>
+          ))}
+          {autosaves.map((u) => (
+            <option key={u} value={`autosave:${u}`}>playground autosave: {u.replace('indexeddb://vgan-', '')}</option>
+          ))}
+          <option value="file:">model.json and .bin files…</option>
+        </select>
+      </label>
+      {choice === 'file:' && (
+        <>
+          <input type="file" accept=".json,application/json" aria-label="model.json" onChange={(e) => setJson(e.target.files?.[0] ?? null)} />
+          <input
+            type="file"
+            accept=".bin"
+            aria-label="weights .bin"
+            disabled={!json}
+            onChange={async (e) => {
+              const bin = e.target.files?.[0];
+              if (json && bin) onChange({ from: 'file', modelJson: await json.text(), weights: await bin.arrayBuffer() });
+            }}
+          />
+        </>
+      )}
+    </span>
+  );
+}

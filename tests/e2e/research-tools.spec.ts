@@ -1,0 +1,54 @@
+// The representation-learning, unit and metrics panels in headless Chromium on WebGPU (SwiftShader), each
+// run at a toy size: the shipped shapes-tiny model for the first two, and for the units a randomly
+// initialised tiny future model given as files (no future model needs to be shipped for the test).
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { expect, test, type Locator } from '@playwright/test';
+
+let futureDir: string;
+
+test.beforeAll(async () => {
+  futureDir = await mkdtemp(join(tmpdir(), 'vgan-units-e2e-'));
+  await promisify(execFile)('node', ['tools/run-ts.mjs', 'tests/fixtures/future-weights.ts', 'tiny', futureDir]);
+});
+
+test.afterAll(() => rm(futureDir, { recursive: true, force: true }));
+
+const pickShipped = (panel: Locator) => panel.getByLabel('model to study').selectOption({ label: 'shipped: Shapes, two-stream (tiny)' });
+
+test('scores a shipped model, fine-tunes its discriminator at four budgets, and finds a unit’s top frames', async ({ page }) => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto('/');
+
+  const metrics = page.getByRole('region', { name: 'metrics' });
+  await pickShipped(metrics);
+  await metrics.getByLabel('clips', { exact: true }).fill('8');
+  await metrics.getByRole('button', { name: 'Score' }).click();
+  const table = metrics.getByTestId('metrics-table');
+  await expect(table).toContainText('repeated first frame', { timeout: 300_000 });
+  await expect(table.getByRole('row')).toHaveCount(3);
+
+  const representation = page.getByRole('region', { name: 'representation learning' });
+  await pickShipped(representation);
+  await representation.getByLabel('clips', { exact: true }).fill('28');
+  await representation.getByLabel('steps per run').fill('2');
+  await representation.getByRole('button', { name: 'Run' }).click();
+  await expect(representation).toContainText(/\d+ training and \d+ test clips/, { timeout: 600_000 });
+  await expect(representation.getByTestId('representation-table').getByRole('row')).toHaveCount(1 + 4);
+
+  const units = page.getByRole('region', { name: 'hidden units' });
+  await units.getByLabel('model to study').selectOption({ label: 'model.json and .bin files…' });
+  await units.getByLabel('model.json').setInputFiles({ name: 'model.json', mimeType: 'application/json', buffer: await readFile(join(futureDir, 'model.json')) });
+  await units.getByLabel('weights .bin').setInputFiles({ name: 'weights.bin', mimeType: 'application/octet-stream', buffer: await readFile(join(futureDir, 'group1-shard1of1.bin')) });
+  await units.getByLabel('frames from').selectOption('shapes');
+  await units.getByLabel('frames', { exact: true }).fill('16');
+  await units.getByLabel('top', { exact: true }).fill('4');
+  await units.getByRole('button', { name: 'Find' }).click();
+  await expect(units.getByTestId('unit-hits').locator('canvas')).toHaveCount(4, { timeout: 300_000 });
+  await expect(units).toContainText('1 = conv1 (16 channels)');
+  expect(errors).toEqual([]);
+});

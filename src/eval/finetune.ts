@@ -28,14 +28,15 @@ export interface Split {
   test: number[];
 }
 
-/** A stratified, seeded split: `testFraction` of every class is held out. */
+/** A stratified, seeded split: `testFraction` of every class is held out; labels ≥ `classes` are left out. */
 export function stratifiedSplit(labels: number[], classes: number, testFraction: number, seed: number): Split {
   const rand = seededRandom(deriveSeed(seed, 'split'));
   const byClass = Array.from({ length: classes }, (_, k) => shuffle(labels.flatMap((l, i) => (l === k ? [i] : [])), rand));
   const test = byClass.flatMap((ids) => ids.slice(0, Math.round(ids.length * testFraction)));
   const rest = byClass.map((ids) => ids.slice(Math.round(ids.length * testFraction)));
   const train: number[] = [];
-  for (let round = 0; train.length < labels.length - test.length; round++) {
+  const rounds = Math.max(0, ...rest.map((ids) => ids.length));
+  for (let round = 0; round < rounds; round++) {
     for (const ids of rest) if (round < ids.length) train.push(ids[round]);
   }
   return { train, test: test.sort((a, b) => a - b) };

@@ -33,7 +33,7 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--steps", type=int, default=1000)
     p.add_argument("--batch", type=int, help="batch size (default: the preset's)")
     p.add_argument("--seed", type=int, default=1)
-    p.add_argument("--lr", type=float, default=2e-4)
+    p.add_argument("--lr", type=float, default=1e-3, help="Adam's learning rate (the app's default)")
     p.add_argument("--beta1", type=float, default=0.5)
     p.add_argument("--clips", type=int, default=0, help="clips to encode for the mixture (default: the whole dataset)")
     p.add_argument("--components", type=int, default=256)

@@ -15,6 +15,7 @@ import { assignWeights, loadModel, saveModel, WeightsError } from '../model/weig
 import { Adam } from '../train/adam';
 import type { BatchSource } from '../train/data-source';
 import { checkedUpdate } from '../train/trainer';
+import { AUTOENCODER_LEARNING_RATE } from './baseline-protocol';
 import { fitGmm, sampleGmm, type GaussianMixture, type GmmFit, type GmmFitOptions } from './gmm';
 
 export interface AutoencoderOptions {
@@ -25,7 +26,7 @@ export interface AutoencoderOptions {
   beta1: number;
 }
 
-export const defaultAutoencoderOptions: AutoencoderOptions = { preset: 'tiny', seed: 1, learningRate: 2e-4, beta1: 0.5 };
+export const defaultAutoencoderOptions: AutoencoderOptions = { preset: 'tiny', seed: 1, learningRate: AUTOENCODER_LEARNING_RATE, beta1: 0.5 };
 
 /** What a saved baseline records in its weights file's `training` field. */
 export interface BaselineRecord {
@@ -124,12 +125,16 @@ export class Autoencoder {
     return fitGmm(await this.codes(source, count), this.config.zDim, { seed: this.options.seed, ...options });
   }
 
-  /** `count` new videos: mixture samples through the decoder (BatchNorm on its running averages). */
+  /**
+   * `count` new videos: mixture samples through the decoder, BatchNorm on the statistics of this batch as in
+   * training (left unchanged), the way the playground draws its grid, so both look alike in the study; after
+   * a short run the running averages still describe the initial weights and would draw flat grey.
+   */
   async sample(gmm: GaussianMixture, count: number, seed: number): Promise<ClipData[]> {
     if (gmm.dim !== this.config.zDim) throw new Error(`the mixture has ${gmm.dim} dimensions, the decoder takes ${this.config.zDim}`);
     const z = tf.tensor2d(sampleGmm(gmm, count, seed), [count, gmm.dim]);
     try {
-      return (await sampleClips(this.model, z)).map((s) => s.video);
+      return (await sampleClips(this.model, z, { batchStatistics: true })).map((s) => s.video);
     } finally {
       z.dispose();
     }

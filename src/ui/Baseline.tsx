@@ -2,7 +2,7 @@
 // codes, and watch videos decoded from mixture samples; its files download and load again.
 import { useEffect, useState } from 'react';
 import { presetNames } from '../model/config';
-import type { BaselineSettings } from '../eval/baseline-protocol';
+import { AUTOENCODER_LEARNING_RATE, type BaselineSettings } from '../eval/baseline-protocol';
 import { useBaseline } from './baseline-store';
 import { Chart } from './Chart';
 import { usePlayground } from './store';
@@ -27,7 +27,7 @@ export function Baseline() {
     preset: page.preset,
     seed: page.seed,
     batchSize: page.batchSize,
-    learningRate: 2e-4,
+    learningRate: AUTOENCODER_LEARNING_RATE,
   }));
   const [steps, setSteps] = useState(200);
   const [clips, setClips] = useState(512);

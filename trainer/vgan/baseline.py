@@ -44,7 +44,7 @@ def reconstruct(model: VganModel, video: torch.Tensor, training: bool = False) -
 class BaselineTrainer:
     """Adam on the generator, D's trunk and the code layer (D's real/fake head is not part of it)."""
 
-    def __init__(self, model: VganModel, preset: str, learning_rate: float = 2e-4, beta1: float = 0.5) -> None:
+    def __init__(self, model: VganModel, preset: str, learning_rate: float = 1e-3, beta1: float = 0.5) -> None:
         self.model = model
         self.options = {"preset": preset, "seed": model.seed, "learningRate": learning_rate, "beta1": beta1}
         self.iteration = 0

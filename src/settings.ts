@@ -1,6 +1,6 @@
 // Every setting of an experiment, with its default, its bounds and its URL form: a teacher's link opens
 // the same experiment. Only settings that differ from the defaults are written to the URL.
-import { presetNames, type GeneratorKind, type PresetName } from './model/config';
+import { presetNames, type GeneratorKind, type ModelKind, type PresetName } from './model/config';
 
 /** Built-in datasets, and `own`: the video the user dropped in (it lives in the page, not in the URL). */
 export const DATASETS = ['shapes', 'moving-mnist', 'real', 'own'] as const;
@@ -9,6 +9,8 @@ export type DatasetName = (typeof DATASETS)[number];
 export interface Settings {
   dataset: DatasetName;
   preset: PresetName;
+  /** The unconditional VGAN, or the future model that predicts a video from its first frame (two-stream only). */
+  kind: ModelKind;
   generator: GeneratorKind;
   lrD: number;
   lrG: number;
@@ -29,6 +31,7 @@ export interface Settings {
 export const defaultSettings: Settings = {
   dataset: 'shapes',
   preset: 'tiny',
+  kind: 'unconditional',
   generator: 'twoStream',
   lrD: 2e-4,
   lrG: 2e-4,
@@ -60,6 +63,7 @@ export const numberBounds: Record<NumberKey, { min: number; max: number; int?: b
 const choices = {
   dataset: DATASETS as readonly string[],
   preset: presetNames as readonly string[],
+  kind: ['unconditional', 'future'] as readonly string[],
   generator: ['twoStream', 'oneStream'] as readonly string[],
 };
 
@@ -89,6 +93,10 @@ export function settingsFromQuery(query: string): { settings: Settings; problems
       settings.hide = raw.split(',').filter((k) => k in defaultSettings);
     }
   }
+  if (settings.kind === 'future' && settings.generator !== 'twoStream') {
+    problems.push(`generator=${settings.generator} does not go with kind=future: the future model is two-stream only`);
+    settings.generator = 'twoStream';
+  }
   return { settings, problems };
 }
 
@@ -107,4 +115,4 @@ export function settingsToQuery(settings: Settings): string {
 }
 
 /** Settings that need a new model when they change (the others apply to the running trainer). */
-export const rebuildKeys: ReadonlyArray<keyof Settings> = ['dataset', 'preset', 'generator', 'seed', 'batchSize', 'weights'];
+export const rebuildKeys: ReadonlyArray<keyof Settings> = ['dataset', 'preset', 'kind', 'generator', 'seed', 'batchSize', 'weights'];

@@ -8,6 +8,8 @@ import type { LayerView, StepKind, StepReport } from './session';
 /** Where a session's weights came from, when not fresh. */
 export type ResumedFrom = 'autosave' | 'file' | 'pretrained' | null;
 
+export type WeightsPurpose = 'download' | 'future';
+
 export type ToWorker =
   /** (Re)builds the session; resumes from the autosave when it was made with the same model settings. */
   | { type: 'init'; settings: Settings; fresh?: boolean }
@@ -21,7 +23,8 @@ export type ToWorker =
   | { type: 'interpolate'; a: number; b: number; steps: number }
   /** Chooses the grid sample whose layers the diagram shows. */
   | { type: 'select'; index: number }
-  | { type: 'exportWeights' }
+  /** `purpose`: where the weights go; the page's download, or the Future view's predictor. */
+  | { type: 'exportWeights'; purpose: WeightsPurpose }
   /** Destroys the GPU device, to show (and test) recovery from a lost device. */
   | { type: 'loseDevice' }
   | { type: 'importWeights'; modelJson: string; weights: ArrayBuffer };
@@ -38,5 +41,5 @@ export type FromWorker =
   | { type: 'running'; running: boolean }
   | { type: 'progress'; label: string; done: number; total: number }
   | { type: 'saved'; iteration: number }
-  | { type: 'weights'; modelJson: string; weights: ArrayBuffer }
+  | { type: 'weights'; modelJson: string; weights: ArrayBuffer; purpose: WeightsPurpose }
   | { type: 'error'; message: string };

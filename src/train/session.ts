@@ -25,6 +25,7 @@ export const GRID_SIZE = 8;
 export function trainerOptions(s: Settings) {
   return {
     preset: s.preset,
+    kind: s.kind,
     generator: s.generator,
     seed: s.seed,
     lrD: s.lrD,
@@ -47,12 +48,28 @@ export interface LayerView {
 export class TrainingSession {
   readonly trainer: Trainer;
   private settings: Settings;
-  private readonly gridZ: tf.Tensor2D;
+  /** The grid's fixed generator inputs: latent codes, or for the future model the first frames of real clips. */
+  private grid: Promise<tf.Tensor> | null = null;
 
   constructor(settings: Settings, private readonly source: BatchSource, trainer?: Trainer) {
     this.settings = settings;
     this.trainer = trainer ?? new Trainer(trainerOptions(settings));
-    this.gridZ = this.trainer.latent(GRID_SIZE, 'grid');
+    if (this.trainer.model.kind === 'unconditional') this.grid = Promise.resolve(this.trainer.latent(GRID_SIZE, 'grid'));
+  }
+
+  /** The future model's frames are taken on first use: the data loads asynchronously. */
+  private gridInput(): Promise<tf.Tensor> {
+    this.grid ??= this.withBatch(async (batch) =>
+      tf.tidy(() => {
+        const [n, , h, w, c] = batch.shape;
+        const k = Math.min(GRID_SIZE, n);
+        return batch.slice([0, 0, 0, 0, 0], [k, 1, h, w, c]).reshape([k, h, w, c]);
+      }),
+    ).catch((e: unknown) => {
+      this.grid = null; // a data error: try another batch next time
+      throw e;
+    });
+    return this.grid;
   }
 
   /** Applies the settings that need no new model: learning rates, β1, λ, steps per iteration. */
@@ -90,16 +107,18 @@ export class TrainingSession {
     return { ...stats, kind, iteration: this.trainer.iteration, ms: performance.now() - start, numTensors, numBytes };
   }
 
-  /** The grid of fixed latent codes, with BatchNorm on the grid's own statistics (running ones left alone). */
-  samples(): Promise<SampleClips[]> {
-    return sampleClips(this.trainer.model, this.gridZ, { batchStatistics: true });
+  /** The grid's samples, with BatchNorm on the grid's own statistics (running ones left alone). */
+  async samples(): Promise<SampleClips[]> {
+    return sampleClips(this.trainer.model, await this.gridInput(), { batchStatistics: true });
   }
 
   /** `steps` samples along the straight line between grid codes a and b. */
   async interpolate(a: number, b: number, steps: number): Promise<SampleClips[]> {
+    if (this.trainer.model.kind === 'future') throw new Error('Interpolation moves between latent codes, and the future model has none.');
+    const grid = await this.gridInput();
     const z = tf.tidy(() => {
-      const za = this.gridZ.slice([a, 0], [1, -1]);
-      const zb = this.gridZ.slice([b, 0], [1, -1]);
+      const za = grid.slice([a, 0], [1, -1]);
+      const zb = grid.slice([b, 0], [1, -1]);
       const t = tf.linspace(0, 1, steps).reshape([steps, 1]);
       return za.mul(tf.sub(1, t)).add(zb.mul(t));
     });
@@ -113,9 +132,10 @@ export class TrainingSession {
   /** Every generator layer's output for grid sample `index`, for the teaching diagram. */
   async layerViews(index: number): Promise<LayerView[]> {
     const shapes: Array<{ name: string; shape: number[] }> = [];
+    const grid = await this.gridInput();
     const pictures = tf.tidy(() => {
       const out: tf.Tensor2D[] = [];
-      const z = this.gridZ.slice([index, 0], [1, -1]);
+      const z = grid.slice([index, 0], [1, -1]);
       this.trainer.model.generate(z, {
         training: true,
         freezeStatistics: true,
@@ -151,7 +171,7 @@ export class TrainingSession {
   }
 
   dispose(): void {
-    this.gridZ.dispose();
+    void this.grid?.then((t) => t.dispose(), () => undefined);
     this.trainer.dispose();
     this.source.dispose();
   }

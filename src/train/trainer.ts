@@ -145,7 +145,7 @@ export class Trainer {
   private generatorInput(real: tf.Tensor5D, z: tf.Tensor2D | undefined, label: Array<string | number>): tf.Tensor {
     if (this.options.kind === 'future') {
       const [n, , h, w, c] = real.shape;
-      return real.slice([0, 0, 0, 0, 0], [n, 1, h, w, c]).reshape([n, h, w, c]);
+      return tf.tidy(() => real.slice([0, 0, 0, 0, 0], [n, 1, h, w, c]).reshape([n, h, w, c]));
     }
     return z ? z.clone() : this.latent(real.shape[0], ...label);
   }

@@ -58,7 +58,7 @@ function watchDevice() {
 }
 
 const autosaveUrl = (s: Settings) =>
-  `indexeddb://vgan-${s.dataset}-${s.preset}-${s.generator}-seed${s.seed}-batch${s.batchSize}${s.weights ? `-from-${s.weights}` : ''}`;
+  `indexeddb://vgan-${s.dataset}-${s.preset}${s.kind === 'future' ? '-future' : ''}-${s.generator}-seed${s.seed}-batch${s.batchSize}${s.weights ? `-from-${s.weights}` : ''}`;
 
 const staticUrl = (path: string) => new URL(path, new URL(import.meta.env.BASE_URL, scope.location.origin)).href;
 
@@ -220,7 +220,7 @@ async function handle(m: ToWorker) {
       // Weights and the run's position; optimiser state stays in the autosave (it would triple the file).
       const artifacts = await saveModel(session.trainer.model, undefined, session.trainer.state);
       const weights = tf.io.concatenateArrayBuffers(artifacts.weightData!);
-      post({ type: 'weights', modelJson: JSON.stringify(modelJson(artifacts, ['weights.bin'])), weights }, [weights]);
+      post({ type: 'weights', modelJson: JSON.stringify(modelJson(artifacts, ['weights.bin'])), weights, purpose: m.purpose }, [weights]);
       return;
     }
     case 'importWeights': {

@@ -221,7 +221,7 @@ function Weights() {
     const prev = usePlayground.getState().receive;
     usePlayground.setState({
       receive: (m) => {
-        if (m.type === 'weights') {
+        if (m.type === 'weights' && m.purpose === 'download') {
           download(new Blob([m.modelJson], { type: 'application/json' }), 'model.json');
           download(new Blob([m.weights]), 'weights.bin');
         }
@@ -232,7 +232,7 @@ function Weights() {
   }, []);
   return (
     <section aria-label="weights" className="weights">
-      <button disabled={!ready} onClick={() => send({ type: 'exportWeights' })}>Download weights</button>
+      <button disabled={!ready} onClick={() => send({ type: 'exportWeights', purpose: 'download' })}>Download weights</button>
       <label>
         Load weights: model.json <input type="file" accept=".json,application/json" onChange={(e) => setJson(e.target.files?.[0] ?? null)} />
       </label>
@@ -301,7 +301,7 @@ export function App() {
       </header>
       <Controls />
       <section aria-label="samples">
-        <h2>Samples from fixed latent codes {s.samples.length > 0 && <small>(iteration {s.samplesIteration})</small>}</h2>
+        <h2>{s.settings.kind === 'future' ? 'Predictions from the first frames of fixed real clips' : 'Samples from fixed latent codes'} {s.samples.length > 0 && <small>(iteration {s.samplesIteration})</small>}</h2>
         <div className="row">
           {s.samples.map((sample, i) => (
             <button key={i} className={i === s.selected ? 'sample selected' : 'sample'} onClick={() => s.select(i)} aria-pressed={i === s.selected}>
@@ -319,7 +319,7 @@ export function App() {
       </section>
       <Charts />
       <OwnVideo />
-      <Interpolation />
+      {s.settings.kind === 'unconditional' && <Interpolation />}
       <Diagram sample={selected} />
       <Weights />
       <Future />

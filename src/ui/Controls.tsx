@@ -42,7 +42,7 @@ function NumberInput({ name }: { name: keyof typeof numberBounds }) {
   );
 }
 
-function Select<K extends 'dataset' | 'preset' | 'generator'>({ name, options, label }: { name: K; options: readonly string[]; label: string }) {
+function Select<K extends 'dataset' | 'preset' | 'kind' | 'generator'>({ name, options, label }: { name: K; options: readonly string[]; label: string }) {
   const value = usePlayground((s) => s.settings[name]);
   const setSettings = usePlayground((s) => s.setSettings);
   return (
@@ -74,7 +74,7 @@ function Pretrained() {
           value={settings.weights}
           onChange={(e) => {
             const m = usable.find((c) => c.name === e.target.value);
-            setSettings(m ? { weights: m.name, dataset: m.dataset as DatasetName, preset: m.preset, generator: m.generator } : { weights: '' });
+            setSettings(m ? { weights: m.name, dataset: m.dataset as DatasetName, preset: m.preset, kind: m.kind, generator: m.generator } : { weights: '' });
           }}
         >
           <option value="">fresh weights</option>
@@ -141,6 +141,7 @@ export function Controls() {
       <div className="fields">
         {show('dataset') && <Select name="dataset" options={DATASETS} label="dataset" />}
         {show('preset') && <Select name="preset" options={presetNames} label="preset" />}
+        {show('kind') && <Select name="kind" options={['unconditional', 'future']} label="model" />}
         {show('generator') && <Select name="generator" options={['twoStream', 'oneStream']} label="generator" />}
         {(Object.keys(numberBounds) as Array<keyof typeof numberBounds>).filter(show).map((k) => (
           <NumberInput key={k} name={k} />

@@ -7,6 +7,7 @@ import type { ModelConfig } from '../model/config';
 import { defaultFutureOptions, type FutureOptions } from '../eval/predict';
 import type { FromPredictor, ModelSource, ToPredictor } from '../eval/predict-protocol';
 import { Pane } from './Pane';
+import { usePlayground } from './store';
 import { VideoCanvas } from './VideoCanvas';
 
 /** The shipped future model, in public/weights/. */
@@ -101,6 +102,9 @@ export function Future() {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const send = (m: ToPredictor, transfer: Transferable[] = []) => worker.current?.postMessage(m, transfer);
+  const playgroundReady = usePlayground((s) => s.ready);
+  const playgroundKind = usePlayground((s) => s.settings.kind);
+  const playgroundIteration = usePlayground((s) => s.iteration);
 
   useEffect(() => {
     const w = new Worker(new URL('../eval/predict-worker.ts', import.meta.url), { type: 'module' });
@@ -134,7 +138,19 @@ export function Future() {
       }
     };
     window.addEventListener('paste', onPaste);
+    // The playground's model, asked for with "Use the playground's model", goes to this worker.
+    const prev = usePlayground.getState().receive;
+    usePlayground.setState({
+      receive: (m) => {
+        if (m.type === 'weights' && m.purpose === 'future') {
+          const source: ModelSource = { kind: 'playground', iteration: usePlayground.getState().iteration };
+          w.postMessage({ type: 'loadWeights', source, modelJson: m.modelJson, weights: m.weights } satisfies ToPredictor, [m.weights]);
+        }
+        prev(m);
+      },
+    });
     return () => {
+      usePlayground.setState({ receive: prev });
       window.removeEventListener('paste', onPaste);
       w.terminate();
     };
@@ -180,6 +196,13 @@ export function Future() {
       <div className="row">
         <input type="file" accept="image/*" aria-label="pick an image" onChange={(e) => e.target.files?.[0] && setFile(e.target.files[0])} />
         <button onClick={() => send({ type: 'loadShipped', name: SHIPPED_FUTURE })}>Use the shipped model</button>
+        <button
+          disabled={!playgroundReady || playgroundKind !== 'future'}
+          onClick={() => usePlayground.getState().send({ type: 'exportWeights', purpose: 'future' })}
+        >
+          Use the playground's model (iteration {playgroundIteration})
+        </button>
+        {playgroundKind !== 'future' && <span className="hint">To train your own, set the playground's model to “future” above.</span>}
       </div>
       <div className="row future-options">
         {(Object.keys(bounds) as Array<keyof FutureOptions>).map((k) => (

@@ -60,9 +60,10 @@ export const usePlayground = create<PlaygroundState>((set, get) => ({
   setSettings: (patch) => {
     const settings = { ...get().settings, ...patch };
     // A pretrained model fixes the dataset and the model; changing either leaves it.
-    if (patch.weights === undefined && (['dataset', 'preset', 'generator'] as const).some((k) => patch[k] !== undefined && patch[k] !== get().settings[k])) {
+    if (patch.weights === undefined && (['dataset', 'preset', 'kind', 'generator'] as const).some((k) => patch[k] !== undefined && patch[k] !== get().settings[k])) {
       settings.weights = '';
     }
+    if (settings.kind === 'future') settings.generator = 'twoStream'; // the future model has no one-stream form
     const rebuild = rebuildKeys.some((k) => patch[k] !== undefined && patch[k] !== get().settings[k]);
     set({ settings });
     if (rebuild) {

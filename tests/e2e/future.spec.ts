@@ -37,11 +37,11 @@ const pick = (page: Page, name: string, bytes: Uint8Array, mimeType = 'applicati
   page.getByLabel('pick an image').setInputFiles({ name, mimeType, buffer: Buffer.from(bytes) });
 
 /** Waits for the prediction of the file just given (known by its note) and checks its panes. */
-async function predicted(page: Page, note: string | RegExp) {
+async function predicted(page: Page, note: string | RegExp, frames = 16) {
   await expect(page.getByTestId('future-source')).toContainText(note, { timeout: 240_000 });
   await expect(page.getByTestId('future-error')).toHaveCount(0);
   for (const pane of ['video', 'background', 'foreground', 'mask']) {
-    await expect(page.getByLabel(`future ${pane}`, { exact: true })).toHaveAttribute('data-frames', '16');
+    await expect(page.getByLabel(`future ${pane}`, { exact: true })).toHaveAttribute('data-frames', String(frames));
   }
 }
 
@@ -150,4 +150,21 @@ test('a missing shipped model is reported as missing, whether the server answers
   await page.getByRole('button', { name: 'Use the shipped model' }).click();
   await expect(alert).toContainText('is a web page, not JSON', { timeout: 60_000 });
   await expect(alert).not.toContainText('not valid JSON');
+});
+
+test('a future model trained in the playground predicts in the Future view', async ({ page }) => {
+  await page.route(`**/weights/${MODEL}/model.json`, (route) => route.fulfill({ status: 404, body: 'Not Found' }));
+  // A fresh seed keeps this run apart from autosaves of earlier runs in the same profile.
+  await page.goto(`/?kind=future&seed=${1000 + Math.floor(Math.random() * 1e6)}`);
+  await expect(page.locator('select[name=kind]')).toHaveValue('future');
+  await expect(page.getByTestId('play')).toBeEnabled({ timeout: 120_000 });
+  await expect(page.getByRole('heading', { name: /Predictions from the first frames of fixed real clips/ })).toBeVisible();
+  await expect(page.getByLabel('sample 0', { exact: true })).toHaveAttribute('data-frames', '8', { timeout: 120_000 });
+  await page.getByTestId('step-both').click();
+  await expect(page.getByTestId('iteration')).toHaveText('1', { timeout: 240_000 });
+  await page.getByRole('button', { name: "Use the playground's model (iteration 1)" }).click();
+  await expect(page.getByTestId('future-model')).toHaveText("Model: the playground's model at iteration 1 · 16×16 pixels, 8 frames", { timeout: 60_000 });
+  await expect(page.getByTestId('future-model-error')).toHaveCount(0);
+  await pick(page, 'photo.png', png(40, 40, pattern(40, 40), 2), 'image/png');
+  await predicted(page, 'PNG, 40×40', 8);
 });

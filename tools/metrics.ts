@@ -41,7 +41,10 @@ export async function main(argv: string[]): Promise<void> {
     batchSize: Number(args.batch),
     onProgress: (done, total) => console.error(`${done}/${total} clips`),
   });
-  for (const r of rows) console.error(`${r.name}: FD ${r.frechet.toFixed(4)}, mask IoU ${r.maskIoU?.toFixed(3) ?? '–'}, mask MAE ${r.maskMAE?.toFixed(3) ?? '–'}, stillness ${r.stillness?.toFixed(4) ?? '–'}`);
+  const show = (v: number | null, digits: number) => v?.toFixed(digits) ?? '–';
+  for (const r of rows) {
+    console.error(`${r.name}: FD ${show(r.frechet, 4)}, mask IoU ${show(r.maskIoU, 3)}, MAE ${show(r.maskMAE, 3)}, coverage ${show(r.maskCoverage, 3)}, stillness ${show(r.stillness, 4)}`);
+  }
   const features =
     args.features === 'random'
       ? `fixed random-weight discriminator trunk (seed ${FEATURE_SEED}, He-scaled), every layer's mean and standard deviation over time and space`

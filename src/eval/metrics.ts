@@ -71,12 +71,21 @@ export interface RealClips extends ClipShape {
 
 export interface MetricRow {
   name: string;
-  /** Fréchet distance to the real clips' features. */
-  frechet: number;
+  /** Fréchet distance to the real clips' features (none for the real clips themselves). */
+  frechet: number | null;
   /** Against the true masks: only where generation is paired with real clips (the future model). */
   maskIoU: number | null;
   maskMAE: number | null;
+  /** Share of pixels the mask marks as moving (≥ 0.5): comparable with the true masks' share even unpaired. */
+  maskCoverage: number | null;
   stillness: number | null;
+}
+
+/** Share of mask values ≥ 0.5. */
+export function maskCoverage(mask: ArrayLike<number>): number {
+  let n = 0;
+  for (let i = 0; i < mask.length; i++) if (mask[i] >= 0.5) n++;
+  return n / mask.length;
 }
 
 export interface MetricsOptions {
@@ -167,14 +176,20 @@ export async function evaluateGenerator(model: VganModel, real: RealClips, opts:
   const stillMask = paired ? real.mask! : ownMask;
   // A model that learnt no motion predicts an empty mask; its video is still wherever one looks.
   const baseline = real.mask ? maskAgreement(new Float32Array(clips * plane), real.mask) : null;
-  return [
+  const rows: MetricRow[] = [
     {
       name: 'model',
       frechet: frechet(modelFeatures),
       maskIoU: agreement?.iou ?? null,
       maskMAE: agreement?.mae ?? null,
+      maskCoverage: ownMask ? maskCoverage(ownMask) : null,
       stillness: stillMask ? backgroundStillness(video, stillMask, real) : null,
     },
-    { name: 'repeated first frame', frechet: frechet(stillFeatures), maskIoU: baseline?.iou ?? null, maskMAE: baseline?.mae ?? null, stillness: 0 },
+    { name: 'repeated first frame', frechet: frechet(stillFeatures), maskIoU: baseline?.iou ?? null, maskMAE: baseline?.mae ?? null, maskCoverage: real.mask ? 0 : null, stillness: 0 },
   ];
+  // The real clips' own numbers are the reference: their stillness is the data's noise floor (JPEG).
+  if (real.mask) {
+    rows.push({ name: 'real clips', frechet: null, maskIoU: 1, maskMAE: 0, maskCoverage: maskCoverage(real.mask), stillness: backgroundStillness(real.video, real.mask, real) });
+  }
+  return rows;
 }

@@ -20,8 +20,9 @@ export function Metrics() {
       <p className="hint">
         Fréchet distance between real and generated clips in the features of a fixed network (lower is closer); on data whose true
         moving-object masks are known (shapes, moving-mnist), the agreement of the learnt mask with them (future models, which continue
-        a real clip) and how still the background is (temporal standard deviation, 0 = perfectly still). The baseline
-        repeats each real clip's first frame.
+        a real clip), the share of pixels the mask marks as moving, and how still the background is (temporal standard
+        deviation, 0 = perfectly still; the real clips' own value is the noise of their JPEG coding). The baseline repeats
+        each real clip's first frame.
       </p>
       <div className="row">
         <ModelSourcePicker onChange={setSource} />
@@ -52,11 +53,11 @@ export function Metrics() {
         <>
           <table className="study-table" data-testid="metrics-table">
             <thead>
-              <tr><th></th><th>Fréchet distance</th><th>mask IoU</th><th>mask MAE</th><th>background stillness</th></tr>
+              <tr><th></th><th>Fréchet distance</th><th>mask IoU</th><th>mask MAE</th><th>mask coverage</th><th>background stillness</th></tr>
             </thead>
             <tbody>
               {metrics.rows.map((r) => (
-                <tr key={r.name}><td>{r.name}</td><td>{show(r.frechet, 4)}</td><td>{show(r.maskIoU, 3)}</td><td>{show(r.maskMAE, 3)}</td><td>{show(r.stillness, 4)}</td></tr>
+                <tr key={r.name}><td>{r.name}</td><td>{show(r.frechet, 4)}</td><td>{show(r.maskIoU, 3)}</td><td>{show(r.maskMAE, 3)}</td><td>{show(r.maskCoverage, 3)}</td><td>{show(r.stillness, 4)}</td></tr>
               ))}
             </tbody>
           </table>

@@ -30,7 +30,8 @@ test('scores a shipped model, fine-tunes its discriminator at four budgets, and 
   await metrics.getByRole('button', { name: 'Score' }).click();
   const table = metrics.getByTestId('metrics-table');
   await expect(table).toContainText('repeated first frame', { timeout: 300_000 });
-  await expect(table.getByRole('row')).toHaveCount(3);
+  await expect(table.getByRole('row')).toHaveCount(1 + 3);
+  await expect(table).toContainText('real clips');
 
   const representation = page.getByRole('region', { name: 'representation learning' });
   await pickShipped(representation);

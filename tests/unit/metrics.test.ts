@@ -6,7 +6,7 @@ import { resolveConfig } from '../../src/model/config';
 import { VganModel } from '../../src/model/networks';
 import { pooledFeatures, randomFeatureNetwork } from '../../src/eval/features';
 import { frechetDistance, frechetDistanceOfSamples, gaussianOf, matmul, sqrtm, symmetricEigen, type Matrix } from '../../src/eval/frechet';
-import { backgroundStillness, evaluateGenerator, maskAgreement, repeatFirstFrame } from '../../src/eval/metrics';
+import { backgroundStillness, evaluateGenerator, maskAgreement, maskCoverage, repeatFirstFrame } from '../../src/eval/metrics';
 import { seededRandom } from '../../src/data/random';
 
 const matrix = (rows: number[][]): Matrix => ({ n: rows.length, data: Float64Array.from(rows.flat()) });
@@ -94,6 +94,7 @@ describe('mask agreement and stillness', () => {
     expect(maskAgreement([0.9, 0.6, 0.2], [1, 1, 0])).toMatchObject({ iou: 1 });
     expect(maskAgreement([0.9, 0.6, 0.2], [1, 1, 0]).mae).toBeCloseTo(0.7 / 3, 12);
     expect(maskAgreement([0, 0], [0, 0])).toEqual({ iou: 1, mae: 0 });
+    expect(maskCoverage([0.5, 0.49, 1, 0])).toBe(0.5);
   });
 
   it('gives 0 for a constant video and the temporal std of the background otherwise', () => {
@@ -150,7 +151,7 @@ describe('evaluation', () => {
     const rows = await evaluateGenerator(model, real, { featureModel: net, batchSize: 4, onProgress: (d) => progress.push(d) });
     expect(tf.memory().numTensors).toBe(before);
     expect(progress).toEqual([4, 6]);
-    const [m, baseline] = rows;
+    const [m, baseline, truth] = rows;
     expect(m.frechet).toBeGreaterThan(0);
     expect(m.maskIoU).toBeGreaterThanOrEqual(0);
     expect(m.maskIoU).toBeLessThanOrEqual(1);
@@ -158,6 +159,11 @@ describe('evaluation', () => {
     const truthMean = real.mask.reduce((s, x) => s + x, 0) / real.mask.length;
     expect(baseline).toMatchObject({ name: 'repeated first frame', maskIoU: 0, stillness: 0 });
     expect(baseline.maskMAE).toBeCloseTo(truthMean, 6);
+    expect(truth).toMatchObject({ name: 'real clips', frechet: null, maskIoU: 1, maskMAE: 0 });
+    expect(truth.maskCoverage).toBeCloseTo(truthMean, 6); // the shapes masks are 0 or 1
+    // Shapes clips made in memory (no JPEG coding) have perfectly still backgrounds.
+    expect(truth.stillness).toBe(0);
+    expect(m.maskCoverage).toBeGreaterThanOrEqual(0);
     model.dispose();
     net.dispose();
   });
@@ -167,6 +173,7 @@ describe('evaluation', () => {
     const model = new VganModel(config, { seed: 4 });
     const rows = await evaluateGenerator(model, shapes(4), { featureModel: net, seed: 1 });
     expect(rows[0].maskIoU).toBeNull();
+    expect(rows[0].maskCoverage).toBeGreaterThanOrEqual(0);
     expect(Number.isFinite(rows[0].frechet)).toBe(true);
     model.dispose();
     net.dispose();

@@ -109,11 +109,11 @@ export function Study() {
         if (!wanted.some((c) => c.prefer === source.id || c.over === source.id)) continue;
         try {
           pools[source.id] = await source.clips(POOL);
+          if (pools[source.id].length === 0) found.push(`${source.label}: no clips yet.`);
         } catch (e) {
           pools[source.id] = [];
           found.push(`${source.label}: ${(e as Error).message}`);
         }
-        if (pools[source.id].length === 0 && found.length === 0) found.push(`${source.label}: no clips yet.`);
       }
       const usable = wanted.filter((c) => pools[c.prefer]?.length > 0 && pools[c.over]?.length > 0);
       if (usable.length === 0) throw new Error('No comparison has clips on both sides: train the model, fit the baseline, or pick other comparisons.');

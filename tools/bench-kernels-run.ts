@@ -4,7 +4,8 @@
 // product of the same size through our GEMM shader, all on one adapter in one run; the 2D layers of the
 // background stream are timed with tfjs's kernels only (we ship no 2D kernel). Writes
 // bench/results/<date>-<adapter>.json and prints a markdown table. Then it times whole training iterations
-// of the tiny and small presets with our kernels, with tfjs's, and on the cpu backend.
+// of the tiny and small presets, and the Future view's prediction with the small and paper future models
+// (src/eval/predict.ts), each with our kernels, with tfjs's, and on the cpu backend.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +14,8 @@ import * as tf from '../src/tf';
 import { architecture, convLayers, resolveConfig, type LayerSpec, type ModelKind } from '../src/model/config';
 import { registerVganKernels, unregisterVganKernels } from '../src/kernels';
 import { gemm } from '../src/kernels/gemm';
+import { predictFutures } from '../src/eval/predict';
+import { VganModel } from '../src/model/networks';
 import { Trainer } from '../src/train/trainer';
 import '@tensorflow/tfjs-backend-cpu';
 
@@ -27,10 +30,14 @@ interface Options {
   train: string[];
   /** Batch of the training iterations (the paper's layers are timed at --batch). */
   trainBatch: number;
+  /** Presets whose future model's prediction from one image is timed (ours, tfjs's kernels, cpu); [] skips it. */
+  predict: string[];
+  /** Futures besides the prediction, all in one batch (the Future view's default is 3). */
+  futures: number;
 }
 
 function parseArgs(argv: string[]): Options {
-  const opts: Options = { batch: 1, reps: 3, budgetMs: 30_000, kind: 'unconditional', layers: null, skipTfjs: false, train: ['tiny', 'small'], trainBatch: 8 };
+  const opts: Options = { batch: 1, reps: 3, budgetMs: 30_000, kind: 'unconditional', layers: null, skipTfjs: false, train: ['tiny', 'small'], trainBatch: 8, predict: ['small', 'paper'], futures: 3 };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split('=');
     const value = () => inline ?? argv[++i];
@@ -42,7 +49,9 @@ function parseArgs(argv: string[]): Options {
     else if (flag === '--skip-tfjs') opts.skipTfjs = true;
     else if (flag === '--train') opts.train = value().split(',').filter((p) => p !== 'none');
     else if (flag === '--train-batch') opts.trainBatch = Number(value());
-    else throw new Error(`unknown flag ${flag} (known: --batch N --reps N --budget SECONDS --kind unconditional|future --layers net/name,... --skip-tfjs --train tiny,small|none --train-batch N)`);
+    else if (flag === '--predict') opts.predict = value().split(',').filter((p) => p !== 'none');
+    else if (flag === '--futures') opts.futures = Number(value());
+    else throw new Error(`unknown flag ${flag} (known: --batch N --reps N --budget SECONDS --kind unconditional|future --layers net/name,... --skip-tfjs --train tiny,small|none --train-batch N --predict small,paper|none --futures K)`);
   }
   if (!(opts.batch >= 1 && opts.reps >= 1)) throw new Error('--batch and --reps must be ≥ 1');
   return opts;
@@ -193,42 +202,78 @@ interface TrainRow {
   perIteration: Record<TrainMode, number | null>;
 }
 
-/** Whole training iterations (one D and one G update) of a preset on random clips. */
-async function timeTraining(preset: string, mode: TrainMode, opts: Options): Promise<{ first: number; perIteration: number }> {
+/** Runs `fn` on the backend and kernels of `mode`, then puts webgpu and our kernels back. */
+async function inMode<T>(mode: TrainMode, fn: () => Promise<T>): Promise<T> {
   await tf.setBackend(mode === 'cpu' ? 'cpu' : 'webgpu');
   if (mode === 'tfjs') unregisterVganKernels();
   else registerVganKernels();
-  const trainer = new Trainer({ preset, seed: 1 });
-  const { frames, size } = trainer.config;
-  const real = random([opts.trainBatch, frames, size, size, 3]) as tf.Tensor5D;
   try {
-    const once = async () => {
-      const t0 = performance.now();
-      await trainer.step(real); // reads its losses back: the GPU has finished
-      return (performance.now() - t0) / 1000;
-    };
-    const first = await once();
-    const times: number[] = [];
-    const start = performance.now();
-    while (times.length < opts.reps && (times.length === 0 || performance.now() - start < opts.budgetMs)) times.push(await once());
-    return { first, perIteration: median(times) };
+    return await fn();
   } finally {
-    real.dispose();
-    trainer.dispose();
     registerVganKernels();
     await tf.setBackend('webgpu');
   }
 }
 
+/** Seconds of the first run (pipeline compilation included), then the median of up to `reps` more within the budget. */
+async function firstAndMedian(once: () => Promise<number>, opts: Options): Promise<{ first: number; perIteration: number }> {
+  const first = await once();
+  const times: number[] = [];
+  const start = performance.now();
+  while (times.length < opts.reps && (times.length === 0 || performance.now() - start < opts.budgetMs)) times.push(await once());
+  return { first, perIteration: median(times) };
+}
+
+/** Whole training iterations (one D and one G update) of a preset on random clips. */
+function timeTraining(preset: string, mode: TrainMode, opts: Options): Promise<{ first: number; perIteration: number }> {
+  return inMode(mode, async () => {
+    const trainer = new Trainer({ preset, seed: 1 });
+    const { frames, size } = trainer.config;
+    const real = random([opts.trainBatch, frames, size, size, 3]) as tf.Tensor5D;
+    try {
+      return await firstAndMedian(async () => {
+        const t0 = performance.now();
+        await trainer.step(real); // reads its losses back: the GPU has finished
+        return (performance.now() - t0) / 1000;
+      }, opts);
+    } finally {
+      real.dispose();
+      trainer.dispose();
+    }
+  });
+}
+
+/** The Future view's prediction from one random image: the prediction and `futures` perturbed ones, read back. */
+function timePrediction(preset: string, mode: TrainMode, opts: Options): Promise<{ first: number; perIteration: number }> {
+  return inMode(mode, async () => {
+    const model = new VganModel(resolveConfig(preset), { kind: 'future', seed: 1 });
+    const { size } = model.config;
+    const image = random([size * size * 3]);
+    const frame = image.dataSync() as Float32Array;
+    image.dispose();
+    try {
+      return await firstAndMedian(async () => {
+        const t0 = performance.now();
+        await predictFutures(model, frame, { futures: opts.futures, noiseScale: 0.5, seed: 1 });
+        return (performance.now() - t0) / 1000;
+      }, opts);
+    } finally {
+      model.dispose();
+    }
+  });
+}
+
 const secs = (v: number | null) => (v === null ? '–' : v.toFixed(2));
 const speedup = (a: number | null, b: number | null) => (a && b ? `${(b / a).toFixed(1)}×` : '–');
 
-function trainTable(rows: TrainRow[]): string {
-  const head = '| preset | batch | ours s/it | tfjs kernels s/it | cpu s/it | ours vs tfjs | ours vs cpu | first iteration: ours / tfjs / cpu (s) |';
+/** Rows of seconds, shown in `unit` (seconds × `scale`). */
+function trainTable(rows: TrainRow[], what = 'preset', unit = 's/it', scale = 1): string {
+  const v = (x: number | null) => secs(x === null ? null : x * scale);
+  const head = `| ${what} | batch | ours ${unit} | tfjs kernels ${unit} | cpu ${unit} | ours vs tfjs | ours vs cpu | first: ours / tfjs / cpu (${unit.split('/')[0]}) |`;
   const sep = '|---|---:|---:|---:|---:|---:|---:|---|';
   const lines = rows.map(
     (r) =>
-      `| ${r.preset} | ${r.batch} | ${secs(r.perIteration.ours)} | ${secs(r.perIteration.tfjs)} | ${secs(r.perIteration.cpu)} | ${speedup(r.perIteration.ours, r.perIteration.tfjs)} | ${speedup(r.perIteration.ours, r.perIteration.cpu)} | ${secs(r.first.ours)} / ${secs(r.first.tfjs)} / ${secs(r.first.cpu)} |`,
+      `| ${r.preset} | ${r.batch} | ${v(r.perIteration.ours)} | ${v(r.perIteration.tfjs)} | ${v(r.perIteration.cpu)} | ${speedup(r.perIteration.ours, r.perIteration.tfjs)} | ${speedup(r.perIteration.ours, r.perIteration.cpu)} | ${v(r.first.ours)} / ${v(r.first.tfjs)} / ${v(r.first.cpu)} |`,
   );
   return [head, sep, ...lines].join('\n');
 }
@@ -288,7 +333,20 @@ export async function main(argv: string[]): Promise<void> {
     trainRows.push(row);
   }
 
-  const markdown = `${table(rows)}\n\n${trainTable(trainRows)}`;
+  const predictRows: TrainRow[] = [];
+  for (const preset of opts.predict) {
+    const row: TrainRow = { preset: `${preset} future`, batch: 1 + opts.futures, first: { ours: null, tfjs: null, cpu: null }, perIteration: { ours: null, tfjs: null, cpu: null } };
+    for (const mode of ['ours', 'tfjs', 'cpu'] as const) {
+      if (mode === 'tfjs' && opts.skipTfjs) continue;
+      const t = await timePrediction(preset, mode, opts);
+      row.first[mode] = t.first;
+      row.perIteration[mode] = t.perIteration;
+      console.log(`prediction ${preset} future, ${1 + opts.futures} videos, ${mode}: first ${t.first.toFixed(1)} s, then ${t.perIteration.toFixed(2)} s`);
+    }
+    predictRows.push(row);
+  }
+
+  const markdown = `${table(rows)}\n\n${trainTable(trainRows)}\n\n${trainTable(predictRows, 'prediction', 'ms', 1000)}`;
   console.log(`\n${markdown}`);
   const date = new Date().toISOString().slice(0, 10);
   const slug = adapterName.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
@@ -296,7 +354,7 @@ export async function main(argv: string[]): Promise<void> {
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${date}-${slug}.json`);
   const load = { before: loadBefore, after: loadavg()[0] };
-  writeFileSync(file, JSON.stringify({ date, adapter: adapterName, options: opts, load, rows, trainRows, markdown }, null, 2));
+  writeFileSync(file, JSON.stringify({ date, adapter: adapterName, options: opts, load, rows, trainRows, predictRows, markdown }, null, 2));
   console.log(`load average before ${load.before.toFixed(1)}, after ${load.after.toFixed(1)}`);
   console.log(`\nwrote ${file}`);
 }

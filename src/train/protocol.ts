@@ -8,7 +8,7 @@ import type { LayerView, StepKind, StepReport } from './session';
 /** Where a session's weights came from, when not fresh. */
 export type ResumedFrom = 'autosave' | 'file' | 'pretrained' | null;
 
-export type WeightsPurpose = 'download' | 'future';
+export type WeightsPurpose = 'download' | 'future' | 'research';
 
 export type ToWorker =
   /** (Re)builds the session; resumes from the autosave when it was made with the same model settings. */
@@ -23,7 +23,7 @@ export type ToWorker =
   | { type: 'interpolate'; a: number; b: number; steps: number }
   /** Chooses the grid sample whose layers the diagram shows. */
   | { type: 'select'; index: number }
-  /** `purpose`: where the weights go; the page's download, or the Future view's predictor. */
+  /** `purpose`: where the weights go; the page's download, the Future view's predictor, or a research panel. */
   | { type: 'exportWeights'; purpose: WeightsPurpose }
   /** Destroys the GPU device, to show (and test) recovery from a lost device. */
   | { type: 'loseDevice' }

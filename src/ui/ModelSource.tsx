@@ -1,10 +1,11 @@
-// Picks the model a research panel starts from: a shipped model, one of the playground's autosaves in this
-// browser (the model being trained, as of its last autosave), or a model.json with its .bin.
-import { useEffect, useState } from 'react';
+// Picks the model a research panel starts from: a shipped model, the playground's model as it is now, one of
+// the playground's autosaves in this browser, or a model.json with its .bin.
+import { useEffect, useRef, useState } from 'react';
 import type { ModelKind } from '../model/config';
 import { loadIndex, type PretrainedCard } from '../model/pretrained';
 import type { ModelSource } from '../eval/research-protocol';
 import { useResearch } from './research-store';
+import { usePlayground } from './store';
 
 export function ModelSourcePicker({ kind, onChange }: { kind?: ModelKind; onChange: (s: ModelSource | null) => void }) {
   const [cards, setCards] = useState<PretrainedCard[]>([]);
@@ -12,6 +13,21 @@ export function ModelSourcePicker({ kind, onChange }: { kind?: ModelKind; onChan
   const [json, setJson] = useState<File | null>(null);
   const autosaves = useResearch((s) => s.autosaves);
   const send = useResearch((s) => s.send);
+  // Set while this picker waits for the playground worker's copy of its weights.
+  const waiting = useRef(false);
+  useEffect(() => {
+    const prev = usePlayground.getState().receive;
+    usePlayground.setState({
+      receive: (m) => {
+        if (m.type === 'weights' && m.purpose === 'research' && waiting.current) {
+          waiting.current = false;
+          onChange({ from: 'file', modelJson: m.modelJson, weights: m.weights });
+        }
+        prev(m);
+      },
+    });
+    return () => usePlayground.setState({ receive: prev });
+  }, [onChange]);
   useEffect(() => {
     loadIndex(`${import.meta.env.BASE_URL}weights/`)
       .then((all) => setCards(all.filter((c) => !kind || c.kind === kind)))
@@ -21,6 +37,10 @@ export function ModelSourcePicker({ kind, onChange }: { kind?: ModelKind; onChan
     setChoice(value);
     const [from, rest] = [value.slice(0, value.indexOf(':')), value.slice(value.indexOf(':') + 1)];
     onChange(from === 'pretrained' ? { from, name: rest } : from === 'autosave' ? { from, url: rest } : null);
+    if (from === 'playground') {
+      waiting.current = true;
+      usePlayground.getState().send({ type: 'exportWeights', purpose: 'research' });
+    }
   };
   return (
     <span className="row">
@@ -28,6 +48,7 @@ export function ModelSourcePicker({ kind, onChange }: { kind?: ModelKind; onChan
         Model{' '}
         <select value={choice} onChange={(e) => pick(e.target.value)} onFocus={() => send({ type: 'autosaves' })} aria-label="model to study">
           <option value="">choose…</option>
+          <option value="playground:">the playground's model, as it is now</option>
           {cards.map((c) => (
             <option key={c.name} value={`pretrained:${c.name}`}>shipped: {c.title}</option>
           ))}

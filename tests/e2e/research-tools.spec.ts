@@ -1,6 +1,7 @@
-// The representation-learning, unit and metrics panels in headless Chromium on WebGPU (SwiftShader), each
-// run at a toy size: the shipped shapes-tiny model for the first two, and for the units a randomly
-// initialised tiny future model given as files (no future model needs to be shipped for the test).
+// The metrics, representation-learning and unit panels in headless Chromium on WebGPU (SwiftShader), each
+// run at a toy size: the playground's own model for the metrics, the shipped shapes-tiny model for
+// representation learning, and for the units a randomly initialised tiny future model given as files (no
+// future model needs to be shipped for the test).
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { execFile } from 'node:child_process';
 import { tmpdir } from 'node:os';
@@ -19,13 +20,15 @@ test.afterAll(() => rm(futureDir, { recursive: true, force: true }));
 
 const pickShipped = (panel: Locator) => panel.getByLabel('model to study').selectOption({ label: 'shipped: Shapes, two-stream (tiny)' });
 
-test('scores a shipped model, fine-tunes its discriminator at four budgets, and finds a unit’s top frames', async ({ page }) => {
+test('scores the playground’s model, fine-tunes a shipped discriminator at four budgets, and finds a unit’s top frames', async ({ page }) => {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto('/');
+  await expect(page.getByLabel('sample 0', { exact: true })).toBeVisible({ timeout: 180_000 });
 
+  // The playground's own (untrained) model, handed over by its worker.
   const metrics = page.getByRole('region', { name: 'metrics' });
-  await pickShipped(metrics);
+  await metrics.getByLabel('model to study').selectOption({ label: "the playground's model, as it is now" });
   await metrics.getByLabel('clips', { exact: true }).fill('8');
   await metrics.getByRole('button', { name: 'Score' }).click();
   const table = metrics.getByTestId('metrics-table');

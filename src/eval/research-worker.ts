@@ -25,12 +25,8 @@ const ready = initBackend().then((info) => post({ type: 'backend', info }));
 class Stopped extends Error {}
 let stopping = false;
 
-/** The last model loaded, kept while the next job names the same source (files are read anew). */
-let loaded: { key: string; model: VganModel } | null = null;
-
-function sourceKey(s: ModelSource): string | null {
-  return s.from === 'pretrained' ? `pretrained:${s.name}` : s.from === 'autosave' ? s.url : null;
-}
+/** The last model loaded; kept while the next job names the same shipped model (autosaves and files change). */
+let loaded: { name: string | null; model: VganModel } | null = null;
 
 async function artifactsOf(s: ModelSource, job: ToResearch['type']): Promise<tf.io.ModelArtifacts> {
   switch (s.from) {
@@ -49,13 +45,13 @@ async function artifactsOf(s: ModelSource, job: ToResearch['type']): Promise<tf.
 }
 
 async function modelOf(s: ModelSource, job: ToResearch['type']): Promise<VganModel> {
-  const key = sourceKey(s);
-  if (loaded && key !== null && loaded.key === key) return loaded.model;
+  const name = s.from === 'pretrained' ? s.name : null;
+  if (loaded && name !== null && loaded.name === name) return loaded.model;
   loaded?.model.dispose();
   loaded = null;
   const { model, extra } = loadModel(await artifactsOf(s, job));
   tf.dispose([...extra.values()]);
-  loaded = { key: key ?? `file:${Date.now()}`, model };
+  loaded = { name, model };
   const summary: ModelSummary = {
     kind: model.kind,
     size: model.config.size,

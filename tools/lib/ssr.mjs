@@ -13,7 +13,8 @@ export async function runTypeScript(modulePath, argv) {
     root,
     configFile: false,
     logLevel: 'warn',
-    server: { middlewareMode: true },
+    // No HMR websocket: several CLIs may run at once, and none of them reloads.
+    server: { middlewareMode: true, hmr: false, ws: false },
     appType: 'custom',
     ssr: { noExternal: [/^@tensorflow\//] },
     resolve: { alias: [{ find: /^seedrandom$/, replacement: join(root, 'tools/lib/seedrandom.mjs') }] },

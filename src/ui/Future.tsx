@@ -101,12 +101,17 @@ export function Future() {
   const [result, setResult] = useState<Prediction | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const send = (m: ToPredictor, transfer: Transferable[] = []) => worker.current?.postMessage(m, transfer);
+  const [started, setStarted] = useState(false);
   const playgroundReady = usePlayground((s) => s.ready);
   const playgroundKind = usePlayground((s) => s.settings.kind);
   const playgroundIteration = usePlayground((s) => s.iteration);
 
-  useEffect(() => {
+  /**
+   * The worker starts on first use, so that a page that never predicts pays for neither a second GPU device
+   * nor the model's download. `shipped`: load the shipped model as it starts.
+   */
+  const predictor = (shipped: boolean): Worker => {
+    if (worker.current) return worker.current;
     const w = new Worker(new URL('../eval/predict-worker.ts', import.meta.url), { type: 'module' });
     w.onmessage = ({ data }: MessageEvent<FromPredictor>) => {
       switch (data.type) {
@@ -128,8 +133,13 @@ export function Future() {
       }
     };
     w.onerror = (e) => setModelError(`The prediction worker failed: ${e.message}`);
-    w.postMessage({ type: 'loadShipped', name: SHIPPED_FUTURE } satisfies ToPredictor);
+    if (shipped) w.postMessage({ type: 'loadShipped', name: SHIPPED_FUTURE } satisfies ToPredictor);
     worker.current = w;
+    setStarted(true);
+    return w;
+  };
+
+  useEffect(() => {
     const onPaste = (e: ClipboardEvent) => {
       const pasted = e.clipboardData?.files[0];
       if (pasted) {
@@ -138,13 +148,13 @@ export function Future() {
       }
     };
     window.addEventListener('paste', onPaste);
-    // The playground's model, asked for with "Use the playground's model", goes to this worker.
+    // The playground's model, asked for with "Use the playground's model", goes to the predictor.
     const prev = usePlayground.getState().receive;
     usePlayground.setState({
       receive: (m) => {
         if (m.type === 'weights' && m.purpose === 'future') {
           const source: ModelSource = { kind: 'playground', iteration: usePlayground.getState().iteration };
-          w.postMessage({ type: 'loadWeights', source, modelJson: m.modelJson, weights: m.weights } satisfies ToPredictor, [m.weights]);
+          predictor(false).postMessage({ type: 'loadWeights', source, modelJson: m.modelJson, weights: m.weights } satisfies ToPredictor, [m.weights]);
         }
         prev(m);
       },
@@ -152,7 +162,8 @@ export function Future() {
     return () => {
       usePlayground.setState({ receive: prev });
       window.removeEventListener('paste', onPaste);
-      w.terminate();
+      worker.current?.terminate();
+      worker.current = null;
     };
   }, []);
 
@@ -161,7 +172,8 @@ export function Future() {
     if (!file) return;
     const id = ++lastId.current;
     setBusy(true);
-    void file.arrayBuffer().then((bytes) => send({ type: 'predict', id, name: file.name, bytes, options }, [bytes]));
+    const w = predictor(true);
+    void file.arrayBuffer().then((bytes) => w.postMessage({ type: 'predict', id, name: file.name, bytes, options } satisfies ToPredictor, [bytes]));
   }, [file, model, options]);
 
   return (
@@ -186,7 +198,9 @@ export function Future() {
           ? `Model: ${describe(model.source)} · ${model.config.size}×${model.config.size} pixels, ${model.config.frames} frames`
           : modelError
             ? 'No future model loaded.'
-            : 'Loading the future model…'}
+            : started
+              ? 'Loading the future model…'
+              : `The shipped future model (${SHIPPED_FUTURE}) loads when you first give an image.`}
       </p>
       {modelError && (
         <p role="alert" className="error" data-testid="future-model-error">
@@ -195,7 +209,7 @@ export function Future() {
       )}
       <div className="row">
         <input type="file" accept="image/*" aria-label="pick an image" onChange={(e) => e.target.files?.[0] && setFile(e.target.files[0])} />
-        <button onClick={() => send({ type: 'loadShipped', name: SHIPPED_FUTURE })}>Use the shipped model</button>
+        <button onClick={() => predictor(false).postMessage({ type: 'loadShipped', name: SHIPPED_FUTURE } satisfies ToPredictor)}>Use the shipped model</button>
         <button
           disabled={!playgroundReady || playgroundKind !== 'future'}
           onClick={() => usePlayground.getState().send({ type: 'exportWeights', purpose: 'future' })}

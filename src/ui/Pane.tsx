@@ -4,11 +4,11 @@ import type { ClipData } from '../model/sample';
 import { clipToGif, download } from './gif';
 import { VideoCanvas } from './VideoCanvas';
 
-export function Pane({ clip, label, name, scale }: { clip: ClipData; label: string; name: string; scale?: number }) {
+export function Pane({ clip, label, name }: { clip: ClipData; label: string; name: string }) {
   const [busy, setBusy] = useState(false);
   return (
     <figure className="pane">
-      <VideoCanvas clip={clip} label={label} scale={scale} />
+      <VideoCanvas clip={clip} label={label} />
       <figcaption>
         {name}{' '}
         <button

@@ -30,8 +30,12 @@ async function serveWeights(page: Page) {
 
 async function open(page: Page) {
   await page.goto('/');
-  await expect(page.getByTestId('future-model')).toContainText(`Model: shipped ${MODEL} · 32×32 pixels, 16 frames`, { timeout: 120_000 });
+  // Nothing is loaded until the view is used.
+  await expect(page.getByTestId('future-model')).toHaveText(`The shipped future model (${MODEL}) loads when you first give an image.`);
 }
+
+const modelLoaded = (page: Page) =>
+  expect(page.getByTestId('future-model')).toHaveText(`Model: shipped ${MODEL} · 32×32 pixels, 16 frames`, { timeout: 120_000 });
 
 const pick = (page: Page, name: string, bytes: Uint8Array, mimeType = 'application/octet-stream') =>
   page.getByLabel('pick an image').setInputFiles({ name, mimeType, buffer: Buffer.from(bytes) });
@@ -65,6 +69,7 @@ test('an image dropped on the page becomes a predicted video with background, fo
     [Array.from(photo)],
   );
   await expect(page.getByTestId('future-busy')).toBeVisible();
+  await modelLoaded(page);
   await predicted(page, 'JPEG, 64×48: centre-cropped from 64×48 to 48×48');
   await expect(page.getByLabel('future input', { exact: true })).toHaveAttribute('data-frames', '1');
   // The prediction and three futures (the default K), each selectable.
@@ -110,6 +115,7 @@ test('each bad input gets its own message; odd but valid images are converted an
   await refused(page, /30000×30000 \(900 megapixels\); images over 25 megapixels are refused before decoding/);
 
   // Still usable: valid but unusual images predict, each with its note.
+  await modelLoaded(page);
   await pick(page, 'cmyk.jpg', cmykJpeg(40, 40, [0, 200, 255, 20]), 'image/jpeg');
   await predicted(page, 'CMYK JPEG: converted to RGB by the decoder');
   await pick(page, 'grey.png', png(20, 20, pattern(20, 20), 0), 'image/png');
@@ -134,14 +140,14 @@ test('each bad input gets its own message; odd but valid images are converted an
 
 test('a missing shipped model is reported as missing, whether the server answers 404 or its fallback page', async ({ page }) => {
   await page.route(`**/weights/${MODEL}/model.json`, (route) => route.fulfill({ status: 404, body: 'Not Found' }));
-  await page.goto('/');
+  await open(page);
+  // Bad files are still refused for what they are; good ones are told there is no model.
+  await pick(page, 'notes.txt', new TextEncoder().encode('hello'), 'text/plain');
+  await refused(page, /is not an image this page reads/);
   const alert = page.getByTestId('future-model-error');
   await expect(alert).toContainText(`no pretrained model named "${MODEL}"`, { timeout: 120_000 });
   await expect(alert).toContainText('HTTP 404');
   await expect(page.getByTestId('future-model')).toHaveText('No future model loaded.');
-  // Bad files are still refused for what they are; good ones are told there is no model.
-  await pick(page, 'notes.txt', new TextEncoder().encode('hello'), 'text/plain');
-  await refused(page, /is not an image this page reads/);
   await pick(page, 'ok.png', png(8, 8, pattern(8, 8)), 'image/png');
   await refused(page, /No future model is loaded/);
 

@@ -2,6 +2,9 @@
 // the same experiment. Only settings that differ from the defaults are written to the URL.
 import { presetNames, type GeneratorKind, type ModelKind, type PresetName } from './model/config';
 
+/** A shipped model's name is its directory under public/weights: nothing that could climb out of it. */
+export const MODEL_NAME = /^[a-z0-9][a-z0-9-]*$/;
+
 /** Built-in datasets, and `own`: the video the user dropped in (it lives in the page, not in the URL). */
 export const DATASETS = ['shapes', 'moving-mnist', 'real', 'own'] as const;
 export type DatasetName = (typeof DATASETS)[number];
@@ -87,7 +90,7 @@ export function settingsFromQuery(query: string): { settings: Settings; problems
       else problems.push(`${key}=${raw} is not one of ${options.join(', ')}`);
     } else if (key === 'weights') {
       // Which models exist is known only once the index loads; the worker reports an unknown name.
-      if (/^[a-z0-9][a-z0-9-]*$/.test(raw)) settings.weights = raw;
+      if (MODEL_NAME.test(raw)) settings.weights = raw;
       else problems.push(`weights=${raw} is not a model name`);
     } else if (key === 'hide') {
       settings.hide = raw.split(',').filter((k) => k in defaultSettings);

@@ -4,6 +4,7 @@ import * as tf from '../tf';
 import { DataError } from '../data/errors';
 import { fetchJson, joinUrl, readBody, type Fetch } from '../data/http';
 import type { GeneratorKind, ModelKind, PresetName } from './config';
+import { MODEL_NAME } from '../settings';
 import { expectedBytes, WeightsError } from './weights';
 
 /** A model card as trainer/publish.py writes it (card.json, and one entry of index.json). */
@@ -27,13 +28,10 @@ export interface PretrainedCard {
   command: string;
 }
 
-/** Model names are directory names: nothing that could climb out of public/weights. */
-const NAME = /^[a-z0-9][a-z0-9-]*$/;
-
 export async function loadIndex(baseUrl: string, fetchFn: Fetch = fetch): Promise<PretrainedCard[]> {
   const index = (await fetchJson(joinUrl(baseUrl, 'index.json'), fetchFn, 'no pretrained models are installed')) as { models?: PretrainedCard[] };
   if (!Array.isArray(index.models)) throw new DataError(`${joinUrl(baseUrl, 'index.json')}: no "models" list`);
-  return index.models.filter((m) => typeof m.name === 'string' && NAME.test(m.name));
+  return index.models.filter((m) => typeof m.name === 'string' && MODEL_NAME.test(m.name));
 }
 
 /**
@@ -46,7 +44,7 @@ export async function loadPretrained(
   onProgress: (loaded: number, total: number) => void = () => {},
   fetchFn: Fetch = fetch,
 ): Promise<tf.io.ModelArtifacts> {
-  if (!NAME.test(name)) throw new WeightsError(`"${name}" is not a pretrained model's name`);
+  if (!MODEL_NAME.test(name)) throw new WeightsError(`"${name}" is not a pretrained model's name`);
   const dir = joinUrl(baseUrl, name);
   const json = (await fetchJson(joinUrl(dir, 'model.json'), fetchFn, `no pretrained model named "${name}"`)) as tf.io.ModelJSON;
   const group = json.weightsManifest?.[0];
@@ -58,7 +56,7 @@ export async function loadPretrained(
     const response = await fetchFn(joinUrl(dir, path));
     if (!response.ok) throw new WeightsError(`${dir}/${path}: HTTP ${response.status}`);
     const bytes = await readBody(response, total - loaded, (n) => onProgress((loaded += n), total));
-    shards.push(bytes.slice().buffer);
+    shards.push(bytes.buffer as ArrayBuffer);
   }
   return tf.io.getModelArtifactsForJSONSync(json, group.weights, tf.io.concatenateArrayBuffers(shards));
 }

@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { track } from './track';
 import * as tf from '../../src/tf';
 import { Autoencoder } from '../../src/eval/autoencoder';
 import { gmmFromJson } from '../../src/eval/gmm';
@@ -11,14 +12,6 @@ import { VganModel } from '../../src/model/networks';
 import { loadModel, saveModel } from '../../src/model/weights';
 import { shapesSource } from '../../src/train/data-source';
 
-const live: Array<{ dispose(): void }> = [];
-function track<T extends { dispose(): void }>(x: T): T {
-  live.push(x);
-  return x;
-}
-afterEach(() => {
-  for (const x of live.splice(0)) x.dispose();
-});
 
 describe('autoencoder baseline', () => {
   it('encodes clips to zDim codes and decodes them to clips', () => {

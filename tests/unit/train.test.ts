@@ -1,17 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { track } from './track';
 import * as tf from '../../src/tf';
 import { Trainer, TrainingDivergedError, type TrainerOptions } from '../../src/train/trainer';
 import { firstFrameL1, sigmoidCrossEntropy } from '../../src/train/losses';
 import { WeightsError, loadModel, saveModel, modelJson } from '../../src/model/weights';
 
-const live: Array<{ dispose(): void }> = [];
-function track<T extends { dispose(): void }>(x: T): T {
-  live.push(x);
-  return x;
-}
-afterEach(() => {
-  for (const x of live.splice(0)) x.dispose();
-});
 
 function trainer(options: Partial<TrainerOptions> = {}): Trainer {
   return track(new Trainer({ preset: 'tiny', seed: 7, ...options }));

@@ -1,8 +1,8 @@
 // The kernel benchmark (started by tools/bench-kernels.mjs, which provides WebGPU and the ?raw loader).
 // For every conv layer of the paper preset it times the three kernels a training step runs (the layer's
 // own op and its two gradients) with our WGSL kernels, with tfjs 4.22's kernels, and a plain matrix
-// product of the same size through our GEMM shader, all on one adapter in one run; the 2D layers of the
-// background stream are timed with tfjs's kernels only (we ship no 2D kernel). Writes
+// product of the same size through our GEMM shader, all on one adapter in one run (the 2D layers of the
+// background stream too: ours run them as depth-1 3D convolutions). Writes
 // bench/results/<date>-<adapter>.json and prints a markdown table. Then it times whole training iterations
 // of the tiny and small presets, and the Future view's prediction with the small and paper future models
 // (src/eval/predict.ts), each with our kernels, with tfjs's, and on the cpu backend.
@@ -173,7 +173,7 @@ interface Row {
   role: string;
   gemm: [number, number, number];
   gflop: number;
-  ours: Timing | null;
+  ours: Timing;
   tfjs: Timing | null;
   gemmCeiling: Timing;
 }
@@ -303,9 +303,8 @@ export async function main(argv: string[]): Promise<void> {
     };
     for (const k of kernelsOf(l, g, t)) {
       const dims = gemmDims(k.name, g, flop);
-      const is3d = k.name.startsWith('Conv3D');
       registerVganKernels();
-      const ours = is3d ? await time(k.run, flop, opts) : null;
+      const ours = await time(k.run, flop, opts);
       unregisterVganKernels();
       const tfjs = opts.skipTfjs ? null : await time(k.run, flop, opts);
       const a = random([dims[0], dims[2]]) as tf.Tensor2D;

@@ -1,5 +1,5 @@
-// kernels-check.html: runs a few of our conv3d kernels (both loop structures) in the browser against
-// tfjs's cpu backend and reports the largest relative error, max|gpu - cpu| / max(1, max|cpu|).
+// kernels-check.html: runs a few cases of our conv kernels (3D, and 2D at depth 1) in both loop
+// structures in the browser against tfjs's cpu backend and reports the largest relative error, max|gpu - cpu| / max(1, max|cpu|).
 // tests/e2e/kernels.spec.ts reads the result from window.kernelsCheck.
 import * as tf from '../tf';
 import '@tensorflow/tfjs-backend-cpu';
@@ -21,8 +21,6 @@ declare global {
     kernelsCheck?: CheckResult;
   }
 }
-
-type Shape5 = [number, number, number, number, number];
 
 function values(n: number, seed: number): Float32Array {
   let s = seed;
@@ -52,12 +50,20 @@ function relativeError(got: Float32Array, want: Float32Array): number {
   return got.length === want.length ? diff / scale : Infinity;
 }
 
-// A discriminator-like layer, a transposed generator-like layer (its forward conv) and a 'valid' head.
-const cases: Array<{ x: Shape5; f: Shape5; stride: number; pad: 'same' | 'valid' }> = [
+// A discriminator-like layer, a transposed generator-like layer (its forward conv), a 'valid' head and
+// a background-stream-like 2D layer.
+const cases: Array<{ x: number[]; f: number[]; stride: number; pad: 'same' | 'valid' }> = [
   { x: [2, 8, 8, 8, 3], f: [4, 4, 4, 3, 8], stride: 2, pad: 'same' },
   { x: [1, 4, 8, 8, 8], f: [4, 4, 4, 8, 5], stride: 2, pad: 'same' },
   { x: [1, 2, 4, 4, 6], f: [2, 4, 4, 6, 1], stride: 1, pad: 'valid' },
+  { x: [2, 8, 8, 5], f: [4, 4, 5, 6], stride: 2, pad: 'same' },
 ];
+
+/** tfjs's names for a conv's forward kernel and its two gradients, by the input's rank. */
+const kernelsFor = (rank: number) =>
+  rank === 5
+    ? { forward: 'Conv3D', dInput: 'Conv3DBackpropInputV2', dFilter: 'Conv3DBackpropFilterV2', dataFormat: 'NDHWC' }
+    : { forward: 'Conv2D', dInput: 'Conv2DBackpropInput', dFilter: 'Conv2DBackpropFilter', dataFormat: 'NHWC' };
 
 async function run(): Promise<CheckResult> {
   await tf.setBackend('webgpu');
@@ -69,13 +75,16 @@ async function run(): Promise<CheckResult> {
   for (const mode of ['direct', 'shared'] as KernelMode[]) {
     setKernelMode(mode);
     for (const [i, c] of cases.entries()) {
-      const y = tf.tidy(() => tf.conv3d(tf.zeros(c.x) as tf.Tensor5D, tf.zeros(c.f) as tf.Tensor5D, c.stride, c.pad).shape);
+      const k = kernelsFor(c.x.length);
+      const attrs = { strides: c.stride, pad: c.pad, dilations: 1, dataFormat: k.dataFormat };
+      const run = (name: string, inputs: Record<string, tf.Tensor>, extra = {}) =>
+        tf.engine().runKernel(name, inputs, { ...attrs, ...extra }) as tf.Tensor;
+      const y = tf.tidy(() => run(k.forward, { x: tf.zeros(c.x), filter: tf.zeros(c.f) }).shape);
       const [xv, wv, dyv] = [values(size(c.x), 3 * i + 1), values(size(c.f), 3 * i + 2), values(size(y), 3 * i + 3)];
-      const attrs = { strides: c.stride, pad: c.pad };
       const ops: Array<[string, () => tf.Tensor]> = [
-        ['Conv3D', () => tf.conv3d(tf.tensor5d(xv, c.x), tf.tensor5d(wv, c.f), c.stride, c.pad)],
-        ['Conv3DBackpropInputV2', () => tf.engine().runKernel('Conv3DBackpropInputV2', { dy: tf.tensor(dyv, y), filter: tf.tensor5d(wv, c.f) }, { ...attrs, inputShape: c.x }) as tf.Tensor],
-        ['Conv3DBackpropFilterV2', () => tf.engine().runKernel('Conv3DBackpropFilterV2', { x: tf.tensor5d(xv, c.x), dy: tf.tensor(dyv, y) }, { ...attrs, filterShape: c.f }) as tf.Tensor],
+        [k.forward, () => run(k.forward, { x: tf.tensor(xv, c.x), filter: tf.tensor(wv, c.f) })],
+        [k.dInput, () => run(k.dInput, { dy: tf.tensor(dyv, y), filter: tf.tensor(wv, c.f) }, { inputShape: c.x })],
+        [k.dFilter, () => run(k.dFilter, { x: tf.tensor(xv, c.x), dy: tf.tensor(dyv, y) }, { filterShape: c.f })],
       ];
       for (const [name, op] of ops) {
         const want = await on('cpu', () => tf.tidy(op));

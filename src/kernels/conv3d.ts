@@ -1,5 +1,6 @@
 // Conv3D on webgpu: y = conv3d(x, w) through shaders/conv3d_forward.wgsl.
 import { backend_util, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
+import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import template from '../../shaders/conv3d_forward.wgsl?raw';
 import { convFields, handled, largestIndex, tilesFor, webgpuBackend, type KernelArgs } from './common';
 import { ImplicitGemmProgram, uniformData, type UniformField } from './program';
@@ -23,13 +24,17 @@ export function makeConv3D(fallback: KernelFunc): KernelFunc {
     if (!ok) return fallback(args);
     const info = backend_util.computeConv3DInfo(x.shape as Shape5, filter.shape as Shape5, strides, 1, pad);
     if (!handled([], largestIndex(info.outShape))) return fallback(args);
-    const backend = webgpuBackend(args);
-    const M = info.batchSize * info.outDepth * info.outHeight * info.outWidth;
-    const N = info.outChannels;
-    const K = info.filterDepth * info.filterHeight * info.filterWidth * info.inChannels;
-    const tiles = tilesFor(backend, M, N);
-    const fields: UniformField[] = [{ name: 'gemm', type: 'vec4<i32>', data: [M, N, K, 0] }, ...convFields(info)];
-    const program = new ImplicitGemmProgram('conv3d', template, tiles, info.outShape, ['x', 'w'], fields, gridFor(M, N, tiles));
-    return backend.runWebGPUProgram(program, [x, filter], 'float32', uniformData(fields));
+    return runConv3D(webgpuBackend(args), x, filter, info);
   };
+}
+
+/** Runs the shader for a convolution already described by info (conv2d.ts passes 2D ones as depth 1). */
+export function runConv3D(backend: WebGPUBackend, x: TensorInfo, filter: TensorInfo, info: backend_util.Conv3DInfo): TensorInfo {
+  const M = info.batchSize * info.outDepth * info.outHeight * info.outWidth;
+  const N = info.outChannels;
+  const K = info.filterDepth * info.filterHeight * info.filterWidth * info.inChannels;
+  const tiles = tilesFor(backend, M, N);
+  const fields: UniformField[] = [{ name: 'gemm', type: 'vec4<i32>', data: [M, N, K, 0] }, ...convFields(info)];
+  const program = new ImplicitGemmProgram('conv3d', template, tiles, info.outShape, ['x', 'w'], fields, gridFor(M, N, tiles));
+  return backend.runWebGPUProgram(program, [x, filter], 'float32', uniformData(fields));
 }

@@ -1,6 +1,7 @@
 // Conv3DBackpropFilterV2 on webgpu (dw of tf.conv3d and of tf.conv3dTranspose) through
 // shaders/conv3d_backprop_filter.wgsl.
 import { backend_util, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
+import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import template from '../../shaders/conv3d_backprop_filter.wgsl?raw';
 import { convFields, handled, largestIndex, tilesFor, webgpuBackend, type KernelArgs } from './common';
 import { ImplicitGemmProgram, uniformData, type UniformField } from './program';
@@ -18,15 +19,19 @@ export function makeConv3DBackpropFilter(fallback: KernelFunc): KernelFunc {
     };
     if (!handled([x, dy], largestIndex(x.shape, dy.shape, filterShape))) return fallback(args);
     const info = backend_util.computeConv3DInfo(x.shape as Shape5, filterShape, strides, 1, pad);
-    const backend = webgpuBackend(args);
-    const M = info.filterDepth * info.filterHeight * info.filterWidth * info.inChannels;
-    const N = info.outChannels;
-    const K = info.batchSize * info.outDepth * info.outHeight * info.outWidth;
-    const tiles = tilesFor(backend, M, N);
-    const fields: UniformField[] = [{ name: 'gemm', type: 'vec4<i32>', data: [M, N, K, 0] }, ...convFields(info)];
-    const program = new ImplicitGemmProgram(
-      'conv3dBackpropFilter', template, tiles, filterShape, ['x', 'dy'], fields, gridFor(M, N, tiles),
-    );
-    return backend.runWebGPUProgram(program, [x, dy], 'float32', uniformData(fields));
+    return runConv3DBackpropFilter(webgpuBackend(args), x, dy, info);
   };
+}
+
+/** dw of the convolution info describes (its filterShape), from x and dy. */
+export function runConv3DBackpropFilter(backend: WebGPUBackend, x: TensorInfo, dy: TensorInfo, info: backend_util.Conv3DInfo): TensorInfo {
+  const M = info.filterDepth * info.filterHeight * info.filterWidth * info.inChannels;
+  const N = info.outChannels;
+  const K = info.batchSize * info.outDepth * info.outHeight * info.outWidth;
+  const tiles = tilesFor(backend, M, N);
+  const fields: UniformField[] = [{ name: 'gemm', type: 'vec4<i32>', data: [M, N, K, 0] }, ...convFields(info)];
+  const program = new ImplicitGemmProgram(
+    'conv3dBackpropFilter', template, tiles, info.filterShape, ['x', 'dy'], fields, gridFor(M, N, tiles),
+  );
+  return backend.runWebGPUProgram(program, [x, dy], 'float32', uniformData(fields));
 }

@@ -1,8 +1,10 @@
 // registerVganKernels(): our implicit-GEMM WGSL kernels take over tfjs-backend-webgpu's Conv3D,
 // Conv3DBackpropInputV2 and Conv3DBackpropFilterV2, so tf.conv3d, tf.conv3dTranspose and their
-// gradients run them. Cases they do not handle fall through to the kernel tfjs registered.
+// gradients run them, and its Conv2D, Conv2DBackpropInput and Conv2DBackpropFilter (as depth-1 3D
+// convolutions). Cases they do not handle fall through to the kernel tfjs registered.
 // Import @tensorflow/tfjs-backend-webgpu before calling it.
 import { getKernel, registerKernel, unregisterKernel, type KernelConfig, type KernelFunc } from '@tensorflow/tfjs-core';
+import { makeConv2D, makeConv2DBackpropFilter, makeConv2DBackpropInput } from './conv2d';
 import { makeConv3D } from './conv3d';
 import { makeConv3DBackpropFilter } from './conv3d_backprop_filter';
 import { makeConv3DBackpropInput } from './conv3d_backprop_input';
@@ -11,6 +13,9 @@ const makers: Record<string, (fallback: KernelFunc) => KernelFunc> = {
   Conv3D: makeConv3D,
   Conv3DBackpropInputV2: makeConv3DBackpropInput,
   Conv3DBackpropFilterV2: makeConv3DBackpropFilter,
+  Conv2D: makeConv2D,
+  Conv2DBackpropInput: makeConv2DBackpropInput,
+  Conv2DBackpropFilter: makeConv2DBackpropFilter,
 };
 
 /** tfjs's own configs, kept while ours are registered. */

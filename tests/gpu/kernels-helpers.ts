@@ -60,42 +60,46 @@ export function usedPipelines(): string[] {
   return Object.keys(backend.pipelineCache);
 }
 
-type Stride = number | [number, number, number];
+type Stride = number | [number, number] | [number, number, number];
 export interface Case {
-  x: number[]; // [B, D, H, W, C]
-  f: number[]; // [FD, FH, FW, C, OC]
+  x: number[]; // [B, D, H, W, C], or [B, H, W, C] for a 2D conv
+  f: number[]; // [FD, FH, FW, C, OC], or [FH, FW, C, OC]
   stride: Stride;
-  pad: 'same' | 'valid';
+  pad: 'same' | 'valid' | number;
 }
 
 const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
-type Shape5 = [number, number, number, number, number];
-const outShape = (c: Case) =>
-  tf.tidy(() => tf.conv3d(tf.zeros(c.x as Shape5) as tf.Tensor5D, tf.zeros(c.f as Shape5) as tf.Tensor5D, c.stride, c.pad).shape);
 
-/** Forward, input gradient and filter gradient of one conv3d case, each within TOL of the cpu backend. */
+/** tfjs's kernel names for a case's forward op and its two gradients (2D or 3D by the input's rank). */
+const kernelsOf = (c: Case) =>
+  c.x.length === 5
+    ? { forward: 'Conv3D', dInput: 'Conv3DBackpropInputV2', dFilter: 'Conv3DBackpropFilterV2', dataFormat: 'NDHWC' }
+    : { forward: 'Conv2D', dInput: 'Conv2DBackpropInput', dFilter: 'Conv2DBackpropFilter', dataFormat: 'NHWC' };
+
+/** Forward, input gradient and filter gradient of one conv case, each within TOL of the cpu backend. */
 export async function checkAllThree(c: Case, seed: number): Promise<{ forward: number; dInput: number; dFilter: number }> {
-  const y = outShape(c);
+  const k = kernelsOf(c);
+  const attrs = { strides: c.stride, pad: c.pad, dilations: 1, dataFormat: k.dataFormat };
+  const forward = (x: tf.Tensor, filter: tf.Tensor) => tf.engine().runKernel(k.forward, { x, filter }, attrs) as tf.Tensor;
+  const y = tf.tidy(() => forward(tf.zeros(c.x), tf.zeros(c.f)).shape);
   const xIn = { shape: c.x, values: randomValues(size(c.x), seed + 1) };
   const wIn = { shape: c.f, values: randomValues(size(c.f), seed + 2) };
   const dyIn = { shape: y, values: randomValues(size(y), seed + 3) };
-  const attrs = { strides: c.stride, pad: c.pad };
 
-  const fwd = await compareBackends([xIn, wIn], (x, w) => tf.conv3d(x as tf.Tensor5D, w as tf.Tensor5D, c.stride, c.pad));
+  const fwd = await compareBackends([xIn, wIn], forward);
   expect(fwd.shape).toEqual(fwd.cpuShape);
-  expect(fwd.error, 'conv3d').toBeLessThan(TOL);
+  expect(fwd.error, k.forward).toBeLessThan(TOL);
 
-  const dx = await compareBackends([dyIn, wIn], (dy, w) =>
-    tf.engine().runKernel('Conv3DBackpropInputV2', { dy, filter: w }, { ...attrs, inputShape: c.x }) as tf.Tensor,
+  const dx = await compareBackends([dyIn, wIn], (dy, filter) =>
+    tf.engine().runKernel(k.dInput, { dy, filter }, { ...attrs, inputShape: c.x }) as tf.Tensor,
   );
   expect(dx.shape).toEqual(c.x);
-  expect(dx.error, 'Conv3DBackpropInputV2').toBeLessThan(TOL);
+  expect(dx.error, k.dInput).toBeLessThan(TOL);
 
   const dw = await compareBackends([xIn, dyIn], (x, dy) =>
-    tf.engine().runKernel('Conv3DBackpropFilterV2', { x, dy }, { ...attrs, filterShape: c.f }) as tf.Tensor,
+    tf.engine().runKernel(k.dFilter, { x, dy }, { ...attrs, filterShape: c.f }) as tf.Tensor,
   );
   expect(dw.shape).toEqual(c.f);
-  expect(dw.error, 'Conv3DBackpropFilterV2').toBeLessThan(TOL);
+  expect(dw.error, k.dFilter).toBeLessThan(TOL);
   return { forward: fwd.error, dInput: dx.error, dFilter: dw.error };
 }
-

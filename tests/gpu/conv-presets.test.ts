@@ -1,7 +1,7 @@
-// Every 3D conv layer of the tiny and small presets (both model families, batch 2) and of the paper
-// preset (unconditional, batch 1): the layer's op and both gradients through our kernels against
-// tfjs's cpu backend. A generator layer and its mirror discriminator layer share one geometry and so
-// one test. The 2D layers (background stream, encoder) run tfjs's own kernels.
+// Every conv layer of the tiny and small presets (both model families, batch 2) and of the paper
+// preset (unconditional, batch 1), 3D and 2D (background stream, encoder): the layer's op and both
+// gradients through our kernels against tfjs's cpu backend. Layers of one geometry (a generator layer
+// and its mirror discriminator layer, say) share one test.
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '../../src/tf';
 import '@tensorflow/tfjs-backend-cpu';
@@ -15,9 +15,9 @@ beforeAll(async () => {
   registerVganKernels();
 });
 
-/** A 3D layer as the forward conv whose three kernels training runs (a transposed layer is its dInput). */
+/** A layer as the forward conv whose three kernels training runs (a transposed layer is its dInput). */
 function asCase(l: LayerSpec, batch: number): Case {
-  const transposed = l.op === 'conv3dTranspose';
+  const transposed = l.op.endsWith('Transpose');
   const x = transposed ? l.outShape : l.inShape;
   const y = transposed ? l.inShape : l.outShape;
   return { x: [batch, ...x], f: [...l.kernel, x[x.length - 1], y[y.length - 1]], stride: l.stride, pad: l.pad };
@@ -32,7 +32,7 @@ const runs: Array<{ preset: PresetName; kind: ModelKind; batch: number }> = [
 ];
 
 for (const run of runs) {
-  const layers = convLayers(architecture(resolveConfig(run.preset), run.kind)).filter((l) => l.op.startsWith('conv3d'));
+  const layers = convLayers(architecture(resolveConfig(run.preset), run.kind));
   const groups = new Map<string, { c: Case; names: string[] }>();
   for (const l of layers) {
     const c = asCase(l, run.batch);
@@ -45,7 +45,7 @@ for (const run of runs) {
       it(`${names.join(' + ')}: x ${c.x} filter ${c.f} stride ${c.stride} ${c.pad}`, async () => {
         const e = await checkAllThree(c, 1000 * i);
         const f = (v: number) => v.toExponential(1);
-        console.log(`${run.preset}/${run.kind} ${names.join(' + ')}: rel. error conv3d ${f(e.forward)}, input grad ${f(e.dInput)}, filter grad ${f(e.dFilter)}`);
+        console.log(`${run.preset}/${run.kind} ${names.join(' + ')}: rel. error conv ${f(e.forward)}, input grad ${f(e.dInput)}, filter grad ${f(e.dFilter)}`);
       });
     });
   });

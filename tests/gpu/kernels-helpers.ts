@@ -1,6 +1,6 @@
 // Shared by the kernel tests: run the same op on tfjs's cpu backend and on webgpu with our kernels,
 // and compare with relative error = max|gpu - cpu| / max(1, max|cpu|).
-import { expect } from 'vitest';
+import { expect, vi } from 'vitest';
 import * as tf from '../../src/tf';
 
 export const TOL = 1e-4;
@@ -52,6 +52,34 @@ export async function compareBackends(
   const want = await runOn('cpu', inputs, f);
   const got = await runOn('webgpu', inputs, f);
   return { error: relativeError(got.values, want.values), shape: got.shape, cpuShape: want.shape };
+}
+
+/**
+ * Runs op (in a tidy) on the named backend; returns its values and shape, and the shader keys of the
+ * programs webgpu ran meanwhile (ours start with "vgan_"; tfjs appends shape details to a key).
+ */
+export async function runTracked(backend: 'cpu' | 'webgpu', op: () => tf.Tensor) {
+  await tf.setBackend(backend);
+  const webgpu = tf.findBackend('webgpu') as unknown as { runWebGPUProgram: (p: { shaderKey: string }) => unknown };
+  const spy = vi.spyOn(webgpu, 'runWebGPUProgram');
+  try {
+    const y = tf.tidy(op);
+    const values = Float32Array.from((await y.data()) as ArrayLike<number>);
+    const shape = y.shape;
+    y.dispose();
+    return { values, shape, programs: spy.mock.calls.map(([p]) => p.shaderKey) };
+  } finally {
+    spy.mockRestore();
+  }
+}
+
+/** op on the cpu backend and on webgpu: same shape, relative error below TOL; returns webgpu's programs. */
+export async function agreesWithCpu(op: () => tf.Tensor): Promise<string[]> {
+  const want = await runTracked('cpu', op);
+  const got = await runTracked('webgpu', op);
+  expect(got.shape).toEqual(want.shape);
+  expect(relativeError(got.values, want.values)).toBeLessThan(TOL);
+  return got.programs;
 }
 
 /** Shader keys of the pipelines the webgpu backend compiled so far (ours start with "vgan_"). */

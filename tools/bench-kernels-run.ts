@@ -5,7 +5,8 @@
 // background stream too: ours run them as depth-1 3D convolutions). Writes
 // bench/results/<date>-<adapter>.json and prints a markdown table. Then it times whole training iterations
 // of the tiny and small presets, and the Future view's prediction with the small and paper future models
-// (src/eval/predict.ts), each with our kernels, with tfjs's, and on the cpu backend.
+// (src/eval/predict.ts), each with our kernels, with tfjs's, and on the cpu backend. --profile breaks a
+// training iteration down by kernel (GPU time from timestamp queries), to show where the time goes.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -34,10 +35,12 @@ interface Options {
   predict: string[];
   /** Futures besides the prediction, all in one batch (the Future view's default is 3). */
   futures: number;
+  /** Presets whose training iteration (ours) is broken down by kernel with GPU timestamps; [] skips it. */
+  profile: string[];
 }
 
 function parseArgs(argv: string[]): Options {
-  const opts: Options = { batch: 1, reps: 3, budgetMs: 30_000, kind: 'unconditional', layers: null, skipTfjs: false, train: ['tiny', 'small'], trainBatch: 8, predict: ['small', 'paper'], futures: 3 };
+  const opts: Options = { batch: 1, reps: 3, budgetMs: 30_000, kind: 'unconditional', layers: null, skipTfjs: false, train: ['tiny', 'small'], trainBatch: 8, predict: ['small', 'paper'], futures: 3, profile: [] };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split('=');
     const value = () => inline ?? argv[++i];
@@ -51,7 +54,8 @@ function parseArgs(argv: string[]): Options {
     else if (flag === '--train-batch') opts.trainBatch = Number(value());
     else if (flag === '--predict') opts.predict = value().split(',').filter((p) => p !== 'none');
     else if (flag === '--futures') opts.futures = Number(value());
-    else throw new Error(`unknown flag ${flag} (known: --batch N --reps N --budget SECONDS --kind unconditional|future --layers net/name,... --skip-tfjs --train tiny,small|none --train-batch N --predict small,paper|none --futures K)`);
+    else if (flag === '--profile') opts.profile = value().split(',').filter((p) => p !== 'none');
+    else throw new Error(`unknown flag ${flag} (known: --batch N --reps N --budget SECONDS --kind unconditional|future --layers net/name,... --skip-tfjs --train tiny,small|none --train-batch N --predict small,paper|none --futures K --profile tiny,small)`);
   }
   if (!(opts.batch >= 1 && opts.reps >= 1)) throw new Error('--batch and --reps must be ≥ 1');
   return opts;
@@ -263,6 +267,60 @@ function timePrediction(preset: string, mode: TrainMode, opts: Options): Promise
   });
 }
 
+interface ProfileRow {
+  kernel: string;
+  calls: number;
+  gpuMs: number;
+}
+
+/**
+ * One training iteration of a preset with our kernels (after a first one that compiles the pipelines),
+ * with the GPU time of every kernel summed by name from WebGPU timestamp queries (tf.profile).
+ */
+async function profileTraining(preset: string, opts: Options): Promise<{ seconds: number; rows: ProfileRow[] }> {
+  return inMode('ours', async () => {
+    const backend = tf.backend() as WebGPUBackend;
+    if (!backend.device.features.has('timestamp-query')) throw new Error('--profile: this adapter has no timestamp-query feature');
+    const trainer = new Trainer({ preset, seed: 1 });
+    const { frames, size: side } = trainer.config;
+    const real = random([opts.trainBatch, frames, side, side, 3]) as tf.Tensor5D;
+    try {
+      await trainer.step(real);
+      const t0 = performance.now();
+      const info = await tf.profile(async () => {
+        await trainer.step(real);
+      });
+      const seconds = (performance.now() - t0) / 1000;
+      const byName = new Map<string, ProfileRow>();
+      for (const k of info.kernels) {
+        const row = byName.get(k.name) ?? { kernel: k.name, calls: 0, gpuMs: 0 };
+        const ms = await k.kernelTimeMs;
+        row.calls++;
+        row.gpuMs += typeof ms === 'number' ? ms : 0;
+        byName.set(k.name, row);
+      }
+      return { seconds, rows: [...byName.values()].sort((a, b) => b.gpuMs - a.gpuMs) };
+    } finally {
+      real.dispose();
+      trainer.dispose();
+    }
+  });
+}
+
+function profileTable(preset: string, p: { seconds: number; rows: ProfileRow[] }, batch: number): string {
+  const total = p.rows.reduce((a, r) => a + r.gpuMs, 0);
+  const shown = p.rows.filter((r) => r.gpuMs >= total / 200);
+  const calls = p.rows.reduce((a, r) => a + r.calls, 0);
+  return [
+    `${preset}, batch ${batch}: one iteration ${p.seconds.toFixed(2)} s wall, ${calls} kernel calls, ${(total / 1000).toFixed(2)} s of GPU time`,
+    '',
+    '| kernel | calls | GPU ms | share |',
+    '|---|---:|---:|---:|',
+    ...shown.map((r) => `| ${r.kernel} | ${r.calls} | ${r.gpuMs.toFixed(1)} | ${((100 * r.gpuMs) / total).toFixed(1)}% |`),
+    `| (${p.rows.length - shown.length} others, each under 0.5%) | ${calls - shown.reduce((a, r) => a + r.calls, 0)} | ${(total - shown.reduce((a, r) => a + r.gpuMs, 0)).toFixed(1)} | |`,
+  ].join('\n');
+}
+
 const secs = (v: number | null) => (v === null ? '–' : v.toFixed(2));
 const speedup = (a: number | null, b: number | null) => (a && b ? `${(b / a).toFixed(1)}×` : '–');
 
@@ -345,7 +403,21 @@ export async function main(argv: string[]): Promise<void> {
     predictRows.push(row);
   }
 
-  const markdown = `${table(rows)}\n\n${trainTable(trainRows)}\n\n${trainTable(predictRows, 'prediction', 'ms', 1000)}`;
+  const profiles: Array<{ preset: string; seconds: number; rows: ProfileRow[] }> = [];
+  for (const preset of opts.profile) {
+    const p = await profileTraining(preset, opts);
+    profiles.push({ preset, ...p });
+    console.log(profileTable(preset, p, opts.trainBatch));
+  }
+
+  const markdown = [
+    rows.length ? table(rows) : '',
+    trainRows.length ? trainTable(trainRows) : '',
+    predictRows.length ? trainTable(predictRows, 'prediction', 'ms', 1000) : '',
+    ...profiles.map((p) => profileTable(p.preset, p, opts.trainBatch)),
+  ]
+    .filter(Boolean)
+    .join('\n\n');
   console.log(`\n${markdown}`);
   const date = new Date().toISOString().slice(0, 10);
   const slug = adapterName.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
@@ -353,7 +425,7 @@ export async function main(argv: string[]): Promise<void> {
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${date}-${slug}.json`);
   const load = { before: loadBefore, after: loadavg()[0] };
-  writeFileSync(file, JSON.stringify({ date, adapter: adapterName, options: opts, load, rows, trainRows, predictRows, markdown }, null, 2));
+  writeFileSync(file, JSON.stringify({ date, adapter: adapterName, options: opts, load, rows, trainRows, predictRows, profiles, markdown }, null, 2));
   console.log(`load average before ${load.before.toFixed(1)}, after ${load.after.toFixed(1)}`);
   console.log(`\nwrote ${file}`);
 }

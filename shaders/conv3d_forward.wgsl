@@ -7,9 +7,11 @@
 //   k = ((fd*FH + fh)*FW + fw)*C + c      a filter tap and channel,  K = FD*FH*FW*C
 //   A[m, k] = x[b, od*SD - PF + fd, oh*SH - PT + fh, ow*SW - PL + fw, c] (0 in the padding),
 //   B = w seen as [K, N], C = y seen as [M, N] (plain row-major views, no copies).
-// K is split by filter tap (a group) and channel (the inner index): x's flat index is a per-row part
-// (Row.off, from the output voxel) plus a per-tap part (Group.off) plus c, and a tap f is inside x
-// when Row.lo <= f < Row.hi. Tiling and the loop (main) come from src/kernels/tiling.ts at the marker
+// K is split by the filter's (fd, fh) (a group) and (fw, c) (the inner index j = fw*C + c): along w
+// neighbouring taps are neighbours in x, so x's flat index is a per-row part (Row.off, from the output
+// voxel) plus a per-group part (Group.off) plus j. A group is inside x along d and h when
+// Row.lo.xy <= (fd, fh) < Row.hi.xy, and j is inside along w for Row.lo.z <= fw < Row.hi.z. Grouping
+// whole rows of taps keeps the inner loop long when C is small (3 colour channels, a 1-channel mask). Tiling and the loop (main) come from src/kernels/tiling.ts at the marker
 // ending this file: each thread owns a TM x TN register tile of C, staged through workgroup memory
 // or read directly.
 // tfjs's webgpu backend prepends the bindings (x, w, result) and `uniforms`.
@@ -23,9 +25,9 @@ fn gemmSize() -> vec3<i32> {
   return uniforms.gemm.xyz;
 }
 
-// Groups are the FD*FH*FW filter taps, the inner index the C input channels.
+// Groups are the FD*FH rows of filter taps, the inner index (fw, c): FW*C values.
 fn kSplit() -> vec2<i32> {
-  return vec2<i32>(uniforms.filt.x * uniforms.filt.y * uniforms.filt.z, uniforms.inDims.w);
+  return vec2<i32>(uniforms.filt.x * uniforms.filt.y, uniforms.filt.z * uniforms.inDims.w);
 }
 
 struct Row {
@@ -49,37 +51,41 @@ fn rowOf(m: i32) -> Row {
 }
 
 struct Group {
-  tap: i32,
-  f: vec3<i32>,
+  g: i32,
+  f: vec2<i32>,
   off: i32,
 }
 
 fn groupOf(g: i32) -> Group {
   let inD = uniforms.inDims;
-  let fs = uniforms.filt;  // FD, FH, FW, B
-  let f = vec3<i32>(g / (fs.z * fs.y), (g / fs.z) % fs.y, g % fs.z);
-  return Group(g, f, ((f.x * inD.y + f.y) * inD.z + f.z) * inD.w);
+  let f = vec2<i32>(g / uniforms.filt.y, g % uniforms.filt.y);
+  return Group(g, f, (f.x * inD.y + f.y) * inD.z * inD.w);
 }
 
-// A[m, g*C + c] = x[base + c] for c < hi (hi = 0 when the tap falls in the padding).
+// A[m, g*FW*C + j] = x[base + j] for lo <= j < hi (hi = lo when the row of taps falls in the padding).
 struct Span {
   base: i32,
+  lo: i32,
   hi: i32,
 }
 
 fn spanOf(r: Row, g: Group) -> Span {
-  let inside = all(g.f >= r.lo) & all(g.f < r.hi);
-  return Span(r.off + g.off, select(0, uniforms.inDims.w, inside));
+  let c = uniforms.inDims.w;
+  let inside = all(g.f >= r.lo.xy) & all(g.f < r.hi.xy);
+  let lo = max(0, r.lo.z) * c;
+  let hi = min(uniforms.filt.z, r.hi.z) * c;
+  return Span(r.off + g.off, lo, select(lo, max(lo, hi), inside));
 }
 
-fn loadA(s: Span, c: i32) -> f32 {
-  let ok = c < s.hi;
-  return select(0.0, x[select(0, s.base + c, ok)], ok);
+fn loadA(s: Span, j: i32) -> f32 {
+  let ok = (j >= s.lo) & (j < s.hi);
+  return select(0.0, x[select(0, s.base + j, ok)], ok);
 }
 
-fn loadB(g: Group, c: i32, n: i32) -> f32 {
-  let ok = (g.tap < uniforms.filt.x * uniforms.filt.y * uniforms.filt.z) & (n < uniforms.gemm.y);
-  return select(0.0, w[select(0, (g.tap * uniforms.inDims.w + c) * uniforms.gemm.y + n, ok)], ok);
+fn loadB(g: Group, j: i32, n: i32) -> f32 {
+  let rowLen = uniforms.filt.z * uniforms.inDims.w;
+  let ok = (g.g < uniforms.filt.x * uniforms.filt.y) & (n < uniforms.gemm.y);
+  return select(0.0, w[select(0, (g.g * rowLen + j) * uniforms.gemm.y + n, ok)], ok);
 }
 
 fn storeC(r: Row, n: i32, v: f32) {

@@ -3,12 +3,9 @@
 // shapes (tfjs's vectorised path is good), small operands still on the CPU (tfjs computes those there),
 // other broadcasts and non-float32 fall through to tfjs.
 import { backend_util, util, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
-import type { WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
 import template from '../../shaders/binary_broadcast.wgsl?raw';
 import { handled, largestIndex, webgpuBackend, type KernelArgs } from './common';
-
-const WORKGROUP = 64;
-const MAX_GROUPS = 65535;
+import { FlatProgram } from './program';
 
 const ops = {
   Add: 'a + b',
@@ -16,32 +13,6 @@ const ops = {
   Multiply: 'a * b',
 };
 type OpName = keyof typeof ops;
-
-class BinaryBroadcastProgram implements WebGPUProgram {
-  outputShape: number[];
-  shaderKey: string;
-  dispatchLayout: { x: number[] };
-  dispatch: [number, number, number];
-  variableNames = ['A', 'B'];
-  uniforms = 'sizes : vec2<i32>,';
-  workgroupSize: [number, number, number] = [WORKGROUP, 1, 1];
-  size = true;
-
-  constructor(
-    private readonly op: OpName,
-    outputShape: number[],
-  ) {
-    this.outputShape = outputShape;
-    this.shaderKey = `vgan_binaryBroadcast_${op}`;
-    this.dispatchLayout = { x: outputShape.map((_, i) => i) };
-    const groups = Math.ceil(util.sizeFromShape(outputShape) / WORKGROUP);
-    this.dispatch = groups <= MAX_GROUPS ? [groups, 1, 1] : [MAX_GROUPS, Math.ceil(groups / MAX_GROUPS), 1];
-  }
-
-  getUserCode(): string {
-    return `fn op(a : f32, b : f32) -> f32 {\n  return ${ops[this.op]};\n}\n${template}`;
-  }
-}
 
 /** Whether `shape`, aligned right against `out`, is 1s followed by out's trailing axes. */
 function isTrailingBroadcast(shape: number[], out: number[]): boolean {
@@ -61,7 +32,8 @@ function makeBinary(op: OpName): (fallback: KernelFunc) => KernelFunc {
     const sizes = [util.sizeFromShape(a.shape), util.sizeFromShape(b.shape)];
     const ok = isTrailingBroadcast(a.shape, out) && isTrailingBroadcast(b.shape, out) && sizes[0] > 0 && sizes[1] > 0;
     if (!ok || !handled([], largestIndex(out))) return fallback(args);
-    const program = new BinaryBroadcastProgram(op, out);
+    const code = `fn op(a : f32, b : f32) -> f32 {\n  return ${ops[op]};\n}\n${template}`;
+    const program = new FlatProgram(`vgan_binaryBroadcast_${op}`, code, out, ['A', 'B'], 'sizes : vec2<i32>,');
     return backend.runWebGPUProgram(program, [a, b], 'float32', [{ type: 'int32', data: sizes }]);
   };
 }

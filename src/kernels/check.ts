@@ -1,5 +1,6 @@
 // kernels-check.html: runs a few cases of our conv kernels (3D, and 2D at depth 1) in both loop
-// structures in the browser against tfjs's cpu backend and reports the largest relative error, max|gpu - cpu| / max(1, max|cpu|).
+// structures in the browser against tfjs's cpu backend and reports the largest relative error,
+// max|gpu - cpu| / max(1, max|cpu|).
 // tests/e2e/kernels.spec.ts reads the result from window.kernelsCheck.
 import * as tf from '../tf';
 import '@tensorflow/tfjs-backend-cpu';

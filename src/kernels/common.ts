@@ -1,9 +1,9 @@
-// What the three conv3d kernels share: the check for cases they leave to tfjs, and the uniforms that
-// describe a convolution's geometry to the shaders.
+// What the conv kernels share: the check for cases they leave to tfjs, the uniforms that describe a
+// convolution's geometry to the shaders, and running one of them as an implicit GEMM.
 import { backend_util, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
-import type { UniformField } from './program';
-import { chooseTiles, type KernelMode, type TileConfig } from './tiling';
+import { ImplicitGemmProgram, uniformData, type UniformField } from './program';
+import { chooseTiles, gridFor, type KernelMode, type TileConfig } from './tiling';
 
 export type KernelArgs = Parameters<KernelFunc>[0];
 
@@ -55,4 +55,26 @@ export function convFields(info: backend_util.Conv3DInfo): UniformField[] {
     { name: 'stride', type: 'vec4<i32>', data: [info.strideDepth, info.strideHeight, info.strideWidth, 0] },
     { name: 'pad', type: 'vec4<i32>', data: [info.padInfo.front, info.padInfo.top, info.padInfo.left, 0] },
   ];
+}
+
+/**
+ * Runs a conv shader as the GEMM C[M, N] = A[M, K]·B[K, N], written as outputShape. `inputs` name the
+ * shader's bindings in order; `extra` uniforms follow the GEMM sizes and the geometry; `classes`
+ * independent products (the input gradient's stride classes) share one dispatch.
+ */
+export function runConvGemm(
+  backend: WebGPUBackend,
+  shader: { name: string; template: string },
+  inputs: Record<string, TensorInfo>,
+  [M, N, K]: number[],
+  info: backend_util.Conv3DInfo,
+  outputShape: number[],
+  extra: UniformField[] = [],
+  classes = 1,
+): TensorInfo {
+  const tiles = tilesFor(backend, M, N);
+  const fields: UniformField[] = [{ name: 'gemm', type: 'vec4<i32>', data: [M, N, K, 0] }, ...convFields(info), ...extra];
+  const names = Object.keys(inputs);
+  const program = new ImplicitGemmProgram(shader.name, shader.template, tiles, outputShape, names, fields, gridFor(M, N, tiles, classes));
+  return backend.runWebGPUProgram(program, Object.values(inputs), 'float32', uniformData(fields));
 }

@@ -2,9 +2,7 @@
 import { backend_util, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import template from '../../shaders/conv3d_forward.wgsl?raw';
-import { convFields, handled, largestIndex, tilesFor, webgpuBackend, type KernelArgs } from './common';
-import { ImplicitGemmProgram, uniformData, type UniformField } from './program';
-import { gridFor } from './tiling';
+import { handled, largestIndex, runConvGemm, webgpuBackend, type KernelArgs } from './common';
 
 type Shape5 = [number, number, number, number, number];
 
@@ -29,12 +27,8 @@ export function makeConv3D(fallback: KernelFunc): KernelFunc {
 }
 
 /** Runs the shader for a convolution already described by info (conv2d.ts passes 2D ones as depth 1). */
-export function runConv3D(backend: WebGPUBackend, x: TensorInfo, filter: TensorInfo, info: backend_util.Conv3DInfo): TensorInfo {
+export function runConv3D(backend: WebGPUBackend, x: TensorInfo, w: TensorInfo, info: backend_util.Conv3DInfo): TensorInfo {
   const M = info.batchSize * info.outDepth * info.outHeight * info.outWidth;
-  const N = info.outChannels;
   const K = info.filterDepth * info.filterHeight * info.filterWidth * info.inChannels;
-  const tiles = tilesFor(backend, M, N);
-  const fields: UniformField[] = [{ name: 'gemm', type: 'vec4<i32>', data: [M, N, K, 0] }, ...convFields(info)];
-  const program = new ImplicitGemmProgram('conv3d', template, tiles, info.outShape, ['x', 'w'], fields, gridFor(M, N, tiles));
-  return backend.runWebGPUProgram(program, [x, filter], 'float32', uniformData(fields));
+  return runConvGemm(backend, { name: 'conv3d', template }, { x, w }, [M, info.outChannels, K], info, info.outShape);
 }

@@ -3,9 +3,7 @@
 import { backend_util, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import template from '../../shaders/conv3d_backprop_filter.wgsl?raw';
-import { convFields, handled, largestIndex, tilesFor, webgpuBackend, type KernelArgs } from './common';
-import { ImplicitGemmProgram, uniformData, type UniformField } from './program';
-import { gridFor } from './tiling';
+import { handled, largestIndex, runConvGemm, webgpuBackend, type KernelArgs } from './common';
 
 type Shape5 = [number, number, number, number, number];
 
@@ -26,12 +24,6 @@ export function makeConv3DBackpropFilter(fallback: KernelFunc): KernelFunc {
 /** dw of the convolution info describes (its filterShape), from x and dy. */
 export function runConv3DBackpropFilter(backend: WebGPUBackend, x: TensorInfo, dy: TensorInfo, info: backend_util.Conv3DInfo): TensorInfo {
   const M = info.filterDepth * info.filterHeight * info.filterWidth * info.inChannels;
-  const N = info.outChannels;
   const K = info.batchSize * info.outDepth * info.outHeight * info.outWidth;
-  const tiles = tilesFor(backend, M, N);
-  const fields: UniformField[] = [{ name: 'gemm', type: 'vec4<i32>', data: [M, N, K, 0] }, ...convFields(info)];
-  const program = new ImplicitGemmProgram(
-    'conv3dBackpropFilter', template, tiles, info.filterShape, ['x', 'dy'], fields, gridFor(M, N, tiles),
-  );
-  return backend.runWebGPUProgram(program, [x, dy], 'float32', uniformData(fields));
+  return runConvGemm(backend, { name: 'conv3dBackpropFilter', template }, { x, dy }, [M, info.outChannels, K], info, info.filterShape);
 }

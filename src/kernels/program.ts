@@ -1,6 +1,8 @@
-// The tfjs-backend-webgpu program shared by our implicit-GEMM kernels: the backend compiles
-// getUserCode() behind its own prelude (input bindings named after variableNames, `result`, `uniforms`
-// with the fields declared in `uniforms`) and caches the pipeline under shaderKey.
+// The tfjs-backend-webgpu programs our kernels use: the backend compiles getUserCode() behind its own
+// prelude (input bindings named after variableNames, `result`, `uniforms` with the fields declared in
+// `uniforms`) and caches the pipeline under shaderKey. ImplicitGemmProgram runs the convolution and GEMM
+// shaders, FlatProgram the one-thread-per-output ones (reduction, broadcast).
+import { util } from '@tensorflow/tfjs-core';
 import type { WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
 import { fillTemplate, type TileConfig } from './tiling';
 
@@ -47,4 +49,35 @@ export class ImplicitGemmProgram implements WebGPUProgram {
 /** The uniform values in declaration order, as runWebGPUProgram wants them. */
 export function uniformData(fields: UniformField[]): Array<{ type: string; data: number[] }> {
   return fields.map((f) => ({ type: 'int32', data: f.data }));
+}
+
+/** WebGPU's default limit on workgroups along one dispatch dimension. */
+const MAX_GROUPS = 65535;
+
+/**
+ * One thread per output element in 64-thread workgroups: tfjs calls the shader's `main(index)` with the
+ * flat output index and declares `uniforms.size` (the output's element count). Past 65535 workgroups
+ * the grid folds into a second dimension, which tfjs's flat index accounts for.
+ */
+export class FlatProgram implements WebGPUProgram {
+  dispatchLayout: { x: number[] };
+  dispatch: [number, number, number];
+  workgroupSize: [number, number, number] = [64, 1, 1];
+  size = true;
+
+  constructor(
+    public shaderKey: string,
+    private readonly code: string,
+    public outputShape: number[],
+    public variableNames: string[],
+    public uniforms: string,
+  ) {
+    this.dispatchLayout = { x: outputShape.map((_, i) => i) };
+    const groups = Math.ceil(util.sizeFromShape(outputShape) / this.workgroupSize[0]);
+    this.dispatch = groups <= MAX_GROUPS ? [groups, 1, 1] : [MAX_GROUPS, Math.ceil(groups / MAX_GROUPS), 1];
+  }
+
+  getUserCode(): string {
+    return this.code;
+  }
 }

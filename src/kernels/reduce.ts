@@ -2,51 +2,25 @@
 // every reduction VGAN's training runs (batch-norm moments, the gradients of broadcasts, the losses).
 // Other axis sets, non-float32 inputs and empty tensors fall through to tfjs's own kernel.
 import { util, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
-import type { WebGPUBackend, WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
+import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import template from '../../shaders/reduce_sum.wgsl?raw';
 import { handled, largestIndex, webgpuBackend, type KernelArgs } from './common';
+import { FlatProgram } from './program';
 
-const WORKGROUP = 64;
-/** WebGPU's default limit on workgroups along one dispatch dimension. */
-const MAX_GROUPS = 65535;
 /** Above this many reduced values per output, and with few outputs, sum in two passes. */
 const ONE_PASS_ROWS = 1024;
 const FEW_OUTPUTS = 4096;
 
-class ReduceSumProgram implements WebGPUProgram {
-  outputShape: number[];
-  shaderKey = 'vgan_reduceSum';
-  dispatchLayout: { x: number[] };
-  dispatch: [number, number, number];
-  variableNames = ['x'];
-  uniforms = 'dims : vec4<i32>, scale : f32,';
-  workgroupSize: [number, number, number] = [WORKGROUP, 1, 1];
-  size = true;
-
-  constructor(outputShape: number[]) {
-    this.outputShape = outputShape;
-    this.dispatchLayout = { x: outputShape.map((_, i) => i) };
-    const groups = Math.ceil(util.sizeFromShape(outputShape) / WORKGROUP);
-    this.dispatch = groups <= MAX_GROUPS ? [groups, 1, 1] : [MAX_GROUPS, Math.ceil(groups / MAX_GROUPS), 1];
-  }
-
-  getUserCode(): string {
-    return template;
-  }
-}
-
 /** x seen as [O, R, I] summed in chunks of `chunk` along R: [O, ceil(R / chunk), I], times scale. */
 function sumPass(backend: WebGPUBackend, x: TensorInfo, [O, R, I]: number[], chunk: number, scale: number): TensorInfo {
   const P = Math.ceil(R / chunk);
-  const program = new ReduceSumProgram([O, P, I]);
+  const program = new FlatProgram('vgan_reduceSum', template, [O, P, I], ['x'], 'dims : vec4<i32>, scale : f32,');
   const uniforms = [
     { type: 'int32', data: [R, I, chunk, P] },
     { type: 'float32', data: [scale] },
   ];
   return backend.runWebGPUProgram(program, [{ ...x, shape: [O, R, I] }], 'float32', uniforms);
 }
-
-const product = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
 
 function makeReduce(mean: boolean): (fallback: KernelFunc) => KernelFunc {
   return (fallback) => (args: KernelArgs) => {
@@ -56,9 +30,9 @@ function makeReduce(mean: boolean): (fallback: KernelFunc) => KernelFunc {
     const first = axes[0];
     const last = axes[axes.length - 1];
     const contiguous = axes.length > 0 && axes.every((a, i) => a === first + i);
-    if (!contiguous || !handled([x], largestIndex(x.shape)) || product(x.shape) === 0) return fallback(args);
+    if (!contiguous || !handled([x], largestIndex(x.shape)) || util.sizeFromShape(x.shape) === 0) return fallback(args);
 
-    const dims = [product(x.shape.slice(0, first)), product(x.shape.slice(first, last + 1)), product(x.shape.slice(last + 1))];
+    const dims = [util.sizeFromShape(x.shape.slice(0, first)), util.sizeFromShape(x.shape.slice(first, last + 1)), util.sizeFromShape(x.shape.slice(last + 1))];
     const outShape = keepDims ? x.shape.map((n, i) => (axes.includes(i) ? 1 : n)) : x.shape.filter((_, i) => !axes.includes(i));
     const backend = webgpuBackend(args);
     const [O, R, I] = dims;

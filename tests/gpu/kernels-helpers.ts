@@ -29,31 +29,6 @@ export function relativeError(got: Float32Array, want: Float32Array): number {
   return diff / scale;
 }
 
-/** Runs `f` on the named backend with fresh tensors built from `inputs`; returns the result's values. */
-export async function runOn(
-  backend: 'cpu' | 'webgpu',
-  inputs: Array<{ shape: number[]; values: Float32Array }>,
-  f: (...ts: tf.Tensor[]) => tf.Tensor,
-): Promise<{ shape: number[]; values: Float32Array }> {
-  await tf.setBackend(backend);
-  const ts = inputs.map((i) => tf.tensor(i.values, i.shape, 'float32'));
-  const out = f(...ts);
-  const values = (await out.data()) as Float32Array;
-  const shape = out.shape;
-  tf.dispose([...ts, out]);
-  return { shape, values };
-}
-
-/** One op's inputs on both backends: result shapes must match and relative error stay below tol. */
-export async function compareBackends(
-  inputs: Array<{ shape: number[]; values: Float32Array }>,
-  f: (...ts: tf.Tensor[]) => tf.Tensor,
-): Promise<{ error: number; shape: number[]; cpuShape: number[] }> {
-  const want = await runOn('cpu', inputs, f);
-  const got = await runOn('webgpu', inputs, f);
-  return { error: relativeError(got.values, want.values), shape: got.shape, cpuShape: want.shape };
-}
-
 /**
  * Runs op (in a tidy) on the named backend; returns its values and shape, and the shader keys of the
  * programs webgpu ran meanwhile (ours start with "vgan_"; tfjs appends shape details to a key).
@@ -73,13 +48,17 @@ export async function runTracked(backend: 'cpu' | 'webgpu', op: () => tf.Tensor)
   }
 }
 
-/** op on the cpu backend and on webgpu: same shape, relative error below TOL; returns webgpu's programs. */
-export async function agreesWithCpu(op: () => tf.Tensor): Promise<string[]> {
+/**
+ * op on the cpu backend and on webgpu: same shape, relative error below TOL (`what` names the op in a
+ * failure). Returns webgpu's result shape, the error and the programs webgpu ran.
+ */
+export async function agreesWithCpu(op: () => tf.Tensor, what = 'webgpu vs cpu') {
   const want = await runTracked('cpu', op);
   const got = await runTracked('webgpu', op);
-  expect(got.shape).toEqual(want.shape);
-  expect(relativeError(got.values, want.values)).toBeLessThan(TOL);
-  return got.programs;
+  const error = relativeError(got.values, want.values);
+  expect(got.shape, what).toEqual(want.shape);
+  expect(error, what).toBeLessThan(TOL);
+  return { shape: got.shape, error, programs: got.programs };
 }
 
 /** Shader keys of the pipelines the webgpu backend compiled so far (ours start with "vgan_"). */
@@ -110,24 +89,13 @@ export async function checkAllThree(c: Case, seed: number): Promise<{ forward: n
   const attrs = { strides: c.stride, pad: c.pad, dilations: 1, dataFormat: k.dataFormat };
   const forward = (x: tf.Tensor, filter: tf.Tensor) => tf.engine().runKernel(k.forward, { x, filter }, attrs) as tf.Tensor;
   const y = tf.tidy(() => forward(tf.zeros(c.x), tf.zeros(c.f)).shape);
-  const xIn = { shape: c.x, values: randomValues(size(c.x), seed + 1) };
-  const wIn = { shape: c.f, values: randomValues(size(c.f), seed + 2) };
-  const dyIn = { shape: y, values: randomValues(size(y), seed + 3) };
+  const tensor = (shape: number[], s: number) => () => tf.tensor(randomValues(size(shape), s), shape, 'float32');
+  const [x, w, dy] = [tensor(c.x, seed + 1), tensor(c.f, seed + 2), tensor(y, seed + 3)];
 
-  const fwd = await compareBackends([xIn, wIn], forward);
-  expect(fwd.shape).toEqual(fwd.cpuShape);
-  expect(fwd.error, k.forward).toBeLessThan(TOL);
-
-  const dx = await compareBackends([dyIn, wIn], (dy, filter) =>
-    tf.engine().runKernel(k.dInput, { dy, filter }, { ...attrs, inputShape: c.x }) as tf.Tensor,
-  );
+  const fwd = await agreesWithCpu(() => forward(x(), w()), k.forward);
+  const dx = await agreesWithCpu(() => tf.engine().runKernel(k.dInput, { dy: dy(), filter: w() }, { ...attrs, inputShape: c.x }) as tf.Tensor, k.dInput);
   expect(dx.shape).toEqual(c.x);
-  expect(dx.error, k.dInput).toBeLessThan(TOL);
-
-  const dw = await compareBackends([xIn, dyIn], (x, dy) =>
-    tf.engine().runKernel(k.dFilter, { x, dy }, { ...attrs, filterShape: c.f }) as tf.Tensor,
-  );
+  const dw = await agreesWithCpu(() => tf.engine().runKernel(k.dFilter, { x: x(), dy: dy() }, { ...attrs, filterShape: c.f }) as tf.Tensor, k.dFilter);
   expect(dw.shape).toEqual(c.f);
-  expect(dw.error, k.dFilter).toBeLessThan(TOL);
   return { forward: fwd.error, dInput: dx.error, dFilter: dw.error };
 }

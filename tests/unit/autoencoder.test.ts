@@ -12,7 +12,6 @@ import { VganModel } from '../../src/model/networks';
 import { loadModel, saveModel } from '../../src/model/weights';
 import { shapesSource } from '../../src/train/data-source';
 
-
 describe('autoencoder baseline', () => {
   it('encodes clips to zDim codes and decodes them to clips', () => {
     const ae = track(new Autoencoder({ preset: 'tiny', seed: 3 }));

@@ -5,7 +5,6 @@ import { Trainer, TrainingDivergedError, type TrainerOptions } from '../../src/t
 import { firstFrameL1, sigmoidCrossEntropy } from '../../src/train/losses';
 import { WeightsError, loadModel, saveModel, modelJson } from '../../src/model/weights';
 
-
 function trainer(options: Partial<TrainerOptions> = {}): Trainer {
   return track(new Trainer({ preset: 'tiny', seed: 7, ...options }));
 }

@@ -22,8 +22,24 @@ export function makeConv3DBackpropInput(fallback: KernelFunc): KernelFunc {
   };
 }
 
+/**
+ * Along an axis where dy has one position (a first layer: z → 4×4; the logit's input gradient), the
+ * stride never applies: od*S - pad + fd is evaluated at od = 0 only. Taking it equal to the filter's
+ * length gives each output position its own stride class holding its one tap, instead of rows that
+ * multiply every tap and keep one.
+ */
+function strideOverSinglePosition(info: backend_util.Conv3DInfo): backend_util.Conv3DInfo {
+  return {
+    ...info,
+    strideDepth: info.outDepth === 1 ? info.filterDepth : info.strideDepth,
+    strideHeight: info.outHeight === 1 ? info.filterHeight : info.strideHeight,
+    strideWidth: info.outWidth === 1 ? info.filterWidth : info.strideWidth,
+  };
+}
+
 /** dx of the convolution info describes (its inShape), from dy and the filter. */
-export function runConv3DBackpropInput(backend: WebGPUBackend, dy: TensorInfo, w: TensorInfo, info: backend_util.Conv3DInfo): TensorInfo {
+export function runConv3DBackpropInput(backend: WebGPUBackend, dy: TensorInfo, w: TensorInfo, convInfo: backend_util.Conv3DInfo): TensorInfo {
+  const info = strideOverSinglePosition(convInfo);
   const s = [info.strideDepth, info.strideHeight, info.strideWidth];
   const sub = [info.inDepth, info.inHeight, info.inWidth].map((n, i) => Math.ceil(n / s[i]));
   const taps = [info.filterDepth, info.filterHeight, info.filterWidth].map((n, i) => Math.ceil(n / s[i]));

@@ -44,13 +44,17 @@ const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v
  * Tile sizes for C[M, N]. 'shared' uses powers of two throughout (the staging loops split flat indices
  * with shifts and masks) and at most 64 threads; `sharedBytes` is the device's workgroup-storage limit.
  * 'direct' uses 16 x 8 tiles (the best of 4x4 to 16x16 on SwiftShader; larger tiles spill), or exactly N
- * columns when N < 8 so the video (3) and mask (1) heads waste nothing, in fixed 64-thread workgroups:
- * few distinct shaders, since each costs SwiftShader seconds to compile. Threads past M or N return early.
+ * columns when N < 8 so the video (3) and mask (1) heads waste nothing, and exactly M rows when M < 16
+ * (M is the batch where a conv has one output voxel: the logit, the first layers' gradients), in fixed
+ * 64-thread workgroups laid along the long side: few distinct shaders, since each costs SwiftShader
+ * seconds to compile. Threads past M or N return early.
  */
 export function chooseTiles(mode: KernelMode, M: number, N: number, sharedBytes: number): TileConfig {
   if (mode === 'direct') {
-    const TN = Math.min(8, N);
-    return N < 8 ? { mode, TM: 16, TN, WX: 1, WY: 64, KT: 1 } : { mode, TM: 16, TN, WX: 8, WY: 8, KT: 1 };
+    const TM = Math.min(16, M);
+    if (N < 8) return { mode, TM, TN: N, WX: 1, WY: 64, KT: 1 };
+    if (M < 16) return { mode, TM, TN: 8, WX: 64, WY: 1, KT: 1 };
+    return { mode, TM, TN: 8, WX: 8, WY: 8, KT: 1 };
   }
   const TN = Math.min(8, nextPow2(N));
   const WX = clamp(nextPow2(Math.ceil(N / TN)), 1, 8);

@@ -23,12 +23,20 @@ const cases: Case[] = [
   { x: [1, 9, 6, 5, 1], f: [3, 3, 2, 1, 13], stride: 2, pad: 'valid' },
   { x: [2, 6, 6, 6, 17], f: [4, 4, 4, 17, 3], stride: 2, pad: 'same' },
   { x: [1, 5, 5, 5, 2], f: [3, 3, 3, 2, 3], stride: 2, pad: 1 },
+  // One output voxel or position (forward: M = the batch; the transposed conv takes the stride along
+  // those axes as the filter's length): everywhere, along h only, from an input longer than the filter,
+  // and with padding.
+  { x: [3, 4, 4, 4, 5], f: [4, 4, 4, 5, 10], stride: 2, pad: 'valid' },
+  { x: [2, 5, 4, 7, 3], f: [2, 4, 3, 3, 6], stride: [2, 1, 2], pad: 'valid' },
+  { x: [2, 5, 6, 5, 4], f: [4, 6, 4, 4, 3], stride: 2, pad: 'valid' },
+  { x: [2, 3, 3, 3, 2], f: [3, 3, 3, 2, 4], stride: 3, pad: 1 },
   // 2D
   { x: [1, 4, 4, 3], f: [4, 4, 3, 5], stride: 1, pad: 'same' },
   { x: [3, 9, 7, 5], f: [4, 4, 5, 6], stride: 2, pad: 'same' },
   { x: [2, 7, 8, 2], f: [3, 2, 2, 11], stride: [2, 3], pad: 'valid' },
   { x: [2, 6, 5, 3], f: [3, 3, 3, 7], stride: 1, pad: 2 },
   { x: [1, 4, 4, 9], f: [4, 4, 9, 1], stride: 1, pad: 'valid' },
+  { x: [2, 4, 4, 7], f: [4, 4, 7, 12], stride: 2, pad: 'valid' },
 ];
 
 // Both loop structures: 'direct' is what SwiftShader runs, 'shared' what GPUs run.

@@ -54,3 +54,28 @@ export async function initBackend(order: BackendName[] = ['webgpu', 'webgl', 'cp
   }
   throw new Error(`No tfjs backend could start. ${notes.join(' ')}`);
 }
+
+const gpuDevice = () => (tf.backend() as unknown as { device?: GPUDevice }).device;
+
+/**
+ * Resolves, with the reason in words, when the WebGPU device under tfjs is lost (driver reset, another
+ * tab's crash, the OS reclaiming memory): every tensor goes with it. Never resolves on other backends.
+ */
+export function deviceLost(): Promise<string> {
+  const device = gpuDevice();
+  if (!device) return new Promise<string>(() => undefined);
+  return device.lost.then((lost) => `${lost.reason}: ${lost.message || 'no details'}`);
+}
+
+/** After a loss: a new webgpu backend on a new device, or the next backend in order that starts. */
+export async function restartBackend(): Promise<BackendInfo> {
+  const factory = tf.findBackendFactory('webgpu');
+  tf.removeBackend('webgpu');
+  tf.registerBackend('webgpu', factory, 3);
+  return initBackend();
+}
+
+/** Destroys the device, to show (and test) recovery from a lost device (?debug). */
+export function loseDevice(): void {
+  gpuDevice()?.destroy();
+}

@@ -14,7 +14,9 @@ export type ToPredictor =
   /** Loads weights in the page's hands, e.g. the playground's current model. */
   | { type: 'loadWeights'; source: ModelSource; modelJson: string; weights: ArrayBuffer }
   /** Predicts from an image file's bytes (transferred); `id` pairs the answer with the request. */
-  | { type: 'predict'; id: number; name: string; bytes: ArrayBuffer; options: FutureOptions };
+  | { type: 'predict'; id: number; name: string; bytes: ArrayBuffer; options: FutureOptions }
+  /** Destroys the GPU device, to show (and test) recovery from a lost device (?debug). */
+  | { type: 'loseDevice' };
 
 export type FromPredictor =
   | { type: 'backend'; info: BackendInfo }

@@ -2,7 +2,7 @@
 // first) off the main thread, so the page stays responsive while shaders compile and the model runs.
 /// <reference lib="webworker" />
 import * as tf from '../tf';
-import { initBackend } from '../backend';
+import { deviceLost, initBackend, loseDevice, restartBackend } from '../backend';
 import { errorMessage } from '../data/errors';
 import { decodeInBrowser, sniffStill, stillToFrame } from '../data/still-image';
 import type { VganModel } from '../model/networks';
@@ -14,17 +14,43 @@ const scope = self as unknown as DedicatedWorkerGlobalScope;
 const post = (m: FromPredictor) => scope.postMessage(m);
 
 let model: VganModel | null = null;
-const ready = initBackend().then((info) => post({ type: 'backend', info }));
+/** What the model in use was built from: a lost device takes the model, not these. */
+let loaded: { source: ModelSource; artifacts: tf.io.ModelArtifacts } | null = null;
+const ready = initBackend().then((info) => {
+  post({ type: 'backend', info });
+  if (info.name === 'webgpu') watchDevice();
+});
 
 async function use(source: ModelSource, artifacts: () => Promise<tf.io.ModelArtifacts>) {
   try {
-    const next = loadFutureModel(await artifacts());
+    const files = await artifacts();
+    const next = loadFutureModel(files);
     model?.dispose();
     model = next;
+    loaded = { source, artifacts: files };
     post({ type: 'model', source, config: next.config });
   } catch (e) {
     post({ type: 'modelError', source, message: errorMessage(e) });
   }
+}
+
+/** After a lost GPU device: report it, start a new backend on a new device and build the model there again. */
+function watchDevice() {
+  void deviceLost().then((reason) => {
+    model = null; // its tensors died with the device: nothing left to dispose
+    post({ type: 'error', message: `The GPU device was lost (${reason}); loading the model again on a new device.` });
+    queue = queue
+      .then(async () => {
+        const info = await restartBackend();
+        post({ type: 'backend', info });
+        if (info.name === 'webgpu') watchDevice();
+        if (loaded) {
+          const { source, artifacts } = loaded;
+          await use(source, async () => artifacts);
+        }
+      })
+      .catch((e) => post({ type: 'error', message: errorMessage(e) }));
+  });
 }
 
 async function handle(m: ToPredictor) {
@@ -65,7 +91,10 @@ async function handle(m: ToPredictor) {
       } catch (e) {
         post({ type: 'predictError', id: m.id, message: errorMessage(e) });
       }
+      return;
     }
+    case 'loseDevice':
+      return loseDevice();
   }
 }
 

@@ -2,7 +2,7 @@
 // reports and samples back, and autosaves checkpoints to IndexedDB (one slot per model-defining setting).
 /// <reference lib="webworker" />
 import * as tf from '../tf';
-import { initBackend } from '../backend';
+import { deviceLost, initBackend, loseDevice, restartBackend } from '../backend';
 import { browserDecoder } from '../data/browser';
 import { DataError } from '../data/errors';
 import { memoryFetch } from '../data/own-video';
@@ -34,22 +34,15 @@ const ready = initBackend().then((info) => {
   return info;
 });
 
-/**
- * A lost GPU device (driver reset, another tab's crash, the OS reclaiming memory) takes every tensor with
- * it. We report it, build a new webgpu backend on a new device, and resume from the last autosave.
- */
+/** After a lost GPU device: report it, start a new backend on a new device, resume from the last autosave. */
 function watchDevice() {
-  const device = (tf.backend() as unknown as { device?: GPUDevice }).device;
-  void device?.lost.then(async (lost) => {
+  void deviceLost().then((reason) => {
     running = false;
     post({ type: 'running', running: false });
-    post({ type: 'error', message: `The GPU device was lost (${lost.reason}: ${lost.message || 'no details'}); resuming from the last autosave.` });
+    post({ type: 'error', message: `The GPU device was lost (${reason}); resuming from the last autosave.` });
     session = null; // its tensors died with the device: nothing left to dispose
     queue = queue.then(async () => {
-      const factory = tf.findBackendFactory('webgpu');
-      tf.removeBackend('webgpu');
-      tf.registerBackend('webgpu', factory, 3);
-      const info = await initBackend();
+      const info = await restartBackend();
       post({ type: 'backend', info });
       if (info.name === 'webgpu') watchDevice();
       if (settings) await init(settings, false);
@@ -207,8 +200,7 @@ async function handle(m: ToWorker) {
       await step(m.kind);
       return sendSamples();
     case 'loseDevice':
-      (tf.backend() as unknown as { device?: GPUDevice }).device?.destroy();
-      return;
+      return loseDevice();
     case 'select':
       selected = m.index;
       return sendLayers();

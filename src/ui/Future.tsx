@@ -148,6 +148,10 @@ export function Future() {
       }
     };
     window.addEventListener('paste', onPaste);
+    // ?debug exposes the prediction worker's channel, e.g. to simulate a lost GPU device: __vganFuture.send({ type: 'loseDevice' }).
+    if (new URLSearchParams(location.search).has('debug')) {
+      Object.assign(window, { __vganFuture: { send: (m: ToPredictor) => predictor(false).postMessage(m) } });
+    }
     // The playground's model, asked for with "Use the playground's model", goes to the predictor.
     const prev = usePlayground.getState().receive;
     usePlayground.setState({

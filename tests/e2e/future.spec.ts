@@ -174,3 +174,24 @@ test('a future model trained in the playground predicts in the Future view', asy
   await pick(page, 'photo.png', png(40, 40, pattern(40, 40), 2), 'image/png');
   await predicted(page, 'PNG, 40×40', 8);
 });
+
+test('a lost GPU device is reported, the model is built again on a new device and predicts', async ({ page }) => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await serveWeights(page);
+  await page.goto('/?debug');
+  await page.locator('input[name=future-futures]').fill('0');
+  await page.locator('input[name=future-futures]').blur();
+  await pick(page, 'grey.png', png(20, 20, pattern(20, 20), 0), 'image/png');
+  await modelLoaded(page);
+  await predicted(page, 'greyscale: the grey is copied to red, green and blue');
+
+  await page.evaluate(() => (window as unknown as { __vganFuture: { send: (m: unknown) => void } }).__vganFuture.send({ type: 'loseDevice' }));
+  await expect(page.getByTestId('future-model-error')).toContainText('The GPU device was lost', { timeout: 60_000 });
+  // The model comes back on the new device (the message goes) and predicts the next image.
+  await expect(page.getByTestId('future-model-error')).toHaveCount(0, { timeout: 120_000 });
+  await modelLoaded(page);
+  await pick(page, 'dot.png', png(1, 1, new Uint8Array([20, 180, 90, 255]), 2), 'image/png');
+  await predicted(page, 'upsampled from 1×1 to 32×32');
+  expect(errors).toEqual([]);
+});

@@ -34,6 +34,11 @@ export function handled(tensors: TensorInfo[], largestIndex: number): boolean {
   return tensors.every((t) => t.dtype === 'float32') && largestIndex < 2 ** 30;
 }
 
+/** Channels-last and no dilation: the layouts our shaders compute (dataFormat's default is channels-last). */
+export function channelsLastUndilated(dataFormat: string | undefined, channelsLast: 'NDHWC' | 'NHWC', dilations: number | number[] | undefined): boolean {
+  return (dataFormat ?? channelsLast) === channelsLast && backend_util.tupleValuesAreOne(dilations ?? 1);
+}
+
 const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
 
 /** The largest flat index any of these tensors has. */

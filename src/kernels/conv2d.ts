@@ -2,7 +2,7 @@
 // convolutions, the future encoder's convolutions and their gradients): a 2D convolution is a 3D one of
 // depth 1, so these run the conv3d shaders on views of the same buffers with a depth axis of size 1.
 import { backend_util, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
-import { handled, largestIndex, webgpuBackend, type KernelArgs } from './common';
+import { channelsLastUndilated, handled, largestIndex, webgpuBackend, type KernelArgs } from './common';
 import { runConv3D } from './conv3d';
 import { runConv3DBackpropFilter } from './conv3d_backprop_filter';
 import { runConv3DBackpropInput } from './conv3d_backprop_input';
@@ -39,10 +39,7 @@ function asDepthOne(i: backend_util.Conv2DInfo): backend_util.Conv3DInfo {
 /** The geometry as a depth-1 3D conv, or null for what tfjs's own kernel must do (NCHW, dilation). */
 function info3D(args: KernelArgs, inputs: TensorInfo[], xShape: Shape4, filterShape: Shape4): backend_util.Conv3DInfo | null {
   const { strides, pad, dataFormat, dilations, dimRoundingMode } = args.attrs as unknown as Attrs2D;
-  const ok =
-    handled(inputs, largestIndex(xShape, filterShape, ...inputs.map((t) => t.shape))) &&
-    (dataFormat ?? 'NHWC') === 'NHWC' &&
-    backend_util.tupleValuesAreOne(dilations ?? 1);
+  const ok = handled(inputs, largestIndex(xShape, filterShape, ...inputs.map((t) => t.shape))) && channelsLastUndilated(dataFormat, 'NHWC', dilations);
   if (!ok) return null;
   const info = backend_util.computeConv2DInfo(xShape, filterShape, strides, 1, pad, dimRoundingMode, false, 'channelsLast');
   return handled([], largestIndex(info.outShape)) ? asDepthOne(info) : null;

@@ -2,7 +2,7 @@
 import { backend_util, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import template from '../../shaders/conv3d_forward.wgsl?raw';
-import { handled, largestIndex, runConvGemm, webgpuBackend, type KernelArgs } from './common';
+import { channelsLastUndilated, handled, largestIndex, runConvGemm, webgpuBackend, type KernelArgs } from './common';
 
 type Shape5 = [number, number, number, number, number];
 
@@ -15,10 +15,7 @@ export function makeConv3D(fallback: KernelFunc): KernelFunc {
       dilations: number | [number, number, number];
       dataFormat?: 'NDHWC' | 'NCDHW';
     };
-    const ok =
-      handled([x, filter], largestIndex(x.shape, filter.shape)) &&
-      (dataFormat ?? 'NDHWC') === 'NDHWC' &&
-      backend_util.tupleValuesAreOne(dilations ?? 1);
+    const ok = handled([x, filter], largestIndex(x.shape, filter.shape)) && channelsLastUndilated(dataFormat, 'NDHWC', dilations);
     if (!ok) return fallback(args);
     const info = backend_util.computeConv3DInfo(x.shape as Shape5, filter.shape as Shape5, strides, 1, pad);
     if (!handled([], largestIndex(info.outShape))) return fallback(args);

@@ -3,11 +3,9 @@
 // gradients run them, and its Conv2D, Conv2DBackpropInput and Conv2DBackpropFilter (as depth-1 3D
 // convolutions); its Sum and Mean, for reductions over one contiguous block of axes; and its Add, Sub
 // and Multiply where an operand is broadcast along leading axes. Cases they do not handle fall through
-// to the kernel tfjs registered. It also registers VganAdamUpdate, a fused Adam step of our own that
-// src/train/adam.ts uses where the backend has it.
+// to the kernel tfjs registered.
 // Import @tensorflow/tfjs-backend-webgpu before calling it.
 import { getKernel, registerKernel, unregisterKernel, type KernelConfig, type KernelFunc } from '@tensorflow/tfjs-core';
-import { ADAM_UPDATE, adamUpdate } from './adam';
 import { makeAdd, makeMultiply, makeSub } from './binary';
 import { makeConv2D, makeConv2DBackpropFilter, makeConv2DBackpropInput } from './conv2d';
 import { makeConv3D } from './conv3d';
@@ -41,7 +39,6 @@ export function registerVganKernels(): void {
     unregisterKernel(name, 'webgpu');
     registerKernel({ ...original, kernelFunc: make(original.kernelFunc) });
   }
-  if (!getKernel(ADAM_UPDATE, 'webgpu')) registerKernel({ kernelName: ADAM_UPDATE, backendName: 'webgpu', kernelFunc: adamUpdate });
 }
 
 /** Puts tfjs's own kernels back (for benchmarks that compare the two). */
@@ -51,7 +48,6 @@ export function unregisterVganKernels(): void {
     registerKernel(original);
   }
   originals.clear();
-  if (getKernel(ADAM_UPDATE, 'webgpu')) unregisterKernel(ADAM_UPDATE, 'webgpu');
 }
 
 export const vganKernelNames = Object.keys(makers);

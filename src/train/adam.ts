@@ -3,7 +3,6 @@
 // gradient is ~0, like biases before BatchNorm, amplify that last-bit drift), because its state must carry
 // stable names, and because the playground changes the learning rate while training.
 import * as tf from '../tf';
-import { ADAM_UPDATE, hasAdamUpdate, type AdamUpdateAttrs } from '../kernels/adam';
 
 export class Adam {
   /** Updates applied so far (PyTorch's `step`). */
@@ -24,23 +23,12 @@ export class Adam {
     const { beta1: b1, beta2: b2, epsilon } = this;
     const stepSize = this.learningRate / (1 - b1 ** this.step);
     const correction2 = Math.sqrt(1 - b2 ** this.step);
-    // On webgpu with our kernels, one fused step per parameter (src/kernels/adam.ts): same operations.
-    const fused = hasAdamUpdate(tf.getBackend());
-    const attrs: AdamUpdateAttrs = { beta1: b1, beta2: b2, epsilon, stepSize, correction2 };
     tf.tidy(() => {
       for (const [name, variable] of variables) {
         const g = grads.get(name);
         if (!g) throw new Error(`no gradient for ${name}`);
         const m = this.slot(this.m, name, variable);
         const v = this.slot(this.v, name, variable);
-        if (fused) {
-          const inputs = { g, m, v, p: variable };
-          const [m2, v2, p2] = tf.engine().runKernel(ADAM_UPDATE, inputs, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
-          m.assign(m2);
-          v.assign(v2);
-          variable.assign(p2);
-          continue;
-        }
         m.assign(m.mul(b1).add(g.mul(1 - b1)));
         v.assign(v.mul(b2).add(g.square().mul(1 - b2)));
         variable.assign(variable.sub(m.div(v.sqrt().div(correction2).add(epsilon)).mul(stepSize)));

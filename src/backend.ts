@@ -57,22 +57,40 @@ export async function initBackend(order: BackendName[] = ['webgpu', 'webgl', 'cp
 
 const gpuDevice = () => (tf.backend() as unknown as { device?: GPUDevice }).device;
 
-/**
- * Resolves, with the reason in words, when the WebGPU device under tfjs is lost (driver reset, another
- * tab's crash, the OS reclaiming memory): every tensor goes with it. Never resolves on other backends.
- */
-export function deviceLost(): Promise<string> {
+/** Resolves, with the reason in words, when the WebGPU device under tfjs is lost; never on other backends. */
+function deviceLost(): Promise<string> {
   const device = gpuDevice();
   if (!device) return new Promise<string>(() => undefined);
   return device.lost.then((lost) => `${lost.reason}: ${lost.message || 'no details'}`);
 }
 
-/** After a loss: a new webgpu backend on a new device, or the next backend in order that starts. */
-export async function restartBackend(): Promise<BackendInfo> {
+/** A new webgpu backend on a new device, or the next backend in order that starts. */
+async function restartBackend(): Promise<BackendInfo> {
   const factory = tf.findBackendFactory('webgpu');
   tf.removeBackend('webgpu');
   tf.registerBackend('webgpu', factory, 3);
   return initBackend();
+}
+
+/**
+ * Each time the WebGPU device under tfjs is lost (driver reset, another tab's crash, the OS reclaiming
+ * memory), every tensor goes with it: `lost(reason)` runs at once; then, as a job given to `enqueue` so
+ * that it never overlaps the caller's own work, a new backend starts (its device watched in turn) and
+ * `restarted(info)` rebuilds on it.
+ */
+export function onDeviceLoss(
+  lost: (reason: string) => void,
+  enqueue: (job: () => Promise<void>) => void,
+  restarted: (info: BackendInfo) => Promise<void>,
+): void {
+  void deviceLost().then((reason) => {
+    lost(reason);
+    enqueue(async () => {
+      const info = await restartBackend();
+      onDeviceLoss(lost, enqueue, restarted);
+      await restarted(info);
+    });
+  });
 }
 
 /** Destroys the device, to show (and test) recovery from a lost device (?debug). */

@@ -228,23 +228,30 @@ async function firstAndMedian(once: () => Promise<number>, opts: Options): Promi
   return { first, perIteration: median(times) };
 }
 
-/** Whole training iterations (one D and one G update) of a preset on random clips. */
-function timeTraining(preset: string, mode: TrainMode, opts: Options): Promise<{ first: number; perIteration: number }> {
+/** A preset's trainer and a batch of random clips for it in `mode`, disposed after `use`. */
+function withTrainer<T>(preset: string, mode: TrainMode, opts: Options, use: (trainer: Trainer, real: tf.Tensor5D) => Promise<T>): Promise<T> {
   return inMode(mode, async () => {
     const trainer = new Trainer({ preset, seed: 1 });
     const { frames, size } = trainer.config;
     const real = random([opts.trainBatch, frames, size, size, 3]) as tf.Tensor5D;
     try {
-      return await firstAndMedian(async () => {
-        const t0 = performance.now();
-        await trainer.step(real); // reads its losses back: the GPU has finished
-        return (performance.now() - t0) / 1000;
-      }, opts);
+      return await use(trainer, real);
     } finally {
       real.dispose();
       trainer.dispose();
     }
   });
+}
+
+/** Whole training iterations (one D and one G update) of a preset on random clips. */
+function timeTraining(preset: string, mode: TrainMode, opts: Options): Promise<{ first: number; perIteration: number }> {
+  return withTrainer(preset, mode, opts, (trainer, real) =>
+    firstAndMedian(async () => {
+      const t0 = performance.now();
+      await trainer.step(real); // reads its losses back: the GPU has finished
+      return (performance.now() - t0) / 1000;
+    }, opts),
+  );
 }
 
 /** The Future view's prediction from one random image: the prediction and `futures` perturbed ones, read back. */
@@ -278,32 +285,24 @@ interface ProfileRow {
  * with the GPU time of every kernel summed by name from WebGPU timestamp queries (tf.profile).
  */
 async function profileTraining(preset: string, opts: Options): Promise<{ seconds: number; rows: ProfileRow[] }> {
-  return inMode('ours', async () => {
+  return withTrainer(preset, 'ours', opts, async (trainer, real) => {
     const backend = tf.backend() as WebGPUBackend;
     if (!backend.device.features.has('timestamp-query')) throw new Error('--profile: this adapter has no timestamp-query feature');
-    const trainer = new Trainer({ preset, seed: 1 });
-    const { frames, size: side } = trainer.config;
-    const real = random([opts.trainBatch, frames, side, side, 3]) as tf.Tensor5D;
-    try {
+    await trainer.step(real);
+    const t0 = performance.now();
+    const info = await tf.profile(async () => {
       await trainer.step(real);
-      const t0 = performance.now();
-      const info = await tf.profile(async () => {
-        await trainer.step(real);
-      });
-      const seconds = (performance.now() - t0) / 1000;
-      const byName = new Map<string, ProfileRow>();
-      for (const k of info.kernels) {
-        const row = byName.get(k.name) ?? { kernel: k.name, calls: 0, gpuMs: 0 };
-        const ms = await k.kernelTimeMs;
-        row.calls++;
-        row.gpuMs += typeof ms === 'number' ? ms : 0;
-        byName.set(k.name, row);
-      }
-      return { seconds, rows: [...byName.values()].sort((a, b) => b.gpuMs - a.gpuMs) };
-    } finally {
-      real.dispose();
-      trainer.dispose();
+    });
+    const seconds = (performance.now() - t0) / 1000;
+    const byName = new Map<string, ProfileRow>();
+    for (const k of info.kernels) {
+      const row = byName.get(k.name) ?? { kernel: k.name, calls: 0, gpuMs: 0 };
+      const ms = await k.kernelTimeMs;
+      row.calls++;
+      row.gpuMs += typeof ms === 'number' ? ms : 0;
+      byName.set(k.name, row);
     }
+    return { seconds, rows: [...byName.values()].sort((a, b) => b.gpuMs - a.gpuMs) };
   });
 }
 

@@ -2,7 +2,7 @@
 // first) off the main thread, so the page stays responsive while shaders compile and the model runs.
 /// <reference lib="webworker" />
 import * as tf from '../tf';
-import { deviceLost, initBackend, loseDevice, restartBackend } from '../backend';
+import { initBackend, loseDevice, onDeviceLoss, type BackendInfo } from '../backend';
 import { errorMessage } from '../data/errors';
 import { decodeInBrowser, sniffStill, stillToFrame } from '../data/still-image';
 import type { VganModel } from '../model/networks';
@@ -18,7 +18,7 @@ let model: VganModel | null = null;
 let loaded: { source: ModelSource; artifacts: tf.io.ModelArtifacts } | null = null;
 const ready = initBackend().then((info) => {
   post({ type: 'backend', info });
-  if (info.name === 'webgpu') watchDevice();
+  onDeviceLoss(deviceLost, (job) => (queue = queue.then(job).catch(report)), rebuildOn);
 });
 
 async function use(source: ModelSource, artifacts: () => Promise<tf.io.ModelArtifacts>) {
@@ -34,24 +34,22 @@ async function use(source: ModelSource, artifacts: () => Promise<tf.io.ModelArti
   }
 }
 
-/** After a lost GPU device: report it, start a new backend on a new device and build the model there again. */
-function watchDevice() {
-  void deviceLost().then((reason) => {
-    model = null; // its tensors died with the device: nothing left to dispose
-    post({ type: 'error', message: `The GPU device was lost (${reason}); loading the model again on a new device.` });
-    queue = queue
-      .then(async () => {
-        const info = await restartBackend();
-        post({ type: 'backend', info });
-        if (info.name === 'webgpu') watchDevice();
-        if (loaded) {
-          const { source, artifacts } = loaded;
-          await use(source, async () => artifacts);
-        }
-      })
-      .catch((e) => post({ type: 'error', message: errorMessage(e) }));
-  });
+/** A lost GPU device takes the model's tensors with it. */
+function deviceLost(reason: string) {
+  model = null; // nothing left to dispose
+  post({ type: 'error', message: `The GPU device was lost (${reason}); loading the model again on a new device.` });
 }
+
+/** On the new device: build the model again from the weights it was loaded from. */
+async function rebuildOn(info: BackendInfo) {
+  post({ type: 'backend', info });
+  if (loaded) {
+    const { source, artifacts } = loaded;
+    await use(source, async () => artifacts);
+  }
+}
+
+const report = (e: unknown) => post({ type: 'error', message: errorMessage(e) });
 
 async function handle(m: ToPredictor) {
   await ready;
@@ -101,5 +99,5 @@ async function handle(m: ToPredictor) {
 // One message at a time: a prediction never runs on a model being replaced.
 let queue: Promise<void> = Promise.resolve();
 scope.onmessage = ({ data }: MessageEvent<ToPredictor>) => {
-  queue = queue.then(() => handle(data)).catch((e) => post({ type: 'error', message: errorMessage(e) }));
+  queue = queue.then(() => handle(data)).catch(report);
 };

@@ -2,7 +2,7 @@
 // reports and samples back, and autosaves checkpoints to IndexedDB (one slot per model-defining setting).
 /// <reference lib="webworker" />
 import * as tf from '../tf';
-import { deviceLost, initBackend, loseDevice, restartBackend } from '../backend';
+import { initBackend, loseDevice, onDeviceLoss, type BackendInfo } from '../backend';
 import { browserDecoder } from '../data/browser';
 import { DataError } from '../data/errors';
 import { memoryFetch } from '../data/own-video';
@@ -30,24 +30,22 @@ let selected = 0;
 let ownDataset: BuiltDataset | null = null;
 const ready = initBackend().then((info) => {
   post({ type: 'backend', info });
-  if (info.name === 'webgpu') watchDevice();
+  onDeviceLoss(deviceLost, (job) => (queue = queue.then(job).catch(fail)), resumeOn);
   return info;
 });
 
-/** After a lost GPU device: report it, start a new backend on a new device, resume from the last autosave. */
-function watchDevice() {
-  void deviceLost().then((reason) => {
-    running = false;
-    post({ type: 'running', running: false });
-    post({ type: 'error', message: `The GPU device was lost (${reason}); resuming from the last autosave.` });
-    session = null; // its tensors died with the device: nothing left to dispose
-    queue = queue.then(async () => {
-      const info = await restartBackend();
-      post({ type: 'backend', info });
-      if (info.name === 'webgpu') watchDevice();
-      if (settings) await init(settings, false);
-    }).catch(fail);
-  });
+/** A lost GPU device stops training and takes the session's tensors with it. */
+function deviceLost(reason: string) {
+  running = false;
+  post({ type: 'running', running: false });
+  post({ type: 'error', message: `The GPU device was lost (${reason}); resuming from the last autosave.` });
+  session = null; // its tensors died with the device: nothing left to dispose
+}
+
+/** On the new device: resume from the last autosave. */
+async function resumeOn(info: BackendInfo) {
+  post({ type: 'backend', info });
+  if (settings) await init(settings, false);
 }
 
 const autosaveUrl = (s: Settings) =>

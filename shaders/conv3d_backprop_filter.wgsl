@@ -11,7 +11,8 @@
 // (Row.off, from the tap and channel) plus a per-group part (Group.off) plus ow*SW*C; the row's tap is
 // inside x along d and h when Group.lo <= (fd, fh) < Group.hi, and along w for Row.owLo <= ow < Row.owHi. Tiling and
 // the loop (main) come from src/kernels/tiling.ts at the marker ending this file. tfjs's webgpu
-// backend prepends the bindings (x, dy, result) and `uniforms`.
+// backend prepends the bindings (x, dy, result) and `uniforms`. Inputs are read through xAt, dyAt (and
+// their vec4 forms), which src/kernels/tiling.ts writes for the way each input is bound.
 
 // Conditions combine with `&`, not `&&`: each `&&` is a branch, and in the unrolled loop those made
 // SwiftShader's shader compile run away.
@@ -86,13 +87,13 @@ fn spanOf(r: Row, g: Group) -> Span {
 
 fn loadA(s: Span, ow: i32) -> f32 {
   let ok = (ow >= s.lo) & (ow < s.hi);
-  return select(0.0, x[select(0, s.base + ow * uniforms.stride.z * uniforms.inDims.w, ok)], ok);
+  return select(0.0, xAt(select(0, s.base + ow * uniforms.stride.z * uniforms.inDims.w, ok)), ok);
 }
 
 fn loadB(g: Group, ow: i32, n: i32) -> f32 {
   let k = g.k0 + ow;
   let ok = (k < uniforms.gemm.z) & (n < uniforms.gemm.y);
-  return select(0.0, dy[select(0, k * uniforms.gemm.y + n, ok)], ok);
+  return select(0.0, dyAt(select(0, k * uniforms.gemm.y + n, ok)), ok);
 }
 
 fn storeC(r: Row, n: i32, v: f32) {

@@ -14,7 +14,8 @@
 // K is split by class tap t (a group) and oc (the inner index): dy's flat index is a per-row part
 // (Row.off) plus a per-tap part (Group.off) plus oc, and t is inside dy when Row.lo <= t < Row.hi. Tiling and the loop (main) come from src/kernels/tiling.ts
 // at the marker ending this file. tfjs's webgpu backend prepends the bindings (dy, w, result) and
-// `uniforms`.
+// `uniforms`. Inputs are read through dyAt, wAt (and their vec4 forms), which src/kernels/tiling.ts
+// writes for the way each input is bound.
 
 // This workgroup's class: its first output coordinate, filter-tap residue and dy offset.
 // Conditions combine with `&`, not `&&`: each `&&` is a branch, and in the unrolled loop those made
@@ -100,12 +101,24 @@ fn spanOf(r: Row, g: Group) -> Span {
 
 fn loadA(s: Span, oc: i32) -> f32 {
   let ok = oc < s.hi;
-  return select(0.0, dy[select(0, s.base + oc, ok)], ok);
+  return select(0.0, dyAt(select(0, s.base + oc, ok)), ok);
 }
 
 fn loadB(g: Group, oc: i32, n: i32) -> f32 {
   let ok = g.ok & (n < uniforms.gemm.y);
-  return select(0.0, w[select(0, g.w + n * uniforms.outDims.w + oc, ok)], ok);
+  return select(0.0, wAt(select(0, g.w + n * uniforms.outDims.w + oc, ok)), ok);
+}
+
+// oc..oc+3 in one vec4 load each (used when OC is a multiple of 4: both are contiguous along oc, the
+// bounds are the same for all four, and every address is a multiple of 4).
+fn loadA4(s: Span, oc: i32) -> vec4<f32> {
+  let ok = oc < s.hi;
+  return select(vec4<f32>(), dyAt4(select(0, s.base + oc, ok)), ok);
+}
+
+fn loadB4(g: Group, oc: i32, n: i32) -> vec4<f32> {
+  let ok = g.ok & (n < uniforms.gemm.y);
+  return select(vec4<f32>(), wAt4(select(0, g.w + n * uniforms.outDims.w + oc, ok)), ok);
 }
 
 fn storeC(r: Row, n: i32, v: f32) {

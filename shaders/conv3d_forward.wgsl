@@ -14,7 +14,8 @@
 // whole rows of taps keeps the inner loop long when C is small (3 colour channels, a 1-channel mask). Tiling and the loop (main) come from src/kernels/tiling.ts at the marker
 // ending this file: each thread owns a TM x TN register tile of C, staged through workgroup memory
 // or read directly.
-// tfjs's webgpu backend prepends the bindings (x, w, result) and `uniforms`.
+// tfjs's webgpu backend prepends the bindings (x, w, result) and `uniforms`. Inputs are read through
+// xAt, wAt (and their vec4 forms), which src/kernels/tiling.ts writes for the way each input is bound.
 
 // Conditions combine with `&`, not `&&`: each `&&` is a branch, and in the unrolled loop those made
 // SwiftShader's shader compile run away.
@@ -79,13 +80,28 @@ fn spanOf(r: Row, g: Group) -> Span {
 
 fn loadA(s: Span, j: i32) -> f32 {
   let ok = (j >= s.lo) & (j < s.hi);
-  return select(0.0, x[select(0, s.base + j, ok)], ok);
+  return select(0.0, xAt(select(0, s.base + j, ok)), ok);
 }
 
 fn loadB(g: Group, j: i32, n: i32) -> f32 {
   let rowLen = uniforms.filt.z * uniforms.inDims.w;
   let ok = (g.g < uniforms.filt.x * uniforms.filt.y) & (n < uniforms.gemm.y);
-  return select(0.0, w[select(0, (g.g * rowLen + j) * uniforms.gemm.y + n, ok)], ok);
+  return select(0.0, wAt(select(0, (g.g * rowLen + j) * uniforms.gemm.y + n, ok)), ok);
+}
+
+// j..j+3 (used when C is a multiple of 4: x is contiguous along j, the padding's bounds fall on
+// multiples of C, and every address is a multiple of 4). w is contiguous along n, not j: four loads.
+fn loadA4(s: Span, j: i32) -> vec4<f32> {
+  let ok = (j >= s.lo) & (j < s.hi);
+  return select(vec4<f32>(), xAt4(select(0, s.base + j, ok)), ok);
+}
+
+fn loadB4(g: Group, j: i32, n: i32) -> vec4<f32> {
+  let rowLen = uniforms.filt.z * uniforms.inDims.w;
+  let N = uniforms.gemm.y;
+  let ok = (g.g < uniforms.filt.x * uniforms.filt.y) & (n < N);
+  let i = select(0, (g.g * rowLen + j) * N + n, ok);
+  return select(vec4<f32>(), vec4<f32>(wAt(i), wAt(i + N), wAt(i + 2 * N), wAt(i + 3 * N)), ok);
 }
 
 fn storeC(r: Row, n: i32, v: f32) {

@@ -24,9 +24,9 @@ function isCpuAdapter(backend: WebGPUBackend): boolean {
   return info.isFallbackAdapter === true || /swiftshader|llvmpipe|lavapipe/i.test(`${info.architecture} ${info.description} ${info.device}`);
 }
 
-export function tilesFor(backend: WebGPUBackend, M: number, N: number): TileConfig {
+export function tilesFor(backend: WebGPUBackend, M: number, N: number, vectorK = false): TileConfig {
   const mode = forcedMode ?? (isCpuAdapter(backend) ? 'direct' : 'shared');
-  return chooseTiles(mode, M, N, backend.device.limits.maxComputeWorkgroupStorageSize);
+  return chooseTiles(mode, M, N, backend.device.limits.maxComputeWorkgroupStorageSize, vectorK);
 }
 
 /** Our shaders compute in f32 with i32 indices; anything else goes to tfjs's own kernel. */
@@ -62,6 +62,13 @@ export function convFields(info: backend_util.Conv3DInfo): UniformField[] {
   ];
 }
 
+/** A conv shader: its name, its text, and the inputs it may read as vec4s along K (none: never). */
+export interface ConvShader {
+  name: string;
+  template: string;
+  vectorInputs?: string[];
+}
+
 /**
  * Runs a conv shader as the GEMM C[M, N] = A[M, K]·B[K, N], written as outputShape. `inputs` name the
  * shader's bindings in order; `extra` uniforms follow the GEMM sizes and the geometry; `classes`
@@ -69,7 +76,7 @@ export function convFields(info: backend_util.Conv3DInfo): UniformField[] {
  */
 export function runConvGemm(
   backend: WebGPUBackend,
-  shader: { name: string; template: string },
+  shader: ConvShader,
   inputs: Record<string, TensorInfo>,
   [M, N, K]: number[],
   info: backend_util.Conv3DInfo,
@@ -77,9 +84,11 @@ export function runConvGemm(
   extra: UniformField[] = [],
   classes = 1,
 ): TensorInfo {
-  const tiles = tilesFor(backend, M, N);
+  const vectorInputs = shader.vectorInputs ?? [];
+  const tiles = tilesFor(backend, M, N, vectorInputs.length > 0);
   const fields: UniformField[] = [{ name: 'gemm', type: 'vec4<i32>', data: [M, N, K, 0] }, ...convFields(info), ...extra];
   const names = Object.keys(inputs);
-  const program = new ImplicitGemmProgram(shader.name, shader.template, tiles, outputShape, names, fields, gridFor(M, N, tiles, classes));
+  const grid = gridFor(M, N, tiles, classes);
+  const program = new ImplicitGemmProgram(shader.name, shader.template, tiles, outputShape, names, fields, grid, vectorInputs);
   return backend.runWebGPUProgram(program, Object.values(inputs), 'float32', uniformData(fields));
 }

@@ -27,5 +27,7 @@ export function makeConv3D(fallback: KernelFunc): KernelFunc {
 export function runConv3D(backend: WebGPUBackend, x: TensorInfo, w: TensorInfo, info: backend_util.Conv3DInfo): TensorInfo {
   const M = info.batchSize * info.outDepth * info.outHeight * info.outWidth;
   const K = info.filterDepth * info.filterHeight * info.filterWidth * info.inChannels;
-  return runConvGemm(backend, { name: 'conv3d', template }, { x, w }, [M, info.outChannels, K], info, info.outShape);
+  // x is contiguous along (fw, c), the inner index: vec4 loads when C is a multiple of 4.
+  const shader = { name: 'conv3d', template, vectorInputs: info.inChannels % 4 === 0 ? ['x'] : [] };
+  return runConvGemm(backend, shader, { x, w }, [M, info.outChannels, K], info, info.outShape);
 }

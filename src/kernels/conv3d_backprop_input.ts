@@ -49,6 +49,7 @@ export function runConv3DBackpropInput(backend: WebGPUBackend, dy: TensorInfo, w
     { name: 'sub', type: 'vec4<i32>', data: [...sub, 0] },
     { name: 'taps', type: 'vec4<i32>', data: [...taps, 0] },
   ];
-  const shader = { name: 'conv3dBackpropInput', template };
+  // dy and w are contiguous along oc, the inner index: vec4 loads when OC is a multiple of 4.
+  const shader = { name: 'conv3dBackpropInput', template, vectorInputs: info.outChannels % 4 === 0 ? ['dy', 'w'] : [] };
   return runConvGemm(backend, shader, { dy, w }, [M, info.inChannels, K], info, info.inShape, extra, s[0] * s[1] * s[2]);
 }

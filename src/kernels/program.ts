@@ -19,10 +19,13 @@ export class ImplicitGemmProgram implements WebGPUProgram {
   dispatchLayout = { x: [0], y: [1], z: [2] };
   dispatch: [number, number, number];
   variableNames: string[];
+  /** 4 for the inputs bound as array<vec4<f32>> (read with vec4 loads along K), else 1. */
+  variableComponents: Array<1 | 4>;
   uniforms: string;
   workgroupSize: [number, number, number];
   private readonly code: string;
 
+  /** `vectorInputs`: the inputs the shader reads as vec4s along K when tiles.VK is 4. */
   constructor(
     name: string,
     template: string,
@@ -31,14 +34,21 @@ export class ImplicitGemmProgram implements WebGPUProgram {
     variableNames: string[],
     fields: UniformField[],
     dispatch: [number, number, number],
+    vectorInputs: string[] = [],
   ) {
     this.outputShape = outputShape;
     this.variableNames = variableNames;
+    this.variableComponents = variableNames.map((n) => (tiles.VK === 4 && vectorInputs.includes(n) ? 4 : 1));
     this.uniforms = fields.map((f) => `${f.name} : ${f.type},`).join(' ');
     this.workgroupSize = [tiles.WX, tiles.WY, 1];
     this.dispatch = dispatch;
-    this.shaderKey = `vgan_${name}_${tiles.mode}_${tiles.TM}x${tiles.TN}_${tiles.WX}x${tiles.WY}_k${tiles.KT}`;
-    this.code = fillTemplate(template, tiles);
+    const bound = this.variableComponents.join('');
+    this.shaderKey = `vgan_${name}_${tiles.mode}_${tiles.TM}x${tiles.TN}_${tiles.WX}x${tiles.WY}_k${tiles.KT}_v${tiles.VK}_${bound}`;
+    this.code = fillTemplate(
+      template,
+      tiles,
+      variableNames.map((n, i) => ({ name: n, components: this.variableComponents[i] })),
+    );
   }
 
   getUserCode(): string {

@@ -30,8 +30,14 @@ const cases: Case[] = [
   { x: [2, 5, 4, 7, 3], f: [2, 4, 3, 3, 6], stride: [2, 1, 2], pad: 'valid' },
   { x: [2, 5, 6, 5, 4], f: [4, 6, 4, 4, 3], stride: 2, pad: 'valid' },
   { x: [2, 3, 3, 3, 2], f: [3, 3, 3, 2, 4], stride: 3, pad: 1 },
+  // Channel counts that are multiples of 4: the 'direct' loop reads x (forward) and dy and w (input
+  // gradient) as vec4s; with padding along w (where those reads meet the bounds) and odd sizes.
+  { x: [2, 5, 7, 6, 8], f: [3, 3, 4, 8, 12], stride: [1, 2, 2], pad: 'same' },
+  { x: [1, 4, 6, 5, 4], f: [4, 4, 4, 4, 4], stride: 2, pad: 1 },
+  { x: [3, 3, 4, 4, 12], f: [2, 4, 4, 12, 8], stride: 2, pad: 'valid' },
   // 2D
   { x: [1, 4, 4, 3], f: [4, 4, 3, 5], stride: 1, pad: 'same' },
+  { x: [2, 7, 6, 8], f: [4, 4, 8, 4], stride: 2, pad: 'same' },
   { x: [3, 9, 7, 5], f: [4, 4, 5, 6], stride: 2, pad: 'same' },
   { x: [2, 7, 8, 2], f: [3, 2, 2, 11], stride: [2, 3], pad: 'valid' },
   { x: [2, 6, 5, 3], f: [3, 3, 3, 7], stride: 1, pad: 2 },
@@ -54,6 +60,12 @@ describe.each<KernelMode>(['direct', 'shared'])('conv kernels, %s loop, on rando
     const keys = usedPipelines();
     for (const name of ['conv3d', 'conv3dBackpropInput', 'conv3dBackpropFilter']) {
       expect(keys.some((k) => k.startsWith(`vgan_${name}_${mode}_`)), name).toBe(true);
+    }
+    // vec4 loads along K: in 'direct' both with and without them, never in 'shared'.
+    for (const name of ['conv3d', 'conv3dBackpropInput']) {
+      const vec4 = keys.some((k) => k.startsWith(`vgan_${name}_${mode}_`) && k.includes('_v4_'));
+      expect(vec4, name).toBe(mode === 'direct');
+      expect(keys.some((k) => k.startsWith(`vgan_${name}_${mode}_`) && k.includes('_v1_')), name).toBe(true);
     }
   });
 });

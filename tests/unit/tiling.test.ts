@@ -7,7 +7,7 @@ const SHARED_BYTES = 16384;
 
 describe('direct tiles (SwiftShader)', () => {
   it('16 x 8 in 8 x 8 threads for large C', () => {
-    expect(chooseTiles('direct', 4096, 512, SHARED_BYTES)).toEqual({ mode: 'direct', TM: 16, TN: 8, WX: 8, WY: 8, KT: 1 });
+    expect(chooseTiles('direct', 4096, 512, SHARED_BYTES)).toEqual({ mode: 'direct', TM: 16, TN: 8, WX: 8, WY: 8, KT: 1, VK: 1 });
   });
 
   it('exactly N columns when N < 8 (the video and mask heads)', () => {
@@ -31,6 +31,32 @@ describe('direct tiles (SwiftShader)', () => {
   });
 });
 
+describe('vec4 loads along K', () => {
+  it("step K by 4 in the 'direct' loop when the caller allows it, never in 'shared'", () => {
+    expect(chooseTiles('direct', 4096, 512, SHARED_BYTES, true).VK).toBe(4);
+    expect(chooseTiles('direct', 1, 100, SHARED_BYTES, true).VK).toBe(4);
+    expect(chooseTiles('direct', 4096, 512, SHARED_BYTES).VK).toBe(1);
+    expect(chooseTiles('shared', 4096, 512, SHARED_BYTES, true).VK).toBe(1);
+  });
+
+  it('main() reads vec4s and multiplies them with dot()', () => {
+    const code = fillTemplate('{{MAIN}}\n', chooseTiles('direct', 2, 3, SHARED_BYTES, true), []);
+    expect(code).toContain('i += 4');
+    expect(code).toContain('loadA4(span1, i)');
+    expect(code).toContain('loadB4(group, i, n0 + 2)');
+    expect(code).toContain('acc_1_2 += dot(a1, b2);');
+  });
+
+  it('accessors match the binding: vec4-bound inputs index their vec4s', () => {
+    const tiles = chooseTiles('direct', 2, 3, SHARED_BYTES, true);
+    const code = fillTemplate('{{MAIN}}\n', tiles, [{ name: 'x', components: 4 }, { name: 'w', components: 1 }]);
+    expect(code).toContain('fn xAt(i: i32) -> f32 { return x[i >> 2u][i & 3]; }');
+    expect(code).toContain('fn xAt4(i: i32) -> vec4<f32> { return x[i >> 2u]; }');
+    expect(code).toContain('fn wAt(i: i32) -> f32 { return w[i]; }');
+    expect(code).toContain('fn wAt4(i: i32) -> vec4<f32> { return vec4<f32>(w[i], w[i + 1], w[i + 2], w[i + 3]); }');
+  });
+});
+
 describe('shared tiles (GPUs)', () => {
   it('power-of-two tiles of at most 64 threads whose slices fit workgroup memory', () => {
     for (const [M, N] of [[1, 100], [16, 512], [131072, 3], [4096, 512]]) {
@@ -44,7 +70,7 @@ describe('shared tiles (GPUs)', () => {
 
 describe('fillTemplate', () => {
   it('puts main() at the marker, unrolled over the tile', () => {
-    const code = fillTemplate('fn prologue() {}\n{{MAIN}}\n', chooseTiles('direct', 2, 3, SHARED_BYTES));
+    const code = fillTemplate('fn prologue() {}\n{{MAIN}}\n', chooseTiles('direct', 2, 3, SHARED_BYTES), []);
     expect(code).toContain('fn main()');
     expect(code).toContain('acc_1_2');
     expect(code).not.toContain('acc_2_0');
@@ -52,6 +78,6 @@ describe('fillTemplate', () => {
   });
 
   it('refuses a template without the marker', () => {
-    expect(() => fillTemplate('fn prologue() {}\n', chooseTiles('direct', 2, 3, SHARED_BYTES))).toThrow(/no \{\{MAIN\}\} line/);
+    expect(() => fillTemplate('fn prologue() {}\n', chooseTiles('direct', 2, 3, SHARED_BYTES), [])).toThrow(/no \{\{MAIN\}\} line/);
   });
 });

@@ -150,25 +150,40 @@ async function settle(backend: WebGPUBackend): Promise<void> {
   await backend.device.queue.onSubmittedWorkDone();
 }
 
-/** One warm-up run, then up to `reps` timed runs (fewer if the budget runs out); the median. */
-async function time(run: () => tf.Tensor, flop: number, opts: Options): Promise<Timing> {
+/** One way of running a measurement: `use` switches to it (registers kernels, say) before each run. */
+interface Variant {
+  run: () => tf.Tensor;
+  flop: number;
+  use?: () => void;
+}
+
+/**
+ * One warm-up run of each variant, then up to `reps` rounds that run each once in turn (fewer if the
+ * budget, per variant, runs out); the median of each. Taking turns exposes every variant to the same
+ * load on a shared machine, so their ratios hold even where the times themselves drift.
+ */
+async function timeSideBySide(variants: Variant[], opts: Options): Promise<Timing[]> {
   const backend = tf.backend() as WebGPUBackend;
-  const once = async () => {
+  const once = async (v: Variant) => {
+    v.use?.();
     const t0 = performance.now();
-    const out = run();
+    const out = v.run();
     await settle(backend);
     const ms = performance.now() - t0;
     out.dispose();
     return ms;
   };
-  await once();
-  const times: number[] = [];
+  for (const v of variants) await once(v);
+  const times: number[][] = variants.map(() => []);
   const start = performance.now();
-  while (times.length < opts.reps && (times.length === 0 || performance.now() - start < opts.budgetMs)) {
-    times.push(await once());
+  const budget = opts.budgetMs * variants.length;
+  while (times[0].length < opts.reps && (times[0].length === 0 || performance.now() - start < budget)) {
+    for (const [i, v] of variants.entries()) times[i].push(await once(v));
   }
-  const ms = median(times);
-  return { ms, reps: times.length, gflops: flop / ms / 1e6 };
+  return variants.map((v, i) => {
+    const ms = median(times[i]);
+    return { ms, reps: times[i].length, gflops: v.flop / ms / 1e6 };
+  });
 }
 
 interface Row {
@@ -360,13 +375,15 @@ export async function main(argv: string[]): Promise<void> {
     };
     for (const k of kernelsOf(l, g, t)) {
       const dims = gemmDims(k.name, g, flop);
-      registerVganKernels();
-      const ours = await time(k.run, flop, opts);
-      unregisterVganKernels();
-      const tfjs = opts.skipTfjs ? null : await time(k.run, flop, opts);
       const a = random([dims[0], dims[2]]) as tf.Tensor2D;
       const b = random([dims[2], dims[1]]) as tf.Tensor2D;
-      const gemmCeiling = await time(() => gemm(a, b), 2 * dims[0] * dims[1] * dims[2], opts);
+      const variants: Variant[] = [
+        { run: k.run, flop, use: registerVganKernels },
+        { run: () => gemm(a, b), flop: 2 * dims[0] * dims[1] * dims[2] },
+        ...(opts.skipTfjs ? [] : [{ run: k.run, flop, use: unregisterVganKernels }]),
+      ];
+      const [ours, gemmCeiling, tfjs = null] = await timeSideBySide(variants, opts);
+      registerVganKernels();
       tf.dispose([a, b]);
       const row: Row = { layer: `${l.network}/${l.name}`, kernel: k.name, role: k.role, gemm: dims, gflop: flop / 1e9, ours, tfjs, gemmCeiling };
       rows.push(row);

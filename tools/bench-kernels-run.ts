@@ -150,6 +150,11 @@ async function settle(backend: WebGPUBackend): Promise<void> {
   await backend.device.queue.onSubmittedWorkDone();
 }
 
+/** Another repetition after `done`: at least one, at most `reps`, and none once `budgetMs` since `start` is spent. */
+function moreReps(done: number, start: number, budgetMs: number, opts: Options): boolean {
+  return done < opts.reps && (done === 0 || performance.now() - start < budgetMs);
+}
+
 /** One way of running a measurement: `use` switches to it (registers kernels, say) before each run. */
 interface Variant {
   run: () => tf.Tensor;
@@ -176,8 +181,7 @@ async function timeSideBySide(variants: Variant[], opts: Options): Promise<Timin
   for (const v of variants) await once(v);
   const times: number[][] = variants.map(() => []);
   const start = performance.now();
-  const budget = opts.budgetMs * variants.length;
-  while (times[0].length < opts.reps && (times[0].length === 0 || performance.now() - start < budget)) {
+  while (moreReps(times[0].length, start, opts.budgetMs * variants.length, opts)) {
     for (const [i, v] of variants.entries()) times[i].push(await once(v));
   }
   return variants.map((v, i) => {
@@ -239,7 +243,7 @@ async function firstAndMedian(once: () => Promise<number>, opts: Options): Promi
   const first = await once();
   const times: number[] = [];
   const start = performance.now();
-  while (times.length < opts.reps && (times.length === 0 || performance.now() - start < opts.budgetMs)) times.push(await once());
+  while (moreReps(times.length, start, opts.budgetMs, opts)) times.push(await once());
   return { first, perIteration: median(times) };
 }
 

@@ -1,5 +1,6 @@
 // What the conv kernels share: the check for cases they leave to tfjs, the uniforms that describe a
-// convolution's geometry to the shaders, and running one of them as an implicit GEMM.
+// convolution's geometry to the shaders, and running a shader as an implicit GEMM (the benchmark's
+// plain GEMM too).
 import { backend_util, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import { ImplicitGemmProgram, uniformData, type UniformField } from './program';
@@ -62,33 +63,46 @@ export function convFields(info: backend_util.Conv3DInfo): UniformField[] {
   ];
 }
 
-/** A conv shader: its name, its text, and the inputs it may read as vec4s along K (none: never). */
-export interface ConvShader {
+/** An implicit-GEMM shader: its name, its text, and the inputs it may read as vec4s along K (none: never). */
+export interface GemmShader {
   name: string;
   template: string;
   vectorInputs?: string[];
 }
 
 /**
- * Runs a conv shader as the GEMM C[M, N] = A[M, K]·B[K, N], written as outputShape. `inputs` name the
- * shader's bindings in order; `extra` uniforms follow the GEMM sizes and the geometry; `classes`
- * independent products (the input gradient's stride classes) share one dispatch.
+ * Runs an implicit-GEMM shader as C[M, N] = A[M, K]·B[K, N], written as outputShape. `inputs` name the
+ * shader's bindings in order; `extra` uniforms follow the GEMM sizes; `classes` independent products
+ * (the input gradient's stride classes) share one dispatch.
  */
-export function runConvGemm(
+export function runGemmShader(
   backend: WebGPUBackend,
-  shader: ConvShader,
+  shader: GemmShader,
   inputs: Record<string, TensorInfo>,
   [M, N, K]: number[],
-  info: backend_util.Conv3DInfo,
   outputShape: number[],
   extra: UniformField[] = [],
   classes = 1,
 ): TensorInfo {
   const vectorInputs = shader.vectorInputs ?? [];
   const tiles = tilesFor(backend, M, N, vectorInputs.length > 0);
-  const fields: UniformField[] = [{ name: 'gemm', type: 'vec4<i32>', data: [M, N, K, 0] }, ...convFields(info), ...extra];
+  const fields: UniformField[] = [{ name: 'gemm', type: 'vec4<i32>', data: [M, N, K, 0] }, ...extra];
   const names = Object.keys(inputs);
   const grid = gridFor(M, N, tiles, classes);
   const program = new ImplicitGemmProgram(shader.name, shader.template, tiles, outputShape, names, fields, grid, vectorInputs);
   return backend.runWebGPUProgram(program, Object.values(inputs), 'float32', uniformData(fields));
+}
+
+/** A conv shader through runGemmShader, with the convolution's geometry (convFields) before `extra`. */
+export function runConvGemm(
+  backend: WebGPUBackend,
+  shader: GemmShader,
+  inputs: Record<string, TensorInfo>,
+  MNK: number[],
+  info: backend_util.Conv3DInfo,
+  outputShape: number[],
+  extra: UniformField[] = [],
+  classes = 1,
+): TensorInfo {
+  return runGemmShader(backend, shader, inputs, MNK, outputShape, [...convFields(info), ...extra], classes);
 }

@@ -23,7 +23,8 @@
 //             threads, so staging costs more than it saves there; the CPU's caches do the tiling.
 //             With VK = 4 it steps the inner index by 4 and multiplies vec4s with dot(): an input whose
 //             inner index is contiguous in memory is then read with one vec4 load instead of four
-//             (1.2-1.8x on large GEMMs on SwiftShader, where each load costs more than its FMAs).
+//             (on SwiftShader, against the scalar loop in one process: 1.1-1.4x on the paper's large
+//             layers, 1.3x on the GEMM; docs/kernels.md).
 // Unrolled code matters on SwiftShader: it does not unroll loops and keeps a private array indexed by a
 // loop counter in memory, read element by element, which measured 8x slower than named scalars. The
 // generated code and the shaders avoid `&&`/`||`: each is a branch, and in unrolled code SwiftShader's

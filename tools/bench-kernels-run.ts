@@ -3,11 +3,11 @@
 // own op and its two gradients) with our WGSL kernels, with tfjs 4.22's kernels, and a plain matrix
 // product of the same size through our GEMM shader, all on one adapter in one run (the 2D layers of the
 // background stream too: ours run them as depth-1 3D convolutions). Writes
-// bench/results/<date>-<adapter>.json and prints a markdown table. Then it times whole training iterations
+// bench/results/<date>-<adapter>.json (-2, -3, ... for later runs that day) and prints a markdown table. Then it times whole training iterations
 // of the tiny and small presets, and the Future view's prediction with the small and paper future models
 // (src/eval/predict.ts), each with our kernels, with tfjs's, and on the cpu backend. --profile breaks a
 // training iteration down by kernel (GPU time from timestamp queries), to show where the time goes.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
@@ -443,7 +443,9 @@ export async function main(argv: string[]): Promise<void> {
   const slug = adapterName.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
   const dir = join(process.cwd(), 'bench', 'results');
   mkdirSync(dir, { recursive: true });
-  const file = join(dir, `${date}-${slug}.json`);
+  // A second run on the same day and adapter gets -2, -3, ...: results are never overwritten.
+  let file = join(dir, `${date}-${slug}.json`);
+  for (let n = 2; existsSync(file); n++) file = join(dir, `${date}-${slug}-${n}.json`);
   const load = { before: loadBefore, after: loadavg()[0] };
   writeFileSync(file, JSON.stringify({ date, adapter: adapterName, options: opts, load, rows, trainRows, predictRows, profiles, markdown }, null, 2));
   console.log(`load average before ${load.before.toFixed(1)}, after ${load.after.toFixed(1)}`);

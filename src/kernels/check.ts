@@ -5,6 +5,7 @@
 import * as tf from '../tf';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-webgpu';
+import { randomValues, relativeError } from './compare';
 import { registerVganKernels, setKernelMode, type KernelMode } from './index';
 
 export interface CheckResult {
@@ -23,14 +24,6 @@ declare global {
   }
 }
 
-function values(n: number, seed: number): Float32Array {
-  let s = seed;
-  return Float32Array.from({ length: n }, () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 31 - 1;
-  });
-}
-
 const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
 
 async function on(backend: 'cpu' | 'webgpu', f: () => tf.Tensor): Promise<Float32Array> {
@@ -39,16 +32,6 @@ async function on(backend: 'cpu' | 'webgpu', f: () => tf.Tensor): Promise<Float3
   const v = (await out.data()) as Float32Array;
   out.dispose();
   return v;
-}
-
-function relativeError(got: Float32Array, want: Float32Array): number {
-  let diff = 0;
-  let scale = 1;
-  for (let i = 0; i < want.length; i++) {
-    diff = Math.max(diff, Math.abs(got[i] - want[i]));
-    scale = Math.max(scale, Math.abs(want[i]));
-  }
-  return got.length === want.length ? diff / scale : Infinity;
 }
 
 // A discriminator-like layer, a transposed generator-like layer (its forward conv), a 'valid' head and
@@ -81,7 +64,7 @@ async function run(): Promise<CheckResult> {
       const run = (name: string, inputs: Record<string, tf.Tensor>, extra = {}) =>
         tf.engine().runKernel(name, inputs, { ...attrs, ...extra }) as tf.Tensor;
       const y = tf.tidy(() => run(k.forward, { x: tf.zeros(c.x), filter: tf.zeros(c.f) }).shape);
-      const [xv, wv, dyv] = [values(size(c.x), 3 * i + 1), values(size(c.f), 3 * i + 2), values(size(y), 3 * i + 3)];
+      const [xv, wv, dyv] = [randomValues(size(c.x), 3 * i + 1), randomValues(size(c.f), 3 * i + 2), randomValues(size(y), 3 * i + 3)];
       const ops: Array<[string, () => tf.Tensor]> = [
         [k.forward, () => run(k.forward, { x: tf.tensor(xv, c.x), filter: tf.tensor(wv, c.f) })],
         [k.dInput, () => run(k.dInput, { dy: tf.tensor(dyv, y), filter: tf.tensor(wv, c.f) }, { inputShape: c.x })],

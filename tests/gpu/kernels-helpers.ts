@@ -2,32 +2,11 @@
 // and compare with relative error = max|gpu - cpu| / max(1, max|cpu|).
 import { expect, vi } from 'vitest';
 import * as tf from '../../src/tf';
+import { randomValues, relativeError } from '../../src/kernels/compare';
+
+export { randomValues, relativeError } from '../../src/kernels/compare';
 
 export const TOL = 1e-4;
-
-/** Deterministic uniform values in [-1, 1). */
-export function randomValues(n: number, seed: number): Float32Array {
-  let s = seed >>> 0 || 1;
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    out[i] = ((s >>> 0) / 2 ** 32) * 2 - 1;
-  }
-  return out;
-}
-
-export function relativeError(got: Float32Array, want: Float32Array): number {
-  if (got.length !== want.length) throw new Error(`length ${got.length} != ${want.length}`);
-  let diff = 0;
-  let scale = 1;
-  for (let i = 0; i < want.length; i++) {
-    diff = Math.max(diff, Math.abs(got[i] - want[i]));
-    scale = Math.max(scale, Math.abs(want[i]));
-  }
-  return diff / scale;
-}
 
 /**
  * Runs op (in a tidy) on the named backend; returns its values and shape, and the shader keys of the

@@ -52,7 +52,8 @@ const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v
 /**
  * Tile sizes for C[M, N]. 'shared' uses powers of two throughout (the staging loops split flat indices
  * with shifts and masks) and at most 64 threads; `sharedBytes` is the device's workgroup-storage limit.
- * 'direct' uses 16 x 8 tiles (the best of 4x4 to 16x16 on SwiftShader; larger tiles spill), or exactly N
+ * 'direct' uses 16 x 8 tiles (the best of 4x4 to 16x16 on SwiftShader with scalar loads; with vec4 loads
+ * 16 x 16 ran batch-1 layers faster but whole training iterations no faster: docs/kernels.md), or exactly N
  * columns when N < 8 so the video (3) and mask (1) heads waste nothing, and exactly M rows when M < 16
  * (M is the batch where a conv has one output voxel: the logit, the first layers' gradients), in fixed
  * 64-thread workgroups laid along the long side: few distinct shaders, since each costs SwiftShader

@@ -24,22 +24,35 @@ import torch.distributed as dist
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import numpy as np  # noqa: E402
+
 from vgan.config import resolve_config  # noqa: E402
-from vgan.data import ClipStream  # noqa: E402
+from vgan.data import ClipStream, to_tensor  # noqa: E402
+from vgan.procedural import ShapesStream, shapes_training_clip  # noqa: E402
+from vgan.seed import derive_seed  # noqa: E402
+from vgan.quality import describe, quality_score  # noqa: E402
 from vgan.networks import VganModel  # noqa: E402
 from vgan.trainer import Trainer, TrainerOptions  # noqa: E402
 from vgan.weights import export_weights  # noqa: E402
 
+PROCEDURAL = ("shapes",)
+
 
 def parse_args() -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--data", required=True, help="dataset directory holding manifest.json and its shards")
+    p.add_argument("--data", required=True,
+                   help="dataset directory holding manifest.json and its shards, or `shapes`: fresh procedural clips "
+                        "for every batch (src/data/shapes.ts's generator)")
     p.add_argument("--out", required=True, help="run directory: checkpoint/, weights/, metrics.jsonl")
     p.add_argument("--preset", default="tiny", help="tiny, small or paper (src/model/presets.json)")
     p.add_argument("--kind", default="unconditional", choices=["unconditional", "future"])
     p.add_argument("--generator", default="twoStream", choices=["twoStream", "oneStream"])
     p.add_argument("--iterations", type=int, default=1000, help="generator updates in total (resumed runs included)")
     p.add_argument("--batch", type=int, help="global batch size (default: the preset's)")
+    p.add_argument("--base-channels", type=int, help="override the preset's baseChannels")
+    p.add_argument("--frame-stride", type=int, help="override the preset's frameStride (keep every k-th source frame)")
+    p.add_argument("--quality-every", type=int, default=250,
+                   help="score 64 samples against real clips every N iterations (quality.py), keep the best weights")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--lr-d", type=float, help="D's learning rate (default 2e-4, or the checkpoint's)")
     p.add_argument("--lr-g", type=float, help="G's learning rate (default 2e-4, or the checkpoint's)")
@@ -53,6 +66,64 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--device", default="cpu", help="cpu or cuda")
     p.add_argument("--threads", type=int, help="CPU threads per process (default: torch's)")
     return p.parse_args()
+
+
+def training_stream(data: str, config, batch: int, seed: int, trainer: Trainer, rank: int, world: int):
+    if data in PROCEDURAL:
+        # Batches drawn so far: dSteps per iteration, so a resumed run continues the clip sequence.
+        return ShapesStream(config.size, config.frames, config.frameStride, batch, seed,
+                            start_batch=trainer.iteration * trainer.options.dSteps, rank=rank, world=world)
+    return ClipStream(data, config.size, config.frames, batch, seed=seed + trainer.iteration, rank=rank, world=world,
+                      stride=config.frameStride)
+
+
+def reference_clips(data: str, config, seed: int, count: int = 64) -> tuple[torch.Tensor, torch.Tensor | None]:
+    """Real clips the samples are scored against (with true masks where the data has them): clips the
+    training stream never draws for procedural data, the first shuffled ones of a stored dataset."""
+    if data in PROCEDURAL:
+        clips = [shapes_training_clip(derive_seed(seed, "reference"), i, config.size, config.frames, config.frameStride)
+                 for i in range(count)]
+        video = to_tensor(np.stack([rgb for rgb, _ in clips]))
+        mask = torch.from_numpy(np.stack([m for _, m in clips])).float().div_(255).unsqueeze(1)
+        return video, mask
+    stream = iter(ClipStream(data, config.size, config.frames, count, seed=seed, stride=config.frameStride))
+    return next(stream), None
+
+
+class QualityTracker:
+    """Scores samples from fixed latent codes against real clips and exports the best weights so far."""
+
+    def __init__(self, trainer: Trainer, reference: tuple[torch.Tensor, torch.Tensor | None], out: Path) -> None:
+        self.trainer, self.out = trainer, out
+        self.real_video, self.real_mask = reference
+        self.real = describe(self.real_video, self.real_mask)
+        best = out / "best" / "quality.json"
+        self.best = json.loads(best.read_text())["score"] if best.exists() else float("inf")
+
+    def measure(self, float16: bool, run_info: dict) -> dict:
+        model, n = self.trainer.model, self.real_video.shape[0]
+        device = next(model.parameters()).device
+        model.eval()
+        with torch.no_grad():
+            if self.trainer.options.kind == "future":
+                out = model.generator(self.real_video[:, :, 0].to(device))
+            else:
+                g = torch.Generator().manual_seed(derive_seed(self.trainer.options.seed, "quality"))
+                out = model.generator(torch.randn(n, model.config.zDim, generator=g).to(device))
+        model.train()
+        mask = out.get("mask")
+        numbers = describe(out["video"].cpu(), None if mask is None else mask.cpu())
+        score = quality_score(numbers, self.real)
+        record = {"iterations": self.trainer.iteration, "quality": numbers, "real": self.real, "score": round(score, 4)}
+        if score < self.best:
+            self.best = score
+            model.eval()
+            export_weights(model, self.out / "best", {"options": vars(self.trainer.options),
+                                                       "iteration": self.trainer.iteration, "run": run_info}, float16=float16)
+            model.train()
+            (self.out / "best" / "quality.json").write_text(json.dumps(record, indent=1))
+            record["best"] = True
+        return record
 
 
 def main() -> None:
@@ -77,17 +148,18 @@ def main() -> None:
         options = TrainerOptions(preset=args.preset, kind=args.kind, generator=args.generator, seed=args.seed,
                                  lrD=args.lr_d or 2e-4, lrG=args.lr_g or 2e-4, beta1=args.beta1, maskLambda=args.mask_lambda,
                                  reconLambda=args.recon_lambda, dSteps=args.d_steps)
-        model = VganModel(resolve_config(args.preset), args.kind, args.generator, seed=args.seed).to(device)
+        config = resolve_config(args.preset, baseChannels=args.base_channels, frameStride=args.frame_stride)
+        model = VganModel(config, args.kind, args.generator, seed=args.seed).to(device)
         trainer = Trainer(model, options, distributed)
         preset = args.preset
     config = trainer.model.config
     batch = args.batch or config.batchSize
     if batch % world:
         raise SystemExit(f"--batch {batch} must be a multiple of the {world} processes")
-    data = iter(ClipStream(args.data, config.size, config.frames, batch // world,
-                           seed=args.seed + trainer.iteration, rank=rank, world=world))
+    data = iter(training_stream(args.data, config, batch // world, args.seed, trainer, rank, world))
     run_info = {"data": args.data, "preset": preset, "batch": batch, "processes": world, "device": str(device),
                 "torch": torch.__version__}
+    tracker = QualityTracker(trainer, reference_clips(args.data, config, args.seed), out) if rank == 0 else None
     if rank == 0:
         out.mkdir(parents=True, exist_ok=True)
         print(json.dumps({"start": trainer.iteration, **run_info}), flush=True)
@@ -99,6 +171,11 @@ def main() -> None:
         done = trainer.iteration
         if metrics and (done % args.log_every == 0 or done == args.iterations):
             line = json.dumps({**stats, "seconds": round(time.time() - started, 1)})
+            metrics.write(line + "\n")
+            metrics.flush()
+            print(line, flush=True)
+        if tracker and args.quality_every and (done % args.quality_every == 0 or done == args.iterations):
+            line = json.dumps(tracker.measure(args.float16, run_info))
             metrics.write(line + "\n")
             metrics.flush()
             print(line, flush=True)

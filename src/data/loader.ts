@@ -23,8 +23,10 @@ export interface LoadProgress {
 export interface LoaderOptions {
   /** Output frame side; frames are centre-cropped to a square and resampled. */
   size: number;
-  /** Output frames per clip; the first ones are taken and the last is repeated when a clip is short. */
+  /** Output frames per clip: source frames 0, s, 2s, … (s = frameStride), the last repeated when a clip is short. */
   frames: number;
+  /** Keep every frameStride-th source frame (default 1): the model config's time span. */
+  frameStride?: number;
   batchSize: number;
   decoder: ImageDecoder;
   fetch?: Fetch;
@@ -64,15 +66,18 @@ export interface Batch {
 /** Keep verified shards in memory between epochs when the whole dataset is at most this big. */
 const CACHE_LIMIT_BYTES = 256 << 20;
 
-/** Resamples a decoded clip to `size` × `size` × `frames`, repeating its last frame when it is short. */
-export function prepareClip(clip: Clip, size: number, frames: number): PreparedClip {
+/**
+ * Resamples a decoded clip to `size` × `size` × `frames`, taking every `stride`-th source frame and repeating
+ * its last frame when it is short.
+ */
+export function prepareClip(clip: Clip, size: number, frames: number, stride = 1): PreparedClip {
   const { frameWidth: w, frameHeight: h, frames: have } = clip.meta;
   const square = centreSquare(w, h);
   const plane = size * size;
   const rgb = new Uint8Array(frames * plane * 3);
   const mask = clip.mask && new Uint8Array(frames * plane);
   for (let t = 0; t < frames; t++) {
-    const rect = { ...square, y: square.y + Math.min(t, have - 1) * h };
+    const rect = { ...square, y: square.y + Math.min(t * stride, have - 1) * h };
     resizeRegion(clip.rgb, w, h * have, 3, rect, size, size, rgb, t * plane * 3);
     if (mask) resizeRegion(clip.mask!, w, h * have, 1, rect, size, size, mask, t * plane);
   }
@@ -156,7 +161,7 @@ export class VideoDataset {
           continue;
         }
         this.progress.clipsLoaded++;
-        yield prepareClip(result.value, size, frames);
+        yield prepareClip(result.value, size, frames, this.opts.frameStride);
       }
       this.progress.shardsDone++;
       this.opts.onProgress?.({ ...this.progress });

@@ -1,4 +1,7 @@
-// Automatic metrics of a generator against real clips, and of a repeated-first-frame baseline:
+// Automatic metrics of a generator against real clips, and of a repeated-first-frame baseline, each beside
+// the real clips' own number (trainer/vgan/quality.py computes the same ones while training):
+//   flicker: how much the frames change (real clips: the motion of the data; noise and flicker: more);
+//   high frequency: the difference of neighbouring pixels (grain and checkerboards raise it);
 //   Fréchet distance in the feature space of a fixed network (features.ts says which and why);
 //   on data with true masks (shapes), agreement of the generator's mask with the true moving-object mask;
 //   background stillness: the mean temporal standard deviation of the pixels that are background in
@@ -30,6 +33,50 @@ export interface ClipShape {
   clips: number;
   frames: number;
   size: number;
+}
+
+function checkVideo(video: ArrayLike<number>, { clips, frames, size }: ClipShape, what: string): void {
+  if (video.length !== clips * frames * size * size * 3) {
+    throw new Error(`${what}: a video of ${video.length} values is not ${clips}×${frames}×${size}²×3`);
+  }
+}
+
+/** Mean |x[t+1] − x[t]| over clips, frame pairs, pixels and channels; `video` is [clips, frames, size, size, 3]. */
+export function flicker(video: ArrayLike<number>, shape: ClipShape): number {
+  checkVideo(video, shape, 'flicker');
+  const { clips, frames, size } = shape;
+  const frame = size * size * 3;
+  if (frames < 2) return 0;
+  let sum = 0;
+  for (let n = 0; n < clips; n++) {
+    for (let t = 0; t + 1 < frames; t++) {
+      const a = (n * frames + t) * frame;
+      for (let i = 0; i < frame; i++) sum += Math.abs(video[a + frame + i] - video[a + i]);
+    }
+  }
+  return sum / (clips * (frames - 1) * frame);
+}
+
+/** Mean |difference| of horizontal neighbours and of vertical neighbours, the two averaged: grain and checkerboards. */
+export function highFrequency(video: ArrayLike<number>, shape: ClipShape): number {
+  checkVideo(video, shape, 'high frequency');
+  const { clips, frames, size } = shape;
+  if (size < 2) return 0;
+  let across = 0;
+  let down = 0;
+  for (let f = 0; f < clips * frames; f++) {
+    for (let y = 0; y < size; y++) {
+      for (let x = 0; x < size; x++) {
+        for (let c = 0; c < 3; c++) {
+          const i = ((f * size + y) * size + x) * 3 + c;
+          if (x + 1 < size) across += Math.abs(video[i + 3] - video[i]);
+          if (y + 1 < size) down += Math.abs(video[i + size * 3] - video[i]);
+        }
+      }
+    }
+  }
+  const pairs = clips * frames * size * (size - 1) * 3;
+  return (across / pairs + down / pairs) / 2;
 }
 
 /**
@@ -71,6 +118,10 @@ export interface RealClips extends ClipShape {
 
 export interface MetricRow {
   name: string;
+  /** Mean frame-to-frame change (flicker()); compare with the real clips' row. */
+  flicker: number;
+  /** Mean neighbouring-pixel difference (highFrequency()); compare with the real clips' row. */
+  highFrequency: number;
   /** Fréchet distance to the real clips' features (none for the real clips themselves). */
   frechet: number | null;
   /** Against the true masks: only where generation is paired with real clips (the future model). */
@@ -176,20 +227,41 @@ export async function evaluateGenerator(model: VganModel, real: RealClips, opts:
   const stillMask = paired ? real.mask! : ownMask;
   // A model that learnt no motion predicts an empty mask; its video is still wherever one looks.
   const baseline = real.mask ? maskAgreement(new Float32Array(clips * plane), real.mask) : null;
+  const first = repeatedFirstFrames(real);
   const rows: MetricRow[] = [
     {
       name: 'model',
+      flicker: flicker(video, real),
+      highFrequency: highFrequency(video, real),
       frechet: frechet(modelFeatures),
       maskIoU: agreement?.iou ?? null,
       maskMAE: agreement?.mae ?? null,
       maskCoverage: ownMask ? maskCoverage(ownMask) : null,
       stillness: stillMask ? backgroundStillness(video, stillMask, real) : null,
     },
-    { name: 'repeated first frame', frechet: frechet(stillFeatures), maskIoU: baseline?.iou ?? null, maskMAE: baseline?.mae ?? null, maskCoverage: real.mask ? 0 : null, stillness: 0 },
+    { name: 'repeated first frame', flicker: 0, highFrequency: highFrequency(first, real), frechet: frechet(stillFeatures), maskIoU: baseline?.iou ?? null, maskMAE: baseline?.mae ?? null, maskCoverage: real.mask ? 0 : null, stillness: 0 },
   ];
   // The real clips' own numbers are the reference: their stillness is the data's noise floor (JPEG).
-  if (real.mask) {
-    rows.push({ name: 'real clips', frechet: null, maskIoU: 1, maskMAE: 0, maskCoverage: maskCoverage(real.mask), stillness: backgroundStillness(real.video, real.mask, real) });
-  }
+  rows.push({
+    name: 'real clips',
+    flicker: flicker(real.video, real),
+    highFrequency: highFrequency(real.video, real),
+    frechet: null,
+    maskIoU: real.mask ? 1 : null,
+    maskMAE: real.mask ? 0 : null,
+    maskCoverage: real.mask ? maskCoverage(real.mask) : null,
+    stillness: real.mask ? backgroundStillness(real.video, real.mask, real) : null,
+  });
   return rows;
+}
+
+/** Each clip's first frame repeated, as plain values (the baseline's video). */
+function repeatedFirstFrames({ video, clips, frames, size }: RealClips): Float32Array {
+  const frame = size * size * 3;
+  const out = new Float32Array(video.length);
+  for (let n = 0; n < clips; n++) {
+    const first = video.subarray(n * frames * frame, (n * frames + 1) * frame);
+    for (let t = 0; t < frames; t++) out.set(first, (n * frames + t) * frame);
+  }
+  return out;
 }

@@ -71,6 +71,7 @@ async function clipsOf(dataset: ResearchDataset, config: ModelConfig, limit: num
   const ds = await openDataset(staticUrl(`data/${dataset}/`), {
     size: config.size,
     frames: config.frames,
+    frameStride: config.frameStride,
     batchSize: 1,
     seed: 1,
     withMask: true,

@@ -19,6 +19,12 @@ export interface ModelConfig {
   baseChannels: number;
   /** Default batch size for training this preset. */
   batchSize: number;
+  /**
+   * Every frameStride-th source frame is kept, so the clip spans frames·frameStride source frames (the
+   * paper's 32 frames at 25 fps span 1.28 s; fewer frames keep that span with a stride). Weights files
+   * written before this field existed were trained with 1.
+   */
+  frameStride: number;
 }
 
 /** A config error names the offending field so the UI and CLIs can point at it. */
@@ -72,6 +78,9 @@ export function validateConfig(c: ModelConfig): void {
   }
   if (!Number.isInteger(c.batchSize) || c.batchSize <= 0) {
     throw new ConfigError('batchSize', `must be a positive integer, got ${c.batchSize}`);
+  }
+  if (!Number.isInteger(c.frameStride) || c.frameStride <= 0) {
+    throw new ConfigError('frameStride', `must be a positive integer, got ${c.frameStride}`);
   }
 }
 

@@ -3,7 +3,7 @@
 // converter writes them). `modelTopology` carries the VGAN config, so a file alone rebuilds its model.
 // Names are the ParamStore's stable names (docs/weights.md); other trainers write the same names.
 import * as tf from '../tf';
-import { resolveConfig, type GeneratorKind, type ModelConfig, type ModelKind } from './config';
+import { validateConfig, type GeneratorKind, type ModelConfig, type ModelKind } from './config';
 import { VganModel } from './networks';
 
 export const WEIGHTS_FORMAT = 'vgan-weights';
@@ -77,7 +77,9 @@ export function decodeArtifacts(artifacts: tf.io.ModelArtifacts): { topology: Vg
     throw new WeightsError(`not a VGAN weights file: modelTopology.format must be "${WEIGHTS_FORMAT}"`);
   }
   if (topology.version !== 1) throw new WeightsError(`unsupported VGAN weights version ${String(topology.version)}`);
-  const config = resolveConfig({ ...topology.config, preset: undefined } as Partial<ModelConfig>);
+  // The file's own config, checked field by field (no preset fills a gap); files from before frameStride used 1.
+  const config = { frameStride: 1, ...topology.config } as ModelConfig;
+  validateConfig(config);
   const specs = artifacts.weightSpecs;
   if (!specs || artifacts.weightData === undefined) throw new WeightsError('weights file has no weights manifest or data');
   const data = tf.io.concatenateArrayBuffers(artifacts.weightData);

@@ -1,5 +1,5 @@
-// Automatic metrics of a model against real clips, next to a repeated-first-frame baseline
-// (src/eval/metrics.ts): Fréchet distance in a fixed network's features, mask agreement and stillness.
+// Automatic metrics of a model against real clips, next to a repeated-first-frame baseline and the real
+// clips' own numbers (src/eval/metrics.ts): flicker, high frequency, Fréchet distance, mask agreement and stillness.
 import { useState } from 'react';
 import type { MetricsJob, ModelSource, ResearchDataset } from '../eval/research-protocol';
 import { ModelSourcePicker } from './ModelSource';
@@ -18,11 +18,14 @@ export function Metrics() {
     <section aria-label="metrics" className="research">
       <h2>Automatic metrics</h2>
       <p className="hint">
-        Fréchet distance between real and generated clips in the features of a fixed network (lower is closer); on data whose true
-        moving-object masks are known (shapes, moving-mnist), the agreement of the learnt mask with them (future models, which continue
-        a real clip), the share of pixels the mask marks as moving, and how still the background is (temporal standard
-        deviation, 0 = perfectly still; the real clips' own value is the noise of their JPEG coding). The baseline repeats
-        each real clip's first frame.
+        Each number beside the real clips' own. <b>Flicker</b> (mean change from one frame to the next) and <b>high frequency</b>{' '}
+        (mean difference of neighbouring pixels): better is closer to the real clips' row; above it means flicker or grain, below it
+        too little motion or blur. <b>Fréchet distance</b> between real and generated clips in the features of a fixed network:
+        lower is better. On data whose true moving-object masks are known (shapes, moving-mnist): <b>mask IoU</b> (higher is
+        better) and <b>MAE</b> (lower is better) against the true masks, for future models, which continue a real clip;{' '}
+        <b>mask coverage</b>, the share of pixels the mask marks as moving (closer to the real clips' share is better); and{' '}
+        <b>background stillness</b>, the temporal standard deviation of the background (lower is better, 0 = perfectly still;
+        the real clips' own value is the noise of their JPEG coding). The baseline repeats each real clip's first frame.
       </p>
       <div className="row">
         <ModelSourcePicker onChange={setSource} />
@@ -53,11 +56,15 @@ export function Metrics() {
         <>
           <table className="study-table" data-testid="metrics-table">
             <thead>
-              <tr><th></th><th>Fréchet distance</th><th>mask IoU</th><th>mask MAE</th><th>mask coverage</th><th>background stillness</th></tr>
+              <tr>
+                <th></th><th title="closer to the real clips is better">flicker</th><th title="closer to the real clips is better">high frequency</th>
+                <th title="lower is better">Fréchet distance</th><th title="higher is better">mask IoU</th><th title="lower is better">mask MAE</th>
+                <th title="closer to the real clips is better">mask coverage</th><th title="lower is better">background stillness</th>
+              </tr>
             </thead>
             <tbody>
               {metrics.rows.map((r) => (
-                <tr key={r.name}><td>{r.name}</td><td>{show(r.frechet, 4)}</td><td>{show(r.maskIoU, 3)}</td><td>{show(r.maskMAE, 3)}</td><td>{show(r.maskCoverage, 3)}</td><td>{show(r.stillness, 4)}</td></tr>
+                <tr key={r.name}><td>{r.name}</td><td>{show(r.flicker, 4)}</td><td>{show(r.highFrequency, 4)}</td><td>{show(r.frechet, 4)}</td><td>{show(r.maskIoU, 3)}</td><td>{show(r.maskMAE, 3)}</td><td>{show(r.maskCoverage, 3)}</td><td>{show(r.stillness, 4)}</td></tr>
               ))}
             </tbody>
           </table>

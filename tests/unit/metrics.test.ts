@@ -6,7 +6,7 @@ import { resolveConfig } from '../../src/model/config';
 import { VganModel } from '../../src/model/networks';
 import { pooledFeatures, randomFeatureNetwork } from '../../src/eval/features';
 import { frechetDistance, frechetDistanceOfSamples, gaussianOf, matmul, sqrtm, symmetricEigen, type Matrix } from '../../src/eval/frechet';
-import { backgroundStillness, evaluateGenerator, maskAgreement, maskCoverage, repeatFirstFrame } from '../../src/eval/metrics';
+import { backgroundStillness, evaluateGenerator, flicker, highFrequency, maskAgreement, maskCoverage, repeatFirstFrame } from '../../src/eval/metrics';
 import { seededRandom } from '../../src/data/random';
 
 const matrix = (rows: number[][]): Matrix => ({ n: rows.length, data: Float64Array.from(rows.flat()) });
@@ -109,6 +109,44 @@ describe('mask agreement and stillness', () => {
   });
 });
 
+describe('flicker and high frequency', () => {
+  const shape = { clips: 2, frames: 5, size: 8 };
+  const frame = 8 * 8 * 3;
+
+  it('are 0 for a static uniform clip, and flicker is 0 for any still clip', () => {
+    expect(flicker(new Float32Array(2 * 5 * frame).fill(0.4), shape)).toBe(0);
+    expect(highFrequency(new Float32Array(2 * 5 * frame).fill(0.4), shape)).toBe(0);
+    const still = new Float32Array(2 * 5 * frame);
+    const rand = seededRandom(3);
+    const image = Array.from({ length: frame }, () => rand() * 2 - 1);
+    for (let f = 0; f < 10; f++) still.set(image, f * frame);
+    expect(flicker(still, shape)).toBe(0);
+    expect(highFrequency(still, shape)).toBeGreaterThan(0.5);
+  });
+
+  it('give E|a − b| = 2/3 for independent uniform noise in [−1, 1]', () => {
+    const big = { clips: 4, frames: 16, size: 32 };
+    const rand = seededRandom(5);
+    const noise = Float32Array.from({ length: 4 * 16 * 32 * 32 * 3 }, () => rand() * 2 - 1);
+    expect(flicker(noise, big)).toBeCloseTo(2 / 3, 2);
+    expect(highFrequency(noise, big)).toBeCloseTo(2 / 3, 2);
+  });
+
+  it('of a clip shifted one pixel per frame: flicker equals the horizontal neighbour difference', () => {
+    // Vertical stripes x mod 2: each frame is the previous moved one pixel, so every pixel changes by 2.
+    const one = { clips: 1, frames: 3, size: 4 };
+    const video = new Float32Array(3 * 16 * 3);
+    for (let t = 0; t < 3; t++) for (let y = 0; y < 4; y++) for (let x = 0; x < 4; x++) video.fill((x + t) % 2 ? 1 : -1, ((t * 4 + y) * 4 + x) * 3, ((t * 4 + y) * 4 + x) * 3 + 3);
+    expect(flicker(video, one)).toBe(2);
+    // Across: every neighbour pair differs by 2; down: none.
+    expect(highFrequency(video, one)).toBe(1);
+  });
+
+  it('refuse a video of the wrong length', () => {
+    expect(() => flicker(new Float32Array(7), shape)).toThrow(/flicker: a video of 7 values is not 2×5×8²×3/);
+  });
+});
+
 describe('evaluation', () => {
   const config = resolveConfig('tiny');
   const { frames, size } = config;
@@ -160,6 +198,10 @@ describe('evaluation', () => {
     expect(baseline).toMatchObject({ name: 'repeated first frame', maskIoU: 0, stillness: 0 });
     expect(baseline.maskMAE).toBeCloseTo(truthMean, 6);
     expect(truth).toMatchObject({ name: 'real clips', frechet: null, maskIoU: 1, maskMAE: 0 });
+    expect(baseline.flicker).toBe(0);
+    expect(truth.flicker).toBeCloseTo(flicker(real.video, real), 9);
+    expect(truth.highFrequency).toBeGreaterThan(0);
+    expect(m.flicker).toBeGreaterThan(0);
     expect(truth.maskCoverage).toBeCloseTo(truthMean, 6); // the shapes masks are 0 or 1
     // Shapes clips made in memory (no JPEG coding) have perfectly still backgrounds.
     expect(truth.stillness).toBe(0);
@@ -173,6 +215,7 @@ describe('evaluation', () => {
     const model = new VganModel(config, { seed: 4 });
     const rows = await evaluateGenerator(model, shapes(4), { featureModel: net, seed: 1 });
     expect(rows[0].maskIoU).toBeNull();
+    expect(rows.map((r) => r.name)).toEqual(['model', 'repeated first frame', 'real clips']);
     expect(rows[0].maskCoverage).toBeGreaterThanOrEqual(0);
     expect(Number.isFinite(rows[0].frechet)).toBe(true);
     model.dispose();

@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '../../src/tf';
 import { resolveConfig, type GeneratorKind, type ModelKind } from '../../src/model/config';
@@ -13,26 +13,10 @@ import { VganModel } from '../../src/model/networks';
 import { decodeArtifacts, saveModel } from '../../src/model/weights';
 import { Trainer, type DStats, type GStats } from '../../src/train/trainer';
 import { readWeightFiles, writeWeightFiles } from '../../tools/lib/weights-files';
+import { ensureTorch, PYTHON, ROOT } from './python';
 
-const PYTHON = '/usr/bin/python3';
-const ROOT = resolve(import.meta.dirname, '../..');
 /** Forward outputs: float32 on both sides, different summation orders. */
 const FORWARD_TOLERANCE = 1e-4;
-
-/** Makes sure Debian's PyTorch is importable by /usr/bin/python3, installing it when running as root. */
-function ensureTorch(): void {
-  const check = () => spawnSync(PYTHON, ['-c', 'import torch, numpy'], { encoding: 'utf8' });
-  if (check().status === 0) return;
-  if (process.getuid?.() !== 0) {
-    throw new Error(`${PYTHON} cannot import torch: install Debian's PyTorch as root (apt-get install -y python3-torch python3-numpy)`);
-  }
-  for (const args of [['update', '-qq'], ['install', '-y', '-qq', 'python3-torch', 'python3-numpy']]) {
-    const r = spawnSync('apt-get', args, { encoding: 'utf8', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-    if (r.status !== 0) throw new Error(`apt-get ${args.join(' ')} failed:\n${r.stderr}`);
-  }
-  const after = check();
-  if (after.status !== 0) throw new Error(`python3-torch installed but ${PYTHON} still cannot import torch:\n${after.stderr}`);
-}
 
 interface RawEntry {
   file: string;

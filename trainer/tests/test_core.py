@@ -23,7 +23,9 @@ from vgan import ops  # noqa: E402
 from vgan.config import architecture, resolve_config  # noqa: E402
 from vgan.data import ClipStream, prepare_clip  # noqa: E402
 from vgan.networks import VganModel  # noqa: E402
-from vgan.trainer import Trainer, TrainerOptions, derive_seed  # noqa: E402
+from vgan.procedural import ShapesStream  # noqa: E402
+from vgan.seed import derive_seed  # noqa: E402
+from vgan.trainer import Trainer, TrainerOptions  # noqa: E402
 from vgan.weights import export_weights, load_model, read_weight_files, save_model  # noqa: E402
 
 torch.set_num_threads(1)
@@ -146,6 +148,11 @@ class DataTest(unittest.TestCase):
         # Halving averages 2×2 blocks.
         block = strip[0:2, 0:2].astype(float).mean(axis=(0, 1))
         np.testing.assert_array_equal(out[0, 0, 0], np.rint(block))
+        # A frame stride of 2 takes source frames 0, 2, then repeats the last (2).
+        strided = prepare_clip(strip, {"frames": 3, "frameWidth": 8, "frameHeight": 8}, 4, 3, stride=2)
+        np.testing.assert_array_equal(strided[0], out[0])
+        np.testing.assert_array_equal(strided[1], out[2])
+        np.testing.assert_array_equal(strided[2], out[2])
 
     def test_stream_batches(self) -> None:
         with tempfile.TemporaryDirectory() as tmp:
@@ -167,9 +174,40 @@ class TrainScriptTest(unittest.TestCase):
             subprocess.run([*command, "--iterations", "2"], check=True, capture_output=True, timeout=300)
             subprocess.run([*command, "--iterations", "3"], check=True, capture_output=True, timeout=300)
             lines = [json.loads(x) for x in Path(tmp, "run", "metrics.jsonl").read_text().splitlines()]
-            self.assertEqual([x["iteration"] for x in lines], [0, 1, 2])
+            self.assertEqual([x["iteration"] for x in lines if "quality" not in x], [0, 1, 2])
+            # Quality is measured after the last iteration of each segment (no mask: one-stream numbers only).
+            self.assertEqual([x["iterations"] for x in lines if "quality" in x], [2, 3])
             model, topology, extra = load_model(Path(tmp, "run", "weights"))
             self.assertEqual((topology["training"]["iteration"], extra), (3, {}))
+
+    def test_fresh_procedural_clips_quality_and_best_weights(self) -> None:
+        with tempfile.TemporaryDirectory() as tmp:
+            run = Path(tmp, "run")
+            command = [sys.executable, str(TRAINER / "train.py"), "--data", "shapes", "--out", str(run), "--preset", "tiny",
+                       "--batch", "2", "--threads", "1", "--log-every", "1", "--quality-every", "2", "--frame-stride", "2"]
+            subprocess.run([*command, "--iterations", "4"], check=True, capture_output=True, timeout=300)
+            lines = [json.loads(x) for x in (run / "metrics.jsonl").read_text().splitlines()]
+            quality = [x for x in lines if "quality" in x]
+            self.assertEqual([x["iterations"] for x in quality], [2, 4])
+            for x in quality:
+                self.assertEqual(set(x["quality"]), {"flicker", "highFrequency", "maskCoverage", "stillness"})
+                self.assertEqual(x["real"]["stillness"], 0)  # procedural backgrounds are perfectly still
+            best = json.loads((run / "best" / "quality.json").read_text())
+            self.assertEqual(best["score"], min(x["score"] for x in quality))
+            model, topology, _ = load_model(run / "best")
+            self.assertEqual(topology["training"]["iteration"], best["iterations"])
+            self.assertEqual(model.config.frameStride, 2)
+
+
+class ShapesStreamTest(unittest.TestCase):
+    def test_resumed_and_parallel_streams_draw_the_clips_of_one_process(self) -> None:
+        whole = iter(ShapesStream(16, 4, 2, batch=4, seed=3))
+        first, second = next(whole), next(whole)
+        resumed = next(iter(ShapesStream(16, 4, 2, batch=4, seed=3, start_batch=1)))
+        self.assertTrue(torch.equal(resumed, second))
+        halves = [next(iter(ShapesStream(16, 4, 2, batch=2, seed=3, rank=r, world=2))) for r in (0, 1)]
+        self.assertTrue(torch.equal(torch.cat(halves), first))
+        self.assertEqual(tuple(first.shape), (4, 3, 4, 16, 16))
 
 
 if __name__ == "__main__":

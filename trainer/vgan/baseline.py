@@ -15,7 +15,8 @@ import torch
 
 from .config import ModelConfig, code_head
 from .networks import DISCRIMINATOR_EPSILON, Stack, VganModel
-from .trainer import ADAM_BETA2, ADAM_EPSILON, derive_seed
+from .seed import derive_seed
+from .trainer import ADAM_BETA2, ADAM_EPSILON
 from .weights import WeightsError, assign_weights, load_model, model_tensors, save_model
 
 GMM_FORMAT = "vgan-gmm"

@@ -30,10 +30,13 @@ class ModelConfig:
     zDim: int
     baseChannels: int
     batchSize: int
+    # Every frameStride-th source frame is kept, so that `frames` frames span frames·frameStride source
+    # frames (the paper's 32 frames at 25 fps span 1.28 s). Files written before the field existed used 1.
+    frameStride: int = 1
 
     def to_json(self) -> dict:
         return {"size": self.size, "frames": self.frames, "zDim": self.zDim,
-                "baseChannels": self.baseChannels, "batchSize": self.batchSize}
+                "baseChannels": self.baseChannels, "batchSize": self.batchSize, "frameStride": self.frameStride}
 
 
 def load_presets() -> dict[str, ModelConfig]:
@@ -70,7 +73,7 @@ def validate_config(c: ModelConfig) -> None:
     L = up_layers(c)
     if not isinstance(c.frames, int) or c.frames < 2 ** L or c.frames % 2 ** L:
         raise ConfigError("frames", f"must be a positive multiple of {2 ** L} for size {c.size}, got {c.frames}")
-    for name in ("zDim", "baseChannels", "batchSize"):
+    for name in ("zDim", "baseChannels", "batchSize", "frameStride"):
         v = getattr(c, name)
         if not isinstance(v, int) or v <= 0:
             raise ConfigError(name, f"must be a positive integer, got {v}")

@@ -60,22 +60,23 @@ def _axis_weights(in_length: int, out_length: int) -> np.ndarray:
     return m
 
 
-def prepare_clip(strip: np.ndarray, meta: dict, size: int, frames: int) -> np.ndarray:
-    """Frame strip [frames·h, w, 3] uint8 → [frames', size, size, 3] uint8."""
+def prepare_clip(strip: np.ndarray, meta: dict, size: int, frames: int, stride: int = 1) -> np.ndarray:
+    """Frame strip [frames·h, w, 3] uint8 → [frames', size, size, 3] uint8: source frames 0, stride,
+    2·stride, …, the last one repeated when the clip is short."""
     have, w, h = meta["frames"], meta["frameWidth"], meta["frameHeight"]
     side = min(w, h)
     x0, y0 = (w - side) // 2, (h - side) // 2
     rows, cols = _axis_weights(side, size), _axis_weights(side, size)
     out = np.empty((frames, size, size, 3), dtype=np.uint8)
     for t in range(frames):
-        top = min(t, have - 1) * h + y0
+        top = min(t * stride, have - 1) * h + y0
         frame = strip[top:top + side, x0:x0 + side].astype(np.float32)
         resized = np.einsum("oi,ijc,pj->opc", rows, frame, cols)
         out[t] = np.clip(np.rint(resized), 0, 255).astype(np.uint8)
     return out
 
 
-def _decode(key: str, files: dict[str, bytes], size: int, frames: int) -> np.ndarray:
+def _decode(key: str, files: dict[str, bytes], size: int, frames: int, stride: int) -> np.ndarray:
     meta = json.loads(files["json"])
     image_ext = next((e for e in ("jpg", "jpeg", "png") if e in files), None)
     if image_ext is None:
@@ -84,7 +85,7 @@ def _decode(key: str, files: dict[str, bytes], size: int, frames: int) -> np.nda
     want = (meta["frames"] * meta["frameHeight"], meta["frameWidth"])
     if strip.shape[:2] != want:
         raise DataError(f"{key}: frame strip is {strip.shape[1]}×{strip.shape[0]}, expected {want[1]}×{want[0]}")
-    return prepare_clip(strip, meta, size, frames)
+    return prepare_clip(strip, meta, size, frames, stride)
 
 
 def read_shard(path: Path, expected_sha256: str | None = None) -> Iterator[tuple[str, dict[str, bytes]]]:
@@ -110,10 +111,10 @@ class ClipStream:
     """Endless shuffled batches [N, 3, T, size, size] in [−1, 1] from one process's share of a dataset."""
 
     def __init__(self, directory: str | Path, size: int, frames: int, batch: int, seed: int = 0,
-                 rank: int = 0, world: int = 1, shuffle_buffer: int | None = None) -> None:
+                 rank: int = 0, world: int = 1, shuffle_buffer: int | None = None, stride: int = 1) -> None:
         self.directory = Path(directory)
         self.manifest = read_manifest(self.directory)
-        self.size, self.frames, self.batch = size, frames, batch
+        self.size, self.frames, self.batch, self.stride = size, frames, batch, stride
         self.seed, self.rank, self.world = seed, rank, world
         self.shuffle_buffer = shuffle_buffer or 8 * batch
         self.errors = 0
@@ -129,7 +130,7 @@ class ClipStream:
             if not keep(index):
                 continue
             try:
-                clips.append(_decode(key, files, self.size, self.frames))
+                clips.append(_decode(key, files, self.size, self.frames, self.stride))
             except Exception as e:  # a broken clip costs only itself, as in the TypeScript loader
                 self.errors += 1
                 print(f"warning: {info['name']}: {key}: {e}", file=sys.stderr)

@@ -26,6 +26,7 @@ import torch.nn.functional as F
 from torch.nn.parallel import DistributedDataParallel
 
 from .networks import VganModel
+from .seed import derive_seed
 from .weights import load_model, model_tensors, save_model, from_tf_layout, to_tf_layout
 
 ADAM_BETA2 = 0.999
@@ -58,18 +59,6 @@ class TrainingDivergedError(RuntimeError):
                          "loss or gradient; it was not applied")
         self.network = network
         self.iteration = iteration
-
-
-def derive_seed(seed: int, *label: str | int) -> int:
-    """src/model/seed.ts's deriveSeed: 32-bit FNV-1a of the label, mixed with the seed."""
-    h = 0x811C9DC5 ^ (seed & 0xFFFFFFFF)
-    for ch in "/".join(str(x) for x in label):
-        h ^= ord(ch) & 0xFFFF
-        h = (h * 0x01000193) & 0xFFFFFFFF
-    h ^= h >> 16
-    h = (h * 0x85EBCA6B) & 0xFFFFFFFF
-    h ^= h >> 13
-    return h
 
 
 def _cross_entropy(logits: torch.Tensor, label: float) -> torch.Tensor:

@@ -154,7 +154,7 @@ def assign_weights(model: VganModel, tensors: dict[str, np.ndarray]) -> None:
 def config_of(topology: dict[str, Any]) -> ModelConfig:
     c = topology["config"]
     config = ModelConfig(size=c["size"], frames=c["frames"], zDim=c["zDim"], baseChannels=c["baseChannels"],
-                         batchSize=c["batchSize"])
+                         batchSize=c["batchSize"], frameStride=c.get("frameStride", 1))
     validate_config(config)
     return config
 

@@ -80,6 +80,17 @@ describe('loader', () => {
     expect(tf.max(v).dataSync()[0]).toBeLessThanOrEqual(1);
   });
 
+  it('takes every frameStride-th source frame, repeating the last when the clip is short', async () => {
+    const all = await load(datasetFiles(built), { frames: 4, batchSize: 6, seed: 2 });
+    const strided = await load(datasetFiles(built), { frames: 3, frameStride: 2, batchSize: 6, seed: 2 });
+    expect(strided.keys).toEqual(all.keys);
+    const a = tf.unstack(all.batches[0].video, 1);
+    const s = tf.unstack(strided.batches[0].video, 1);
+    // Source frames 0 and 2, then frame 4 is past the 4-frame clips: the last (3) is repeated.
+    for (const [t, source] of [[0, 0], [1, 2], [2, 3]]) expect(tf.max(tf.abs(tf.sub(s[t], a[source]))).dataSync()[0]).toBe(0);
+    tf.dispose([...a, ...s, ...all.batches.map((b) => b.video), ...strided.batches.map((b) => b.video)]);
+  });
+
   it('shuffles reproducibly from a seed', async () => {
     const a = await load(datasetFiles(built), { seed: 3, shuffleBuffer: 4 });
     const b = await load(datasetFiles(built), { seed: 3, shuffleBuffer: 4 });

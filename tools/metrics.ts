@@ -43,7 +43,7 @@ export async function main(argv: string[]): Promise<void> {
   });
   const show = (v: number | null, digits: number) => v?.toFixed(digits) ?? '–';
   for (const r of rows) {
-    console.error(`${r.name}: FD ${show(r.frechet, 4)}, mask IoU ${show(r.maskIoU, 3)}, MAE ${show(r.maskMAE, 3)}, coverage ${show(r.maskCoverage, 3)}, stillness ${show(r.stillness, 4)}`);
+    console.error(`${r.name}: flicker ${show(r.flicker, 4)}, high frequency ${show(r.highFrequency, 4)}, FD ${show(r.frechet, 4)}, mask IoU ${show(r.maskIoU, 3)}, MAE ${show(r.maskMAE, 3)}, coverage ${show(r.maskCoverage, 3)}, stillness ${show(r.stillness, 4)}`);
   }
   const features =
     args.features === 'random'

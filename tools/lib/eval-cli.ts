@@ -31,6 +31,7 @@ export async function loadLocalClips(dir: string, config: ModelConfig, opts: { s
   const dataset = await openDataset('', {
     size: config.size,
     frames: config.frames,
+    frameStride: config.frameStride,
     batchSize: 1,
     seed: opts.seed,
     decoder: nodeDecoder,

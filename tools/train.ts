@@ -1,0 +1,86 @@
+// Trains a VGAN with the TypeScript trainer (the playground's own code, tfjs's cpu backend) and scores its
+// samples as it goes, to confirm in TypeScript what the PyTorch trainer found:
+//   npm run train -- --preset tiny --iterations 300 --out runs/ts-tiny
+// Options: --data shapes|DIR (fresh procedural clips, or a shard dataset) --batch N --seed N
+//          --base-channels N --frame-stride N (override the preset) --quality-every N --generator twoStream|oneStream
+// Writes OUT/quality.jsonl (trainer/vgan/quality.py's numbers beside the real clips'), OUT/weights (the
+// playground's format; trainer/samples.py draws them) and OUT/best (the best-scoring weights so far).
+import { appendFile, mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import * as tf from '../src/tf';
+import { fileFetch, nodeDecoder } from '../src/data/node';
+import type { GeneratorKind } from '../src/model/config';
+import { Trainer } from '../src/train/trainer';
+import { datasetSource, shapesSource, type BatchSource } from '../src/train/data-source';
+import { measureQuality, shapesReferenceClips } from '../src/eval/quality';
+import { realClips } from '../src/eval/clips';
+import { cpuBackend, loadLocalClips } from './lib/eval-cli';
+import { writeWeightFiles } from './lib/weights-files';
+
+const REFERENCE_CLIPS = 64;
+
+export async function main(argv: string[]): Promise<void> {
+  const { values: args } = parseArgs({
+    args: argv,
+    options: {
+      data: { type: 'string', default: 'shapes' },
+      preset: { type: 'string', default: 'tiny' },
+      generator: { type: 'string', default: 'twoStream' },
+      iterations: { type: 'string', default: '300' },
+      batch: { type: 'string' },
+      seed: { type: 'string', default: '1' },
+      'base-channels': { type: 'string' },
+      'frame-stride': { type: 'string' },
+      'quality-every': { type: 'string', default: '50' },
+      out: { type: 'string', default: 'runs/ts-train' },
+    },
+  });
+  await cpuBackend();
+  const seed = Number(args.seed);
+  const overrides = {
+    ...(args['base-channels'] ? { baseChannels: Number(args['base-channels']) } : {}),
+    ...(args['frame-stride'] ? { frameStride: Number(args['frame-stride']) } : {}),
+  };
+  const trainer = new Trainer({ preset: args.preset, config: overrides, generator: args.generator as GeneratorKind, seed });
+  const { config } = trainer;
+  const batch = Number(args.batch ?? config.batchSize);
+  const source: BatchSource =
+    args.data === 'shapes'
+      ? shapesSource(config, batch, seed)
+      : await datasetSource('', config, batch, seed, { decoder: nodeDecoder, fetch: fileFetch(args.data) });
+  const reference =
+    args.data === 'shapes'
+      ? shapesReferenceClips(seed, REFERENCE_CLIPS, config)
+      : (({ clips }) => realClips(clips, config.frames, config.size))(await loadLocalClips(args.data, config, { seed, limit: REFERENCE_CLIPS, withMask: true }));
+  await mkdir(args.out, { recursive: true });
+  const log = join(args.out, 'quality.jsonl');
+  const iterations = Number(args.iterations);
+  const every = Number(args['quality-every']);
+  const started = Date.now();
+  let best = Infinity;
+  const save = async (dir: string) => writeWeightFiles(join(args.out, dir), await trainer.checkpoint());
+  while (trainer.iteration < iterations) {
+    const reals = await Promise.all(Array.from({ length: trainer.options.dSteps }, () => source.next()));
+    try {
+      await trainer.step(...reals);
+    } finally {
+      tf.dispose(reals);
+    }
+    const done = trainer.iteration;
+    if (done % every === 0 || done === iterations) {
+      const m = await measureQuality(trainer.model, reference, seed, done);
+      const line = { ...m, seconds: (Date.now() - started) / 1000, numTensors: tf.memory().numTensors };
+      await appendFile(log, JSON.stringify(line) + '\n');
+      console.error(JSON.stringify(line));
+      if (m.score < best) {
+        best = m.score;
+        await save('best');
+        await writeFile(join(args.out, 'best', 'quality.json'), JSON.stringify(m, null, 1));
+      }
+    }
+  }
+  await save('weights');
+  source.dispose();
+  trainer.dispose();
+}

@@ -3,14 +3,11 @@
 // URL form, the controls and the rebuild/apply split are derived from the table, so adding a setting is
 // adding one entry. Only settings that differ from the defaults are written to the URL: a teacher's link
 // opens the same experiment.
+import { datasetNames, datasets } from './data/datasets';
 import { presetNames } from './model/config';
 
 /** A shipped model's name is its directory under public/weights: nothing that could climb out of it. */
 export const MODEL_NAME = /^[a-z0-9][a-z0-9-]*$/;
-
-/** Built-in datasets, and `own`: the video the user dropped in (it lives in the page, not in the URL). */
-export const DATASETS = ['shapes', 'moving-mnist', 'real', 'own'] as const;
-export type DatasetName = (typeof DATASETS)[number];
 
 interface SettingCommon {
   /** The control's label. */
@@ -26,7 +23,8 @@ interface SettingCommon {
 }
 /** A number in [min, max], an integer where `int`. */
 export interface NumberSetting extends SettingCommon { type: 'number'; default: number; min: number; max: number; int?: boolean }
-export interface ChoiceSetting extends SettingCommon { type: 'choice'; default: string; options: readonly string[] }
+/** One of `options`, shown as its `optionLabels` entry where it has one. */
+export interface ChoiceSetting extends SettingCommon { type: 'choice'; default: string; options: readonly string[]; optionLabels?: Readonly<Record<string, string>> }
 /** A name matching `pattern`; `what` says what it names, for problem reports. */
 export interface NameSetting extends SettingCommon { type: 'name'; default: string; pattern: RegExp; what: string }
 /** A comma-separated list of hideable setting keys. */
@@ -35,7 +33,10 @@ export type SettingSpec = NumberSetting | ChoiceSetting | NameSetting | KeysSett
 
 /** The settings in URL and control order. */
 export const settingsTable = {
-  dataset: { type: 'choice', options: DATASETS, default: 'shapes', label: 'dataset', rebuild: true, hideable: true },
+  dataset: {
+    type: 'choice', options: datasetNames, default: 'shapes', label: 'dataset', rebuild: true, hideable: true,
+    optionLabels: Object.fromEntries(datasetNames.map((d) => [d, datasets[d].label])),
+  },
   preset: { type: 'choice', options: presetNames, default: 'tiny', label: 'preset', rebuild: true, hideable: true, trainer: true },
   kind: {
     type: 'choice', options: ['unconditional', 'future'], default: 'unconditional', label: 'model', rebuild: true, hideable: true, trainer: true,

@@ -4,12 +4,10 @@
 import * as tf from '../tf';
 import { initBackend, loseDevice, onDeviceLoss, type BackendInfo } from '../backend';
 import { browserDecoder } from '../data/browser';
-import { DataError } from '../data/errors';
-import { memoryFetch } from '../data/own-video';
 import type { BuiltDataset } from '../data/shards';
 import { saveModel, modelJson, WeightsError } from '../model/weights';
 import type { Settings } from '../settings';
-import { datasetSource, shapesSource, type BatchSource } from './data-source';
+import { openBatchSource, type BatchSource } from './data-source';
 import type { FromWorker, ToWorker } from './protocol';
 import { liveTrainerOptions, TrainingSession, trainerOptions } from './session';
 import { Trainer, TrainingDivergedError } from './trainer';
@@ -69,14 +67,10 @@ async function pretrainedTrainer(s: Settings): Promise<Trainer> {
   return trainer;
 }
 
-async function makeSource(s: Settings, config: ModelConfig): Promise<BatchSource> {
-  if (s.dataset === 'shapes') return shapesSource(config, s.batchSize, s.seed);
-  if (s.dataset === 'own') {
-    if (!ownDataset) throw new DataError('No video of your own is loaded in this page: drop or pick one under "Your own video" first.');
-    return datasetSource('', config, s.batchSize, s.seed, { decoder: browserDecoder(), fetch: memoryFetch(ownDataset) });
-  }
-  const base = staticUrl(`data/${s.dataset}/`);
-  return datasetSource(base, config, s.batchSize, s.seed, {
+function makeSource(s: Settings, config: ModelConfig): Promise<BatchSource> {
+  return openBatchSource(s.dataset, config, s.batchSize, s.seed, {
+    root: staticUrl(''),
+    own: ownDataset,
     decoder: browserDecoder(),
     onProgress: (p) => post({ type: 'progress', label: `Loading ${s.dataset}`, done: p.bytesLoaded, total: p.bytesTotal }),
     onError: (e) => post({ type: 'error', message: `Data: ${e.message} (skipped; training goes on)` }),

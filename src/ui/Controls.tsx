@@ -1,7 +1,8 @@
 // The experiment's controls. A shared link can hide some (?hide=lrD,lrG) so a class works on the rest.
 import { presetConfig } from '../model/config';
 import { modelCost } from '../model/cost';
-import { parseSetting, settingKeys, settingsTable, type ChoiceKey, type DatasetName, type NumberKey, type SettingKey } from '../settings';
+import type { DatasetName } from '../data/datasets';
+import { parseSetting, settingKeys, settingsTable, type ChoiceKey, type ChoiceSetting, type NumberKey, type SettingKey } from '../settings';
 import { usePlayground } from './store';
 
 function NumberInput({ name }: { name: NumberKey }) {
@@ -32,14 +33,14 @@ function NumberInput({ name }: { name: NumberKey }) {
 function Select({ name }: { name: ChoiceKey }) {
   const value = usePlayground((s) => s.settings[name]);
   const setSettings = usePlayground((s) => s.setSettings);
-  const spec = settingsTable[name];
+  const spec: ChoiceSetting = settingsTable[name];
   return (
     <label title={'help' in spec ? spec.help : undefined}>
       {spec.label}
       <select name={name} value={value} onChange={(e) => setSettings({ [name]: e.target.value })}>
         {spec.options.map((o) => (
           <option key={o} value={o}>
-            {o}
+            {spec.optionLabels?.[o] ?? o}
           </option>
         ))}
       </select>

@@ -2,22 +2,22 @@
 import { presetConfig } from '../model/config';
 import { modelCost } from '../model/cost';
 import type { DatasetName } from '../data/datasets';
-import { parseSetting, settingKeys, settingsTable, type ChoiceKey, type ChoiceSetting, type NumberKey, type SettingKey } from '../settings';
+import { parseSetting, settingKeys, settingsTable, type ChoiceKey, type ChoiceSetting, type NumberKey, type NumberSetting, type SettingKey } from '../settings';
 import { usePlayground } from './store';
 
 function NumberInput({ name }: { name: NumberKey }) {
   const value = usePlayground((s) => s.settings[name]);
   const setSettings = usePlayground((s) => s.setSettings);
-  const b = settingsTable[name];
+  const b: NumberSetting = settingsTable[name];
   return (
-    <label title={'help' in b ? b.help : undefined}>
+    <label title={b.help}>
       {b.label}
       <input
         type="number"
         name={name}
         min={b.min}
         max={b.max}
-        step={'int' in b ? 1 : 'any'}
+        step={b.int ? 1 : 'any'}
         defaultValue={value}
         key={value}
         onBlur={(e) => {
@@ -35,7 +35,7 @@ function Select({ name }: { name: ChoiceKey }) {
   const setSettings = usePlayground((s) => s.setSettings);
   const spec: ChoiceSetting = settingsTable[name];
   return (
-    <label title={'help' in spec ? spec.help : undefined}>
+    <label title={spec.help}>
       {spec.label}
       <select name={name} value={value} onChange={(e) => setSettings({ [name]: e.target.value })}>
         {spec.options.map((o) => (

@@ -1,121 +1,160 @@
-// Every setting of an experiment, with its default, its bounds and its URL form: a teacher's link opens
-// the same experiment. Only settings that differ from the defaults are written to the URL.
-import { presetNames, type GeneratorKind, type ModelKind, type PresetName } from './model/config';
+// Every setting of an experiment, declared once in `settingsTable`: its default, its bounds or choices,
+// its label and help, whether changing it needs a new model, and whether a shared link may hide it. The
+// URL form, the controls and the rebuild/apply split are derived from the table, so adding a setting is
+// adding one entry. Only settings that differ from the defaults are written to the URL: a teacher's link
+// opens the same experiment.
+import { datasetNames, datasets } from './data/datasets';
+import { presetNames } from './model/config';
 
 /** A shipped model's name is its directory under public/weights: nothing that could climb out of it. */
 export const MODEL_NAME = /^[a-z0-9][a-z0-9-]*$/;
 
-/** Built-in datasets, and `own`: the video the user dropped in (it lives in the page, not in the URL). */
-export const DATASETS = ['shapes', 'moving-mnist', 'real', 'own'] as const;
-export type DatasetName = (typeof DATASETS)[number];
+interface SettingCommon {
+  /** The control's label. */
+  label: string;
+  /** A line of help shown on hovering the control. */
+  help?: string;
+  /** Changing it needs a new model; the others apply to the running trainer or the page. */
+  rebuild: boolean;
+  /** A shared link's `?hide=` may hide its control. */
+  hideable: boolean;
+  /** Passed on to the Trainer as its option of the same name. */
+  trainer?: boolean;
+}
+/** A number in [min, max], an integer where `int`. */
+export interface NumberSetting extends SettingCommon { type: 'number'; default: number; min: number; max: number; int?: boolean }
+/** One of `options`, shown as its `optionLabels` entry where it has one. */
+export interface ChoiceSetting extends SettingCommon { type: 'choice'; default: string; options: readonly string[]; optionLabels?: Readonly<Record<string, string>> }
+/** A name matching `pattern`; `what` says what it names, for problem reports. */
+export interface NameSetting extends SettingCommon { type: 'name'; default: string; pattern: RegExp; what: string }
+/** A comma-separated list of hideable setting keys. */
+export interface KeysSetting extends SettingCommon { type: 'keys'; default: readonly string[] }
+export type SettingSpec = NumberSetting | ChoiceSetting | NameSetting | KeysSetting;
 
-export interface Settings {
-  dataset: DatasetName;
-  preset: PresetName;
-  /** The unconditional VGAN, or the future model that predicts a video from its first frame (two-stream only). */
-  kind: ModelKind;
-  generator: GeneratorKind;
-  lrD: number;
-  lrG: number;
-  beta1: number;
-  batchSize: number;
-  maskLambda: number;
-  dSteps: number;
-  gSteps: number;
-  seed: number;
-  /** Autosave a checkpoint every this many iterations (0: only on pause). */
-  autosaveEvery: number;
-  /** A shipped pretrained model (public/weights/<name>) to start from; '' trains from scratch. */
-  weights: string;
-  /** Controls a shared link hides, e.g. "lrD,lrG" — a teacher can fix what a class should not change. */
-  hide: string[];
+/** The settings in URL and control order. */
+export const settingsTable = {
+  dataset: {
+    type: 'choice', options: datasetNames, default: 'shapes', label: 'dataset', rebuild: true, hideable: true,
+    optionLabels: Object.fromEntries(datasetNames.map((d) => [d, datasets[d].label])),
+  },
+  preset: { type: 'choice', options: presetNames, default: 'tiny', label: 'preset', rebuild: true, hideable: true, trainer: true },
+  kind: {
+    type: 'choice', options: ['unconditional', 'future'], default: 'unconditional', label: 'model', rebuild: true, hideable: true, trainer: true,
+    help: 'The unconditional VGAN, or the future model that predicts a video from its first frame (two-stream only).',
+  },
+  generator: { type: 'choice', options: ['twoStream', 'oneStream'], default: 'twoStream', label: 'generator', rebuild: true, hideable: true, trainer: true },
+  lrD: { type: 'number', default: 2e-4, min: 1e-6, max: 1e-1, label: 'D learning rate', rebuild: false, hideable: true, trainer: true },
+  lrG: { type: 'number', default: 2e-4, min: 1e-6, max: 1e-1, label: 'G learning rate', rebuild: false, hideable: true, trainer: true },
+  beta1: { type: 'number', default: 0.5, min: 0, max: 0.999, label: 'Adam β1', rebuild: false, hideable: true, trainer: true },
+  batchSize: { type: 'number', default: 8, min: 1, max: 64, int: true, label: 'batch size', rebuild: true, hideable: true },
+  maskLambda: { type: 'number', default: 0.1, min: 0, max: 10, label: 'mask λ', rebuild: false, hideable: true, trainer: true },
+  dSteps: { type: 'number', default: 1, min: 1, max: 10, int: true, label: 'D steps / iteration', rebuild: false, hideable: true, trainer: true },
+  gSteps: { type: 'number', default: 1, min: 1, max: 10, int: true, label: 'G steps / iteration', rebuild: false, hideable: true },
+  seed: { type: 'number', default: 1, min: 0, max: 2 ** 31 - 1, int: true, label: 'seed', rebuild: true, hideable: true, trainer: true },
+  autosaveEvery: {
+    type: 'number', default: 50, min: 0, max: 100_000, int: true, label: 'autosave every', rebuild: false, hideable: true,
+    help: 'Autosave a checkpoint every this many iterations (0: only on pause).',
+  },
+  weights: {
+    // Which models exist is known only once the index loads; the worker reports an unknown name.
+    type: 'name', pattern: MODEL_NAME, what: 'a model name', default: '', label: 'start from', rebuild: true, hideable: true,
+    help: 'A shipped pretrained model (public/weights/<name>) to start from; none trains from scratch.',
+  },
+  hide: {
+    type: 'keys', default: [], label: 'hidden controls', rebuild: false, hideable: false,
+    help: 'Controls a shared link hides, e.g. "lrD,lrG": a teacher can fix what a class should not change.',
+  },
+} as const satisfies Record<string, SettingSpec>;
+
+type Table = typeof settingsTable;
+type ValueOf<S> = S extends { type: 'choice'; options: readonly (infer T)[] }
+  ? T
+  : S extends { type: 'number' }
+    ? number
+    : S extends { type: 'keys' }
+      ? string[]
+      : string;
+export type Settings = { -readonly [K in keyof Table]: ValueOf<Table[K]> };
+export type SettingKey = keyof Settings;
+type KeysWhere<Spec> = { [K in SettingKey]: Table[K] extends Spec ? K : never }[SettingKey];
+export type NumberKey = KeysWhere<{ type: 'number' }>;
+export type ChoiceKey = KeysWhere<{ type: 'choice' }>;
+/** The settings the Trainer takes as options. */
+export type TrainerKey = KeysWhere<{ trainer: true }>;
+
+export const settingKeys = Object.keys(settingsTable) as SettingKey[];
+const spec = (key: SettingKey): SettingSpec => settingsTable[key];
+
+export const defaultSettings = Object.fromEntries(
+  settingKeys.map((k) => [k, structuredClone(settingsTable[k].default)]),
+) as unknown as Settings;
+
+/** Settings that need a new model when they change. */
+export const rebuildKeys: readonly SettingKey[] = settingKeys.filter((k) => spec(k).rebuild);
+/** Settings that apply to the running session or the page without a new model. */
+export const liveKeys: readonly SettingKey[] = settingKeys.filter((k) => !spec(k).rebuild);
+export const trainerKeys = settingKeys.filter((k) => spec(k).trainer === true) as TrainerKey[];
+
+/** The settings of `keys`, e.g. `pick(s, trainerKeys)` for the Trainer's options. */
+export function pick<K extends SettingKey>(settings: Settings, keys: readonly K[]): Pick<Settings, K> {
+  return Object.fromEntries(keys.map((k) => [k, settings[k]])) as Pick<Settings, K>;
 }
 
-export const defaultSettings: Settings = {
-  dataset: 'shapes',
-  preset: 'tiny',
-  kind: 'unconditional',
-  generator: 'twoStream',
-  lrD: 2e-4,
-  lrG: 2e-4,
-  beta1: 0.5,
-  batchSize: 8,
-  maskLambda: 0.1,
-  dSteps: 1,
-  gSteps: 1,
-  seed: 1,
-  autosaveEvery: 50,
-  weights: '',
-  hide: [],
-};
+/** The URL text of one setting's value. */
+function format(s: SettingSpec, value: unknown): string {
+  return s.type === 'keys' ? (value as readonly string[]).join(',') : String(value);
+}
 
-type NumberKey = { [K in keyof Settings]: Settings[K] extends number ? K : never }[keyof Settings];
-/** Inclusive bounds of the numeric settings; integers where `int`. */
-export const numberBounds: Record<NumberKey, { min: number; max: number; int?: boolean }> = {
-  lrD: { min: 1e-6, max: 1e-1 },
-  lrG: { min: 1e-6, max: 1e-1 },
-  beta1: { min: 0, max: 0.999 },
-  batchSize: { min: 1, max: 64, int: true },
-  maskLambda: { min: 0, max: 10 },
-  dSteps: { min: 1, max: 10, int: true },
-  gSteps: { min: 1, max: 10, int: true },
-  seed: { min: 0, max: 2 ** 31 - 1, int: true },
-  autosaveEvery: { min: 0, max: 100_000, int: true },
-};
+/** One setting's value from its URL text, or why the text is not a value of it. */
+export function parseSetting<K extends SettingKey>(key: K, raw: string): { value: Settings[K] } | { problem: string } {
+  const s = spec(key);
+  const value = (v: unknown) => ({ value: v as Settings[K] });
+  switch (s.type) {
+    case 'number': {
+      const v = Number(raw);
+      const ok = raw.trim() !== '' && Number.isFinite(v) && v >= s.min && v <= s.max && (!s.int || Number.isInteger(v));
+      return ok ? value(v) : { problem: `${key}=${raw} is not ${s.int ? 'an integer' : 'a number'} in [${s.min}, ${s.max}]` };
+    }
+    case 'choice':
+      return s.options.includes(raw) ? value(raw) : { problem: `${key}=${raw} is not one of ${s.options.join(', ')}` };
+    case 'name':
+      return s.pattern.test(raw) ? value(raw) : { problem: `${key}=${raw} is not ${s.what}` };
+    case 'keys':
+      // Names of nothing hideable are dropped quietly: an old link may name a control that has gone.
+      return value(raw.split(',').filter((k) => (settingKeys as string[]).includes(k) && spec(k as SettingKey).hideable));
+  }
+}
 
-const choices = {
-  dataset: DATASETS as readonly string[],
-  preset: presetNames as readonly string[],
-  kind: ['unconditional', 'future'] as readonly string[],
-  generator: ['twoStream', 'oneStream'] as readonly string[],
-};
+/** Makes settings that contradict each other agree; says what it changed. */
+export function reconcile(settings: Settings): string[] {
+  if (settings.kind === 'future' && settings.generator !== 'twoStream') {
+    const problem = `generator=${settings.generator} does not go with kind=future: the future model is two-stream only`;
+    settings.generator = 'twoStream';
+    return [problem];
+  }
+  return [];
+}
 
 /** Settings from a query string; unknown keys are ignored, bad values fall back to the default and are reported. */
 export function settingsFromQuery(query: string): { settings: Settings; problems: string[] } {
-  const params = new URLSearchParams(query);
-  const settings: Settings = { ...defaultSettings, hide: [] };
+  const settings = structuredClone(defaultSettings);
   const problems: string[] = [];
-  for (const [key, raw] of params) {
-    if (key in numberBounds) {
-      const b = numberBounds[key as NumberKey];
-      const v = Number(raw);
-      if (raw.trim() === '' || !Number.isFinite(v) || v < b.min || v > b.max || (b.int && !Number.isInteger(v))) {
-        problems.push(`${key}=${raw} is not ${b.int ? 'an integer' : 'a number'} in [${b.min}, ${b.max}]`);
-      } else {
-        settings[key as NumberKey] = v;
-      }
-    } else if (key in choices) {
-      const options = choices[key as keyof typeof choices];
-      if (options.includes(raw)) Object.assign(settings, { [key]: raw });
-      else problems.push(`${key}=${raw} is not one of ${options.join(', ')}`);
-    } else if (key === 'weights') {
-      // Which models exist is known only once the index loads; the worker reports an unknown name.
-      if (MODEL_NAME.test(raw)) settings.weights = raw;
-      else problems.push(`weights=${raw} is not a model name`);
-    } else if (key === 'hide') {
-      settings.hide = raw.split(',').filter((k) => k in defaultSettings);
-    }
+  for (const [key, raw] of new URLSearchParams(query)) {
+    if (!Object.hasOwn(settingsTable, key)) continue;
+    const parsed = parseSetting(key as SettingKey, raw);
+    if ('problem' in parsed) problems.push(parsed.problem);
+    else Object.assign(settings, { [key]: parsed.value });
   }
-  if (settings.kind === 'future' && settings.generator !== 'twoStream') {
-    problems.push(`generator=${settings.generator} does not go with kind=future: the future model is two-stream only`);
-    settings.generator = 'twoStream';
-  }
+  problems.push(...reconcile(settings));
   return { settings, problems };
 }
 
 /** The query string of settings, without the defaults. */
 export function settingsToQuery(settings: Settings): string {
   const params = new URLSearchParams();
-  for (const key of Object.keys(defaultSettings) as Array<keyof Settings>) {
-    const v = settings[key];
-    if (key === 'hide') {
-      if (settings.hide.length > 0) params.set('hide', settings.hide.join(','));
-    } else if (v !== defaultSettings[key]) {
-      params.set(key, String(v));
-    }
+  for (const key of settingKeys) {
+    const text = format(spec(key), settings[key]);
+    if (text !== format(spec(key), settingsTable[key].default)) params.set(key, text);
   }
   return params.toString();
 }
-
-/** Settings that need a new model when they change (the others apply to the running trainer). */
-export const rebuildKeys: ReadonlyArray<keyof Settings> = ['dataset', 'preset', 'kind', 'generator', 'seed', 'batchSize', 'weights'];

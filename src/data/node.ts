@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
+import { datasets, isShipped, type ShippedDataset } from './datasets';
 import type { ImageDecoder, ImageEncoder, ImageKind, RgbaImage } from './codec';
 import { LIMITS } from './format';
 import { whenReady, type OpenCvLoader } from './stabilize';
@@ -51,6 +52,12 @@ export function fileFetch(dir: string): (url: string) => Promise<Response> {
     }
   };
 }
+
+/** Where a shipped dataset's files are in a checkout of this repository (run from its root). */
+export const datasetDir = (name: ShippedDataset) => join('public', datasets[name].files);
+
+/** A CLI's dataset argument: a shipped dataset's name, or the folder of any dataset of shards. */
+export const dataDirOf = (nameOrDir: string) => (isShipped(nameOrDir) ? datasetDir(nameOrDir) : nameOrDir);
 
 /** opencv.js through require: an ES import would hand its thenable module object to `await`, which hangs. */
 export const nodeOpenCv: OpenCvLoader = () => whenReady(createRequire(import.meta.url)('@techstark/opencv-js'));

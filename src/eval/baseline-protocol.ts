@@ -1,14 +1,15 @@
 // Messages between the page and the baseline worker, which trains the autoencoder, fits its mixture,
 // draws its samples and serves real clips of a dataset (the human study's real and static pools).
 import type { BackendInfo } from '../backend';
+import type { ShippedDataset } from '../data/datasets';
 import type { ClipData } from '../model/sample';
 
 /** Adam's usual rate: the paper gives none for its baseline, and a class wants it to learn in minutes. */
 export const AUTOENCODER_LEARNING_RATE = 1e-3;
 
 export interface BaselineSettings {
-  /** A built-in dataset (the page's own video lives in the playground's worker). */
-  dataset: 'shapes' | 'moving-mnist' | 'real';
+  /** A shipped dataset (the page's own video lives in the playground's worker). */
+  dataset: ShippedDataset;
   preset: string;
   seed: number;
   batchSize: number;
@@ -23,7 +24,7 @@ export type ToBaseline =
   | { type: 'fit'; settings: BaselineSettings; clips: number; components: number }
   | { type: 'sample'; count: number; seed: number }
   /** `count` real clips of a dataset at a preset's size and length. */
-  | { type: 'real'; dataset: BaselineSettings['dataset']; preset: string; count: number; seed: number }
+  | { type: 'real'; dataset: ShippedDataset; preset: string; count: number; seed: number }
   | { type: 'export' }
   | { type: 'import'; modelJson: string; weights: ArrayBuffer; gmmJson?: string };
 

@@ -6,7 +6,8 @@ import { initBackend } from '../backend';
 import { browserDecoder } from '../data/browser';
 import { resolveConfig, type ModelConfig } from '../model/config';
 import { modelJson } from '../model/weights';
-import { datasetSource, shapesSource, type BatchSource } from '../train/data-source';
+import type { ShippedDataset } from '../data/datasets';
+import { openBatchSource, type CountedSource } from '../train/data-source';
 import { Autoencoder } from './autoencoder';
 import type { BaselineSettings, FromBaseline, ToBaseline } from './baseline-protocol';
 import { gmmFromJson, gmmToJson, type GaussianMixture } from './gmm';
@@ -18,17 +19,15 @@ const ready = initBackend().then((info) => post({ type: 'backend', info }));
 
 let ae: Autoencoder | null = null;
 let gmm: GaussianMixture | null = null;
-let source: { key: string; batches: BatchSource; clips: number } | null = null;
+let source: { key: string; batches: CountedSource } | null = null;
 let stopping = false;
 
-async function openSource(dataset: BaselineSettings['dataset'], config: ModelConfig, batchSize: number, seed: number) {
-  if (dataset === 'shapes') return { batches: shapesSource(config, batchSize, seed), clips: Infinity };
-  const base = new URL(`data/${dataset}/`, new URL(import.meta.env.BASE_URL, scope.location.origin)).href;
-  const batches = await datasetSource(base, config, batchSize, seed, {
+function openSource(dataset: ShippedDataset, config: ModelConfig, batchSize: number, seed: number) {
+  return openBatchSource(dataset, config, batchSize, seed, {
+    root: new URL(import.meta.env.BASE_URL, scope.location.origin).href,
     decoder: browserDecoder(),
     onError: (e) => post({ type: 'error', message: `Data: ${e.message} (skipped)`, skipped: true }),
   });
-  return { batches, clips: batches.dataset.manifest.clips };
 }
 
 /** The training source of the current settings, reopened when the dataset, the clip shape or the batch changed. */
@@ -36,7 +35,7 @@ async function trainingSource(s: BaselineSettings, config: ModelConfig) {
   const key = [s.dataset, config.size, config.frames, s.batchSize, s.seed].join('/');
   if (source?.key !== key) {
     source?.batches.dispose();
-    source = { key, ...(await openSource(s.dataset, config, s.batchSize, s.seed)) };
+    source = { key, batches: await openSource(s.dataset, config, s.batchSize, s.seed) };
   }
   return source;
 }
@@ -74,7 +73,7 @@ async function train(s: BaselineSettings, steps: number) {
 async function fit(s: BaselineSettings, clips: number, components: number) {
   if (!ae) throw new Error('Train the autoencoder (or load one) before fitting the mixture.');
   const data = await trainingSource(s, ae.config);
-  const count = Math.min(clips, data.clips);
+  const count = Math.min(clips, data.batches.clips);
   const result = await ae.fit(data.batches, count, { components });
   gmm = result.gmm;
   post({
@@ -105,7 +104,7 @@ async function handle(m: ToBaseline) {
       return post({ type: 'samples', clips: await ae.sample(gmm, m.count, m.seed) });
     case 'real': {
       const config = resolveConfig(m.preset);
-      const { batches } = await openSource(m.dataset, config, m.count, m.seed);
+      const batches = await openSource(m.dataset, config, m.count, m.seed);
       try {
         const batch = await batches.next();
         const data = (await batch.data()) as Float32Array;

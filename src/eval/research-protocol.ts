@@ -1,6 +1,7 @@
 // Messages between the page and the research worker, which runs the representation-learning experiment,
 // the encoder unit search and the automatic metrics off the main thread, one job at a time.
 import type { BackendInfo } from '../backend';
+import type { ShippedDataset } from '../data/datasets';
 import type { ClipData } from '../model/sample';
 import type { BudgetResult } from './finetune';
 import type { MetricRow } from './metrics';
@@ -14,8 +15,6 @@ export type ModelSource =
   | { from: 'autosave'; url: string }
   | { from: 'file'; modelJson: string; weights: ArrayBuffer };
 
-export type ResearchDataset = 'shapes' | 'moving-mnist' | 'real';
-
 export interface RepresentationJob {
   source: ModelSource;
   /** Clips of moving-mnist to use (at most the dataset's 448). */
@@ -27,7 +26,7 @@ export interface RepresentationJob {
 
 export interface UnitsJob {
   source: ModelSource;
-  dataset: ResearchDataset;
+  dataset: ShippedDataset;
   /** First frames searched. */
   images: number;
   layer: string;
@@ -37,7 +36,7 @@ export interface UnitsJob {
 
 export interface MetricsJob {
   source: ModelSource;
-  dataset: ResearchDataset;
+  dataset: ShippedDataset;
   clips: number;
   features: 'random' | 'discriminator';
   seed: number;

@@ -4,6 +4,7 @@
 import * as tf from '../tf';
 import { initBackend } from '../backend';
 import { browserDecoder } from '../data/browser';
+import { datasets, type ShippedDataset } from '../data/datasets';
 import { openDataset, type PreparedClip } from '../data/loader';
 import type { ModelConfig } from '../model/config';
 import { loadPretrained } from '../model/pretrained';
@@ -13,7 +14,7 @@ import { classIndices, gatherClips, realClips } from './clips';
 import { FEATURE_SEED, randomFeatureNetwork } from './features';
 import { representationExperiment } from './finetune';
 import { evaluateGenerator } from './metrics';
-import type { FromResearch, ModelSource, ModelSummary, ResearchDataset, ToResearch } from './research-protocol';
+import type { FromResearch, ModelSource, ModelSummary, ToResearch } from './research-protocol';
 import { unitTopImages } from './units';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
@@ -65,10 +66,11 @@ async function modelOf(s: ModelSource, job: ToResearch['type']): Promise<VganMod
 /** The last clips read, kept while the next job asks for the same dataset, shape and count. */
 let clipCache: { key: string; clips: PreparedClip[]; labels?: Record<string, string[]> } | null = null;
 
-async function clipsOf(dataset: ResearchDataset, config: ModelConfig, limit: number, job: ToResearch['type']) {
+async function clipsOf(dataset: ShippedDataset, config: ModelConfig, limit: number, job: ToResearch['type']) {
   const key = [dataset, config.size, config.frames, limit].join('/');
   if (clipCache?.key === key) return clipCache;
-  const ds = await openDataset(staticUrl(`data/${dataset}/`), {
+  // Stored clips for every dataset, procedural ones too: their masks and labels come with them.
+  const ds = await openDataset(staticUrl(datasets[dataset].files), {
     size: config.size,
     frames: config.frames,
     frameStride: config.frameStride,

@@ -1,8 +1,14 @@
-// Where a training session's real batches come from: the procedural shapes scenes (made on the fly from
-// the seed, nothing to download), or a dataset of shards streamed by the loader.
+// Where real batches come from, for every worker: a procedural dataset's clips made on the fly from the
+// seed (nothing to download), a dataset of shards streamed by the loader, or the user's own video.
+// openBatchSource makes that choice from the dataset registry (src/data/datasets.ts).
 import * as tf from '../tf';
 import type { ModelConfig } from '../model/config';
 import { deriveSeed } from '../model/seed';
+import { datasets, type DatasetName, type PageGenerator } from '../data/datasets';
+import { DataError } from '../data/errors';
+import { joinUrl } from '../data/http';
+import { memoryFetch } from '../data/own-video';
+import type { BuiltDataset } from '../data/shards';
 import { generateShapesClip, type ShapesClip } from '../data/shapes';
 import { openDataset, type LoaderOptions, type VideoDataset } from '../data/loader';
 
@@ -86,4 +92,38 @@ export async function datasetSource(
       void batches.return(undefined);
     },
   };
+}
+
+/** The generators that run in the page, by the name a procedural dataset gives. */
+const proceduralSources: Record<PageGenerator, typeof shapesSource> = { shapes: shapesSource };
+
+export interface SourceOptions extends Pick<LoaderOptions, 'decoder' | 'fetch' | 'onProgress' | 'onError'> {
+  /** The site's root, under which a dataset's `files` lie: the base URL in a worker; '' in Node, with `fetch` reading public/. */
+  root: string;
+  /** The user's own video, cut into shards in the page: what the `own` dataset reads. */
+  own?: BuiltDataset | null;
+}
+
+/** Batches, and how many clips one pass over them holds (Infinity for clips made on the fly). */
+export type CountedSource = BatchSource & { clips: number };
+
+/** A registered dataset's batches, made, streamed or read from the page as its entry's kind says. */
+export async function openBatchSource(
+  name: DatasetName,
+  config: ModelConfig,
+  batchSize: number,
+  seed: number,
+  options: SourceOptions,
+): Promise<CountedSource> {
+  const entry = datasets[name];
+  if (entry.kind === 'procedural') return { ...proceduralSources[entry.generator](config, batchSize, seed), clips: Infinity };
+  const { root, own, ...loader } = options;
+  let source: Awaited<ReturnType<typeof datasetSource>>;
+  if (entry.kind === 'own') {
+    if (!own) throw new DataError('No video of your own is loaded in this page: drop or pick one under "Your own video" first.');
+    source = await datasetSource('', config, batchSize, seed, { decoder: loader.decoder, fetch: memoryFetch(own) });
+  } else {
+    source = await datasetSource(joinUrl(root, entry.files), config, batchSize, seed, loader);
+  }
+  return { next: () => source.next(), dispose: () => source.dispose(), clips: source.dataset.manifest.clips };
 }

@@ -3,9 +3,9 @@
 import * as tf from '../tf';
 import type { ClipData, SampleClips } from '../model/sample';
 import { sampleClips } from '../model/sample';
-import type { Settings } from '../settings';
+import { liveKeys, pick, trainerKeys, type Settings } from '../settings';
 import type { BatchSource } from './data-source';
-import { Trainer, type DStats, type GStats } from './trainer';
+import { Trainer, type DStats, type GStats, type TrainerOptions } from './trainer';
 
 export type StepKind = 'D' | 'G' | 'both';
 
@@ -22,18 +22,15 @@ export interface StepReport extends Partial<DStats & GStats> {
 /** Samples in the grid of fixed latent codes. */
 export const GRID_SIZE = 8;
 
-export function trainerOptions(s: Settings) {
-  return {
-    preset: s.preset,
-    kind: s.kind,
-    generator: s.generator,
-    seed: s.seed,
-    lrD: s.lrD,
-    lrG: s.lrG,
-    beta1: s.beta1,
-    maskLambda: s.maskLambda,
-    dSteps: s.dSteps,
-  };
+/** The Trainer's options among the settings (the table marks them). */
+export function trainerOptions(s: Settings): Partial<TrainerOptions> {
+  return pick(s, trainerKeys);
+}
+
+/** The trainer options that apply to a running trainer: a restored model keeps the rest from its file. */
+const liveTrainerKeys = trainerKeys.filter((k) => liveKeys.includes(k));
+export function liveTrainerOptions(s: Settings): Partial<TrainerOptions> {
+  return pick(s, liveTrainerKeys);
 }
 
 /** One layer's output for one sample, drawn as a picture: the channel mean of its middle frame, scaled to [0, 1]. */
@@ -72,11 +69,11 @@ export class TrainingSession {
     return this.grid;
   }
 
-  /** Applies the settings that need no new model: learning rates, β1, λ, steps per iteration. */
+  /** Applies the settings that need no new model: the live trainer options here, the rest (gSteps) as steps read them. */
   update(settings: Settings): void {
     this.settings = settings;
     const t = this.trainer;
-    Object.assign(t.options, { lrD: settings.lrD, lrG: settings.lrG, beta1: settings.beta1, maskLambda: settings.maskLambda, dSteps: settings.dSteps });
+    Object.assign(t.options, liveTrainerOptions(settings));
     t.optD.learningRate = settings.lrD;
     t.optG.learningRate = settings.lrG;
     t.optD.beta1 = t.optG.beta1 = settings.beta1;

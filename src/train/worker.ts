@@ -4,14 +4,12 @@
 import * as tf from '../tf';
 import { initBackend, loseDevice, onDeviceLoss, type BackendInfo } from '../backend';
 import { browserDecoder } from '../data/browser';
-import { DataError } from '../data/errors';
-import { memoryFetch } from '../data/own-video';
 import type { BuiltDataset } from '../data/shards';
 import { saveModel, modelJson, WeightsError } from '../model/weights';
 import type { Settings } from '../settings';
-import { datasetSource, shapesSource, type BatchSource } from './data-source';
+import { openBatchSource, type BatchSource } from './data-source';
 import type { FromWorker, ToWorker } from './protocol';
-import { TrainingSession, trainerOptions } from './session';
+import { liveTrainerOptions, TrainingSession, trainerOptions } from './session';
 import { Trainer, TrainingDivergedError } from './trainer';
 import { presetConfig, type ModelConfig } from '../model/config';
 import { loadPretrained } from '../model/pretrained';
@@ -58,8 +56,8 @@ async function pretrainedTrainer(s: Settings): Promise<Trainer> {
   const artifacts = await loadPretrained(staticUrl('weights/'), s.weights, (done, total) =>
     post({ type: 'progress', label: `Loading the pretrained model ${s.weights}`, done, total }),
   );
-  const { lrD, lrG, beta1, maskLambda, dSteps, seed } = trainerOptions(s);
-  const trainer = Trainer.restore(artifacts, { lrD, lrG, beta1, maskLambda, dSteps, seed });
+  // The run's seed (its latent grid) is the page's; the model is the file's.
+  const trainer = Trainer.restore(artifacts, { ...liveTrainerOptions(s), seed: s.seed });
   const want = presetConfig(s.preset);
   const { config, kind } = trainer.model.arch;
   if (kind !== 'unconditional' || trainer.model.generatorKind !== s.generator || config.size !== want.size || config.frames !== want.frames || config.zDim !== want.zDim) {
@@ -69,14 +67,10 @@ async function pretrainedTrainer(s: Settings): Promise<Trainer> {
   return trainer;
 }
 
-async function makeSource(s: Settings, config: ModelConfig): Promise<BatchSource> {
-  if (s.dataset === 'shapes') return shapesSource(config, s.batchSize, s.seed);
-  if (s.dataset === 'own') {
-    if (!ownDataset) throw new DataError('No video of your own is loaded in this page: drop or pick one under "Your own video" first.');
-    return datasetSource('', config, s.batchSize, s.seed, { decoder: browserDecoder(), fetch: memoryFetch(ownDataset) });
-  }
-  const base = staticUrl(`data/${s.dataset}/`);
-  return datasetSource(base, config, s.batchSize, s.seed, {
+function makeSource(s: Settings, config: ModelConfig): Promise<BatchSource> {
+  return openBatchSource(s.dataset, config, s.batchSize, s.seed, {
+    root: staticUrl(''),
+    own: ownDataset,
     decoder: browserDecoder(),
     onProgress: (p) => post({ type: 'progress', label: `Loading ${s.dataset}`, done: p.bytesLoaded, total: p.bytesTotal }),
     onError: (e) => post({ type: 'error', message: `Data: ${e.message} (skipped; training goes on)` }),
@@ -218,8 +212,7 @@ async function handle(m: ToWorker) {
       // The file decides the model (size, frames, generator); the page's settings decide how it trains on.
       const json = JSON.parse(m.modelJson) as tf.io.ModelJSON;
       const artifacts = tf.io.getModelArtifactsForJSONSync(json, json.weightsManifest?.[0]?.weights ?? [], m.weights);
-      const { lrD, lrG, beta1, maskLambda, dSteps } = trainerOptions(settings);
-      const trainer = Trainer.restore(artifacts, { lrD, lrG, beta1, maskLambda, dSteps });
+      const trainer = Trainer.restore(artifacts, liveTrainerOptions(settings));
       running = false;
       session?.dispose();
       session = new TrainingSession(settings, await makeSource(settings, trainer.config), trainer);

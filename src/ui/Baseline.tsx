@@ -3,12 +3,12 @@
 import { useEffect, useState } from 'react';
 import { presetNames } from '../model/config';
 import { AUTOENCODER_LEARNING_RATE, type BaselineSettings } from '../eval/baseline-protocol';
+import { isShipped } from '../data/datasets';
 import { useBaseline } from './baseline-store';
+import { ShippedDatasetOptions } from './DatasetOptions';
 import { Chart } from './Chart';
 import { usePlayground } from './store';
 import { VideoCanvas } from './VideoCanvas';
-
-export const BASELINE_DATASETS: Array<BaselineSettings['dataset']> = ['shapes', 'moving-mnist', 'real'];
 
 function NumberField({ label, value, onChange, min, step }: { label: string; value: number; onChange: (v: number) => void; min: number; step?: number }) {
   return (
@@ -23,7 +23,7 @@ export function Baseline() {
   const b = useBaseline();
   const page = usePlayground((s) => s.settings);
   const [settings, setSettings] = useState<BaselineSettings>(() => ({
-    dataset: page.dataset === 'own' ? 'shapes' : page.dataset,
+    dataset: isShipped(page.dataset) ? page.dataset : 'shapes',
     preset: page.preset,
     seed: page.seed,
     batchSize: page.batchSize,
@@ -56,7 +56,7 @@ export function Baseline() {
         <label>
           dataset
           <select value={current.dataset} onChange={(e) => patch({ dataset: e.target.value as BaselineSettings['dataset'] })}>
-            {BASELINE_DATASETS.map((d) => <option key={d}>{d}</option>)}
+            <ShippedDatasetOptions />
           </select>
         </label>
         <label>

@@ -1,28 +1,17 @@
 // The experiment's controls. A shared link can hide some (?hide=lrD,lrG) so a class works on the rest.
-import { presetConfig, presetNames } from '../model/config';
+import { presetConfig } from '../model/config';
 import { modelCost } from '../model/cost';
-import { DATASETS, numberBounds, type DatasetName, type Settings } from '../settings';
+import type { DatasetName } from '../data/datasets';
+import { parseSetting, settingKeys, settingsTable, type ChoiceKey, type ChoiceSetting, type NumberKey, type NumberSetting, type SettingKey } from '../settings';
 import { usePlayground } from './store';
 
-const labels: Partial<Record<keyof Settings, string>> = {
-  lrD: 'D learning rate',
-  lrG: 'G learning rate',
-  beta1: 'Adam β1',
-  batchSize: 'batch size',
-  maskLambda: 'mask λ',
-  dSteps: 'D steps / iteration',
-  gSteps: 'G steps / iteration',
-  seed: 'seed',
-  autosaveEvery: 'autosave every',
-};
-
-function NumberInput({ name }: { name: keyof typeof numberBounds }) {
+function NumberInput({ name }: { name: NumberKey }) {
   const value = usePlayground((s) => s.settings[name]);
   const setSettings = usePlayground((s) => s.setSettings);
-  const b = numberBounds[name];
+  const b: NumberSetting = settingsTable[name];
   return (
-    <label>
-      {labels[name]}
+    <label title={b.help}>
+      {b.label}
       <input
         type="number"
         name={name}
@@ -32,9 +21,8 @@ function NumberInput({ name }: { name: keyof typeof numberBounds }) {
         defaultValue={value}
         key={value}
         onBlur={(e) => {
-          const v = Number(e.target.value);
-          const ok = Number.isFinite(v) && v >= b.min && v <= b.max && (!b.int || Number.isInteger(v));
-          if (ok) setSettings({ [name]: v });
+          const parsed = parseSetting(name, e.target.value);
+          if ('value' in parsed) setSettings({ [name]: parsed.value });
           else e.target.value = String(value);
         }}
       />
@@ -42,21 +30,30 @@ function NumberInput({ name }: { name: keyof typeof numberBounds }) {
   );
 }
 
-function Select<K extends 'dataset' | 'preset' | 'kind' | 'generator'>({ name, options, label }: { name: K; options: readonly string[]; label: string }) {
+function Select({ name }: { name: ChoiceKey }) {
   const value = usePlayground((s) => s.settings[name]);
   const setSettings = usePlayground((s) => s.setSettings);
+  const spec: ChoiceSetting = settingsTable[name];
   return (
-    <label>
-      {label}
-      <select name={name} value={value} onChange={(e) => setSettings({ [name]: e.target.value } as Partial<Settings>)}>
-        {options.map((o) => (
+    <label title={spec.help}>
+      {spec.label}
+      <select name={name} value={value} onChange={(e) => setSettings({ [name]: e.target.value })}>
+        {spec.options.map((o) => (
           <option key={o} value={o}>
-            {o}
+            {spec.optionLabels?.[o] ?? o}
           </option>
         ))}
       </select>
     </label>
   );
+}
+
+/** The control of a number or choice setting; names and key lists have their own (or none). */
+function Field({ name }: { name: SettingKey }) {
+  const { type } = settingsTable[name];
+  if (type === 'number') return <NumberInput name={name as NumberKey} />;
+  if (type === 'choice') return <Select name={name as ChoiceKey} />;
+  return null;
 }
 
 /** Start from a shipped model: it fixes dataset, preset and generator, and training goes on from it. */
@@ -67,8 +64,8 @@ function Pretrained() {
   if (usable.length === 0) return null;
   return (
     <div className="pretrained">
-      <label>
-        start from
+      <label title={settingsTable.weights.help}>
+        {settingsTable.weights.label}
         <select
           name="weights"
           value={settings.weights}
@@ -113,7 +110,7 @@ function PresetCost() {
 export function Controls() {
   const s = usePlayground();
   const hidden = new Set(s.settings.hide);
-  const show = (k: keyof Settings) => !hidden.has(k);
+  const show = (k: SettingKey) => !hidden.has(k);
   const busy = !s.ready;
   return (
     <section className="controls" aria-label="controls">
@@ -139,12 +136,8 @@ export function Controls() {
       </div>
       {show('weights') && <Pretrained />}
       <div className="fields">
-        {show('dataset') && <Select name="dataset" options={DATASETS} label="dataset" />}
-        {show('preset') && <Select name="preset" options={presetNames} label="preset" />}
-        {show('kind') && <Select name="kind" options={['unconditional', 'future']} label="model" />}
-        {show('generator') && <Select name="generator" options={['twoStream', 'oneStream']} label="generator" />}
-        {(Object.keys(numberBounds) as Array<keyof typeof numberBounds>).filter(show).map((k) => (
-          <NumberInput key={k} name={k} />
+        {settingKeys.filter(show).map((k) => (
+          <Field key={k} name={k} />
         ))}
       </div>
       <PresetCost />

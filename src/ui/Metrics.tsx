@@ -1,7 +1,9 @@
 // Automatic metrics of a model against real clips, next to a repeated-first-frame baseline and the real
 // clips' own numbers (src/eval/metrics.ts): flicker, high frequency, Fréchet distance, mask agreement and stillness.
 import { useState } from 'react';
-import type { MetricsJob, ModelSource, ResearchDataset } from '../eval/research-protocol';
+import type { MetricsJob, ModelSource } from '../eval/research-protocol';
+import type { ShippedDataset } from '../data/datasets';
+import { ShippedDatasetOptions } from './DatasetOptions';
 import { ModelSourcePicker } from './ModelSource';
 import { ResearchStatus } from './ResearchStatus';
 import { useResearch } from './research-store';
@@ -11,7 +13,7 @@ const show = (v: number | null, digits: number) => (v === null || Number.isNaN(v
 export function Metrics() {
   const { busy, metrics, send } = useResearch();
   const [source, setSource] = useState<ModelSource | null>(null);
-  const [dataset, setDataset] = useState<ResearchDataset>('shapes');
+  const [dataset, setDataset] = useState<ShippedDataset>('shapes');
   const [clips, setClips] = useState(64);
   const [features, setFeatures] = useState<MetricsJob['features']>('random');
   return (
@@ -31,10 +33,8 @@ export function Metrics() {
         <ModelSourcePicker onChange={setSource} />
         <label>
           real clips{' '}
-          <select value={dataset} onChange={(e) => setDataset(e.target.value as ResearchDataset)}>
-            <option value="shapes">shapes</option>
-            <option value="moving-mnist">moving-mnist</option>
-            <option value="real">real</option>
+          <select value={dataset} onChange={(e) => setDataset(e.target.value as ShippedDataset)}>
+            <ShippedDatasetOptions />
           </select>
         </label>
         <label>

@@ -17,6 +17,7 @@ import {
   type Comparison,
   type Trial,
 } from '../eval/study';
+import { isShipped } from '../data/datasets';
 import type { ClipData } from '../model/sample';
 import { deriveSeed } from '../model/seed';
 import { useBaseline } from './baseline-store';
@@ -45,7 +46,7 @@ function pageSources(seed: number): ClipSource[] {
     label: 'Real',
     // The page's own video lives in the playground's worker: use the clips it shows.
     clips: async (count) =>
-      settings.dataset === 'own' ? shown.slice(0, count) : (await request({ type: 'real', dataset: settings.dataset, preset: settings.preset, count, seed }, 'real')).clips,
+      isShipped(settings.dataset) ? (await request({ type: 'real', dataset: settings.dataset, preset: settings.preset, count, seed }, 'real')).clips : shown.slice(0, count),
   };
   return [
     { id: 'vgan', label: 'VGAN (this page’s model)', clips: async (count) => samples.slice(0, count).map((s) => s.video) },

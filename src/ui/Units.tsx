@@ -2,7 +2,9 @@
 // most, each with the input region its strongest position sees outlined (src/eval/units.ts).
 import { useEffect, useRef, useState } from 'react';
 import type { ClipData } from '../model/sample';
-import type { ModelSource, ResearchDataset } from '../eval/research-protocol';
+import type { ModelSource } from '../eval/research-protocol';
+import type { ShippedDataset } from '../data/datasets';
+import { ShippedDatasetOptions } from './DatasetOptions';
 import type { Region } from '../eval/units';
 import { ModelSourcePicker } from './ModelSource';
 import { ResearchStatus } from './ResearchStatus';
@@ -32,7 +34,7 @@ function UnitImage({ frame, region, label }: { frame: ClipData; region: Region; 
 export function Units() {
   const { busy, units, model, send } = useResearch();
   const [source, setSource] = useState<ModelSource | null>(null);
-  const [dataset, setDataset] = useState<ResearchDataset>('real');
+  const [dataset, setDataset] = useState<ShippedDataset>('real');
   const [job, setJob] = useState({ images: 128, layer: 2, channel: 0, k: 8 });
   const field = (key: keyof typeof job, label: string, min = 0) => (
     <label>
@@ -52,10 +54,8 @@ export function Units() {
         <ModelSourcePicker kind="future" onChange={setSource} />
         <label>
           frames from{' '}
-          <select value={dataset} onChange={(e) => setDataset(e.target.value as ResearchDataset)}>
-            <option value="real">real</option>
-            <option value="shapes">shapes</option>
-            <option value="moving-mnist">moving-mnist</option>
+          <select value={dataset} onChange={(e) => setDataset(e.target.value as ShippedDataset)}>
+            <ShippedDatasetOptions />
           </select>
         </label>
         {field('images', 'frames', 1)}

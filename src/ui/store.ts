@@ -2,7 +2,7 @@
 import { create } from 'zustand';
 import type { BackendInfo } from '../backend';
 import type { ClipData, SampleClips } from '../model/sample';
-import { defaultSettings, rebuildKeys, type Settings } from '../settings';
+import { defaultSettings, rebuildKeys, reconcile, type Settings } from '../settings';
 import type { FromWorker, ResumedFrom, ToWorker } from '../train/protocol';
 import type { PretrainedCard } from '../model/pretrained';
 import type { LayerView, StepReport } from '../train/session';
@@ -63,7 +63,7 @@ export const usePlayground = create<PlaygroundState>((set, get) => ({
     if (patch.weights === undefined && (['dataset', 'preset', 'kind', 'generator'] as const).some((k) => patch[k] !== undefined && patch[k] !== get().settings[k])) {
       settings.weights = '';
     }
-    if (settings.kind === 'future') settings.generator = 'twoStream'; // the future model has no one-stream form
+    reconcile(settings); // e.g. the future model has no one-stream form
     const rebuild = rebuildKeys.some((k) => patch[k] !== undefined && patch[k] !== get().settings[k]);
     set({ settings });
     if (rebuild) {

@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import * as tf from '../../src/tf';
 import { resolveConfig } from '../../src/model/config';
-import { defaultSettings } from '../../src/settings';
+import { defaultSettings, liveKeys, trainerKeys } from '../../src/settings';
 import { shapesSource } from '../../src/train/data-source';
 import { GRID_SIZE, TrainingSession } from '../../src/train/session';
 
@@ -35,5 +35,10 @@ it('steps, samples, interpolates and shows real clips without leaking tensors', 
   session.update({ ...settings, lrD: 1e-3, maskLambda: 0.5 });
   expect(session.trainer.optD.learningRate).toBe(1e-3);
   expect(session.trainer.options.maskLambda).toBe(0.5);
+  // Every trainer option that needs no new model reaches the running trainer.
+  const live = { ...settings, lrD: 3e-3, lrG: 4e-3, beta1: 0.7, maskLambda: 0.25, dSteps: 3 };
+  session.update(live);
+  for (const k of trainerKeys.filter((k) => liveKeys.includes(k))) expect(session.trainer.options[k]).toBe(live[k]);
+  expect([session.trainer.optG.learningRate, session.trainer.optD.beta1]).toEqual([4e-3, 0.7]);
   session.dispose();
 });

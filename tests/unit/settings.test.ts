@@ -1,7 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { defaultSettings, settingsFromQuery, settingsToQuery } from '../../src/settings';
+import { defaultSettings, liveKeys, rebuildKeys, settingKeys, settingsFromQuery, settingsTable, settingsToQuery, type SettingKey, type Settings } from '../../src/settings';
 import { usePlayground } from '../../src/ui/store';
 import type { ToWorker } from '../../src/train/protocol';
+
+/** A valid value of `key` other than its default, taken from its table entry. */
+function otherValue(key: SettingKey): Partial<Settings> {
+  const s = settingsTable[key];
+  switch (s.type) {
+    case 'number':
+      return { [key]: s.max !== s.default ? s.max : s.min };
+    case 'choice':
+      return { [key]: s.options.find((o) => o !== s.default) };
+    case 'name':
+      return { [key]: 'some-model-2' };
+    case 'keys':
+      return { [key]: ['lrD', 'seed'] };
+  }
+}
 
 describe('URL state', () => {
   it('round-trips every setting and writes only what differs from the defaults', () => {
@@ -10,6 +25,33 @@ describe('URL state', () => {
     const q = settingsToQuery(s);
     expect(q).toBe('dataset=real&preset=small&generator=oneStream&lrD=0.0005&beta1=0.9&seed=42&weights=real-small&hide=lrD%2Cseed');
     expect(settingsFromQuery(q)).toEqual({ settings: s, problems: [] });
+  });
+
+  it.each(settingKeys)('round-trips a value of %s other than its default', (key) => {
+    const s = { ...defaultSettings, ...otherValue(key) };
+    const q = settingsToQuery(s);
+    expect(q).toMatch(new RegExp(`^${key}=`));
+    expect(settingsFromQuery(q)).toEqual({ settings: s, problems: [] });
+  });
+
+  it('has defaults that are values of their own settings', () => {
+    // An empty default (no weights, nothing hidden) is never written, so it need not parse.
+    const written = settingKeys.filter((k) => String(defaultSettings[k]) !== '');
+    expect(settingsFromQuery(written.map((k) => `${k}=${String(defaultSettings[k])}`).join('&'))).toEqual({ settings: defaultSettings, problems: [] });
+  });
+
+  it.each(settingKeys.filter((k) => settingsTable[k].type === 'number' || settingsTable[k].type === 'choice'))('reports bad values of %s', (key) => {
+    const s = settingsTable[key];
+    const bad = s.type === 'number' ? ['banana', '', String(s.max * 2 + 1), String(s.min - 1), ...('int' in s ? ['1.5'] : [])] : ['nonsense', ''];
+    for (const raw of bad) {
+      const { settings, problems } = settingsFromQuery(new URLSearchParams({ [key]: raw }).toString());
+      expect(settings).toEqual(defaultSettings);
+      expect(problems).toEqual([expect.stringContaining(`${key}=${raw} is not`)]);
+    }
+  });
+
+  it('hides only hideable controls', () => {
+    expect(settingsFromQuery('hide=lrD,hide,nothing,weights').settings.hide).toEqual(['lrD', 'weights']);
   });
 
   it('ignores bad values with a reason and keeps the defaults', () => {
@@ -22,6 +64,19 @@ describe('URL state', () => {
 });
 
 describe('store', () => {
+  it('rebuilds for exactly the rebuild settings and applies the others live', () => {
+    const applied: SettingKey[] = [];
+    for (const key of settingKeys) {
+      const sent: ToWorker[] = [];
+      usePlayground.setState({ send: (m) => sent.push(m), settings: defaultSettings, ready: true });
+      usePlayground.getState().setSettings(otherValue(key));
+      if (sent.at(-1)?.type === 'update') applied.push(key);
+    }
+    expect(applied).toEqual(liveKeys);
+    expect(settingKeys.filter((k) => !applied.includes(k))).toEqual(rebuildKeys);
+    expect(liveKeys).toEqual(settingKeys.filter((k) => !settingsTable[k].rebuild));
+  });
+
   it('rebuilds the session for model settings and updates it live for the rest', () => {
     const sent: ToWorker[] = [];
     usePlayground.setState({ send: (m) => sent.push(m), settings: defaultSettings, ready: true });

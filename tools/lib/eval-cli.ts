@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import * as tf from '../../src/tf';
 import { openDataset, type PreparedClip } from '../../src/data/loader';
 import { parseManifest, type Manifest } from '../../src/data/format';
-import { fileFetch, nodeDecoder } from '../../src/data/node';
+import { dataDirOf, fileFetch, nodeDecoder } from '../../src/data/node';
 import type { ModelConfig } from '../../src/model/config';
 import type { VganModel } from '../../src/model/networks';
 import { loadModel } from '../../src/model/weights';
@@ -25,8 +25,9 @@ export async function loadWeightsDir(dir: string): Promise<VganModel> {
   return model;
 }
 
-/** The manifest and the first `limit` clips of the dataset in `dir`, resampled to the model's size. */
-export async function loadLocalClips(dir: string, config: ModelConfig, opts: { seed: number; limit?: number; withMask?: boolean }): Promise<{ manifest: Manifest; clips: PreparedClip[] }> {
+/** The manifest and the first `limit` clips of a shipped dataset (by name) or of the one in a folder, resampled to the model's size. */
+export async function loadLocalClips(data: string, config: ModelConfig, opts: { seed: number; limit?: number; withMask?: boolean }): Promise<{ manifest: Manifest; clips: PreparedClip[] }> {
+  const dir = dataDirOf(data);
   const manifest = parseManifest(JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')));
   const dataset = await openDataset('', {
     size: config.size,

@@ -7,12 +7,11 @@ import { describe, expect, it } from 'vitest';
 import { sha256Hex } from '../../../src/data/codec';
 import { parseManifest } from '../../../src/data/format';
 import { openDataset } from '../../../src/data/loader';
-import { fileFetch, nodeDecoder } from '../../../src/data/node';
+import { shippedDatasets } from '../../../src/data/datasets';
+import { datasetDir, fileFetch, nodeDecoder } from '../../../src/data/node';
 
-const DATA = 'public/data';
-
-describe.each(['shapes', 'moving-mnist', 'real'])('dataset %s', (name) => {
-  const dir = join(DATA, name);
+describe.each(shippedDatasets)('dataset %s', (name) => {
+  const dir = datasetDir(name);
 
   it('has a valid manifest whose shards match their sizes and sha256', async () => {
     const manifest = parseManifest(JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')));

@@ -1,6 +1,7 @@
 // Automatic metrics of a generator from the command line (src/eval/metrics.ts):
 //   npm run metrics -- --weights public/weights/<name> [--data shapes] [--clips 64]
-// --data: a shipped dataset's name (src/data/datasets.ts) or a folder of shards, e.g. public/data/shapes.
+// --data: a shipped dataset's name (src/data/datasets.ts) or a folder of shards, e.g. public/data/shapes; a
+//         procedural dataset (shapes) is scored against fresh clips, the others against their stored clips.
 // Options: --features random|discriminator (the fixed random-weight network, or the model's own trained
 //          discriminator trunk, biased towards its generator) --seed 1 --batch 8 --out runs/metrics
 //          --preset tiny (a fresh, untrained model when no --weights is given, e.g. to see the scale)
@@ -8,10 +9,9 @@
 import { parseArgs } from 'node:util';
 import { resolveConfig } from '../src/model/config';
 import { VganModel } from '../src/model/networks';
-import { realClips } from '../src/eval/clips';
 import { FEATURE_SEED, randomFeatureNetwork } from '../src/eval/features';
 import { evaluateGenerator } from '../src/eval/metrics';
-import { cpuBackend, loadLocalClips, loadWeightsDir, writeResults } from './lib/eval-cli';
+import { cpuBackend, loadWeightsDir, referenceClips, writeResults } from './lib/eval-cli';
 
 export async function main(argv: string[]): Promise<void> {
   const { values: args } = parseArgs({
@@ -32,10 +32,9 @@ export async function main(argv: string[]): Promise<void> {
   const started = Date.now();
   const seed = Number(args.seed);
   const model = args.weights ? await loadWeightsDir(args.weights) : new VganModel(resolveConfig(args.preset), { seed });
-  const { clips } = await loadLocalClips(args.data, model.config, { seed, limit: Number(args.clips), withMask: true });
-  const real = realClips(clips, model.config.frames, model.config.size);
+  const { real, source } = await referenceClips(args.data, model.config, seed, Number(args.clips));
   const featureModel = args.features === 'random' ? randomFeatureNetwork(model.config) : model;
-  console.error(`${real.clips} clips of ${args.data}${real.mask ? ' with true masks' : ''}, model ${model.kind} ${model.config.frames}×${model.config.size}²`);
+  console.error(`${source}${real.mask ? ' with true masks' : ''}, model ${model.kind} ${model.config.frames}×${model.config.size}² (frame stride ${model.config.frameStride})`);
   const rows = await evaluateGenerator(model, real, {
     featureModel,
     seed,
@@ -53,7 +52,7 @@ export async function main(argv: string[]): Promise<void> {
   const paths = await writeResults(
     args.out,
     'metrics',
-    { model: args.weights ?? `untrained ${args.preset}`, kind: model.kind, config: model.config, dataset: args.data, clips: real.clips, features, seed, seconds: (Date.now() - started) / 1000, rows },
+    { model: args.weights ?? `untrained ${args.preset}`, kind: model.kind, config: model.config, dataset: args.data, reference: source, clips: real.clips, features, seed, seconds: (Date.now() - started) / 1000, rows },
     rows.map((r) => ({ ...r })),
   );
   if (featureModel !== model) featureModel.dispose();

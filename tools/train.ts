@@ -1,7 +1,7 @@
 // Trains a VGAN with the TypeScript trainer (the playground's own code, tfjs's cpu backend) and scores its
 // samples as it goes, to confirm in TypeScript what the PyTorch trainer found:
 //   npm run train -- --preset tiny --iterations 300 --out runs/ts-tiny
-// Options: --data shapes|DIR (fresh procedural clips, or a shard dataset) --batch N --seed N
+// Options: --data NAME|DIR (a registered dataset, src/data/datasets.ts — shapes is made fresh — or a folder of shards) --batch N --seed N
 //          --base-channels N --frame-stride N (override the preset) --quality-every N --generator twoStream|oneStream
 // Writes OUT/quality.jsonl (trainer/vgan/quality.py's numbers beside the real clips'), OUT/weights (the
 // playground's format; trainer/samples.py draws them) and OUT/best (the best-scoring weights so far).
@@ -12,13 +12,14 @@ import * as tf from '../src/tf';
 import { fileFetch, nodeDecoder } from '../src/data/node';
 import type { GeneratorKind } from '../src/model/config';
 import { Trainer } from '../src/train/trainer';
-import { datasetSource, shapesSource, type BatchSource } from '../src/train/data-source';
-import { measureQuality, shapesReferenceClips } from '../src/eval/quality';
-import { realClips } from '../src/eval/clips';
-import { cpuBackend, loadLocalClips } from './lib/eval-cli';
+import { datasetSource, openBatchSource, type BatchSource } from '../src/train/data-source';
+import { isShipped } from '../src/data/datasets';
+import { measureQuality } from '../src/eval/quality';
+import { cpuBackend, referenceClips } from './lib/eval-cli';
 import { writeWeightFiles } from './lib/weights-files';
 
 const REFERENCE_CLIPS = 64;
+const ROOT_PUBLIC = 'public';
 
 export async function main(argv: string[]): Promise<void> {
   const { values: args } = parseArgs({
@@ -45,14 +46,10 @@ export async function main(argv: string[]): Promise<void> {
   const trainer = new Trainer({ preset: args.preset, config: overrides, generator: args.generator as GeneratorKind, seed });
   const { config } = trainer;
   const batch = Number(args.batch ?? config.batchSize);
-  const source: BatchSource =
-    args.data === 'shapes'
-      ? shapesSource(config, batch, seed)
-      : await datasetSource('', config, batch, seed, { decoder: nodeDecoder, fetch: fileFetch(args.data) });
-  const reference =
-    args.data === 'shapes'
-      ? shapesReferenceClips(seed, REFERENCE_CLIPS, config)
-      : (({ clips }) => realClips(clips, config.frames, config.size))(await loadLocalClips(args.data, config, { seed, limit: REFERENCE_CLIPS, withMask: true }));
+  const source: BatchSource = isShipped(args.data)
+    ? await openBatchSource(args.data, config, batch, seed, { root: '', decoder: nodeDecoder, fetch: fileFetch(ROOT_PUBLIC) })
+    : await datasetSource('', config, batch, seed, { decoder: nodeDecoder, fetch: fileFetch(args.data) });
+  const { real: reference } = await referenceClips(args.data, config, seed, REFERENCE_CLIPS);
   await mkdir(args.out, { recursive: true });
   const log = join(args.out, 'quality.jsonl');
   const iterations = Number(args.iterations);

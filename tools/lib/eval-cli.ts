@@ -10,7 +10,10 @@ import { dataDirOf, fileFetch, nodeDecoder } from '../../src/data/node';
 import type { ModelConfig } from '../../src/model/config';
 import type { VganModel } from '../../src/model/networks';
 import { loadModel } from '../../src/model/weights';
-import { gatherClips } from '../../src/eval/clips';
+import { gatherClips, realClips } from '../../src/eval/clips';
+import type { RealClips } from '../../src/eval/metrics';
+import { shapesReferenceClips } from '../../src/eval/quality';
+import { datasets, isShipped } from '../../src/data/datasets';
 import { readWeightFiles } from './weights-files';
 
 export async function cpuBackend(): Promise<void> {
@@ -41,6 +44,18 @@ export async function loadLocalClips(data: string, config: ModelConfig, opts: { 
     onError: (e) => console.error(`warning: ${e.message}`),
   });
   return { manifest, clips: await gatherClips(dataset.clips(), opts.limit) };
+}
+
+/**
+ * Real clips to score a model against: for a procedural dataset, `limit` fresh clips no training run draws
+ * (src/eval/quality.ts), else the first `limit` clips of the stored dataset, with true masks where it has them.
+ */
+export async function referenceClips(data: string, config: ModelConfig, seed: number, limit: number): Promise<{ real: RealClips; source: string }> {
+  if (isShipped(data) && datasets[data].kind === 'procedural') {
+    return { real: shapesReferenceClips(seed, limit, config), source: `${limit} fresh ${data} clips (seed ${seed})` };
+  }
+  const { clips } = await loadLocalClips(data, config, { seed, limit, withMask: true });
+  return { real: realClips(clips, config.frames, config.size), source: `${clips.length} clips of ${data}` };
 }
 
 const csvCell = (v: unknown) => (typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(6)) : /[",\n]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v ?? ''));

@@ -43,6 +43,13 @@ export const settingsTable = {
     help: 'The unconditional VGAN, or the future model that predicts a video from its first frame (two-stream only).',
   },
   generator: { type: 'choice', options: ['twoStream', 'oneStream'], default: 'twoStream', label: 'generator', rebuild: true, hideable: true, trainer: true },
+  frameStride: {
+    type: 'choice', options: ['preset', '1', '2', '4', '8'], default: 'preset', label: 'time span', rebuild: true, hideable: true,
+    optionLabels: { preset: "the preset's", 1: 'every frame', 2: 'every 2nd frame', 4: 'every 4th frame', 8: 'every 8th frame' },
+    help:
+      "Which source frames (25 fps) a clip keeps. The presets keep the paper's 1.28 s (tiny: every 4th of 32 frames). With every frame, " +
+      "tiny's 8 frames last 0.32 s, objects barely move, and the background stream learns them instead of the foreground.",
+  },
   lrD: { type: 'number', default: 2e-4, min: 1e-6, max: 1e-1, label: 'D learning rate', rebuild: false, hideable: true, trainer: true },
   lrG: { type: 'number', default: 2e-4, min: 1e-6, max: 1e-1, label: 'G learning rate', rebuild: false, hideable: true, trainer: true },
   beta1: { type: 'number', default: 0.5, min: 0, max: 0.999, label: 'Adam β1', rebuild: false, hideable: true, trainer: true },

@@ -22,9 +22,9 @@ export interface StepReport extends Partial<DStats & GStats> {
 /** Samples in the grid of fixed latent codes. */
 export const GRID_SIZE = 8;
 
-/** The Trainer's options among the settings (the table marks them). */
+/** The Trainer's options among the settings (the table marks them), and the config fields a setting overrides. */
 export function trainerOptions(s: Settings): Partial<TrainerOptions> {
-  return pick(s, trainerKeys);
+  return { ...pick(s, trainerKeys), ...(s.frameStride === 'preset' ? {} : { config: { frameStride: Number(s.frameStride) } }) };
 }
 
 /** The trainer options that apply to a running trainer: a restored model keeps the rest from its file. */

@@ -245,11 +245,12 @@ export class Trainer {
     const saved = (topology.training ?? {}) as { options?: TrainerOptions; iteration?: number; dIndex?: number };
     const trainer = new Trainer({
       ...saved.options,
-      config: topology.config,
       kind: topology.kind,
       generator: topology.generator,
       seed: topology.seed,
       ...overrides,
+      // The file's layer table and time span are the model's: no setting may change them on restore.
+      config: topology.config,
     });
     try {
       assignWeights(trainer.model, tensors);

@@ -17,9 +17,8 @@ export interface BaselineSettings {
 }
 
 export type ToBaseline =
-  /** Trains `steps` more steps, first (re)building the autoencoder when the settings that define it changed. */
+  /** Trains `steps` more steps (or until cancelled), first (re)building the autoencoder when the settings that define it changed. */
   | { type: 'train'; settings: BaselineSettings; steps: number }
-  | { type: 'stop' }
   /** Fits the mixture on the codes of `clips` clips of the settings' dataset (at most the dataset's size). */
   | { type: 'fit'; settings: BaselineSettings; clips: number; components: number }
   | { type: 'sample'; count: number; seed: number }
@@ -38,16 +37,26 @@ export interface FitReport {
   notes: string[];
 }
 
-export type FromBaseline =
-  | { type: 'backend'; info: BackendInfo }
-  | { type: 'step'; iteration: number; loss: number; done: number; total: number }
-  | { type: 'stopped'; iteration: number }
-  | { type: 'fitted'; report: FitReport }
-  | { type: 'samples'; clips: ClipData[] }
-  | { type: 'real'; clips: ClipData[] }
-  /** The autoencoder as a VGAN weights file, and the mixture's JSON when one is fitted. */
-  | { type: 'files'; modelJson: string; weights: ArrayBuffer; gmmJson: string | null }
-  /** A file was loaded: the settings it fixes, so that training goes on with them. */
-  | { type: 'loaded'; iteration: number; preset: string; seed: number; fitted: boolean }
+/** The autoencoder as a VGAN weights file, and the mixture's JSON when one is fitted. */
+export interface BaselineFiles {
+  modelJson: string;
+  weights: ArrayBuffer;
+  gmmJson: string | null;
+}
+
+/** A loaded file: the settings it fixes, so that training goes on with them. */
+export interface BaselineLoaded {
+  iteration: number;
+  preset: string;
+  seed: number;
+  fitted: boolean;
+}
+
+export interface BaselineApi {
+  requests: ToBaseline;
+  results: { train: { iteration: number }; fit: FitReport; sample: ClipData[]; real: ClipData[]; export: BaselineFiles; import: BaselineLoaded };
+  /** A training step done. */
+  progress: { iteration: number; loss: number; done: number; total: number };
   /** `skipped`: a bad clip or shard that the data loader left out; the work went on. */
-  | { type: 'error'; message: string; skipped?: boolean };
+  events: { type: 'backend'; info: BackendInfo } | { type: 'skipped'; message: string };
+}

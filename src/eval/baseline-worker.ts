@@ -1,32 +1,29 @@
 // The baseline worker: trains the autoencoder off the main thread, fits the mixture on its codes, decodes
-// mixture samples, and serves real clips of a dataset to the human study. Messages run one at a time.
+// mixture samples, and serves real clips of a dataset to the human study. Requests run one at a time.
 /// <reference lib="webworker" />
 import * as tf from '../tf';
-import { initBackend } from '../backend';
 import { browserDecoder } from '../data/browser';
 import { resolveConfig, type ModelConfig } from '../model/config';
 import { modelJson } from '../model/weights';
 import type { ShippedDataset } from '../data/datasets';
 import { openBatchSource, type CountedSource } from '../train/data-source';
 import { Autoencoder } from './autoencoder';
-import type { BaselineSettings, FromBaseline, ToBaseline } from './baseline-protocol';
+import { staticUrl, startWorker } from '../worker-host';
+import type { Call } from '../worker-rpc';
+import type { BaselineApi, BaselineSettings, ToBaseline } from './baseline-protocol';
 import { gmmFromJson, gmmToJson, type GaussianMixture } from './gmm';
 
-const scope = self as unknown as DedicatedWorkerGlobalScope;
-const post = (m: FromBaseline, transfer: Transferable[] = []) => scope.postMessage(m, transfer);
-
-const ready = initBackend().then((info) => post({ type: 'backend', info }));
+const post = startWorker<BaselineApi>(handle).server.emit;
 
 let ae: Autoencoder | null = null;
 let gmm: GaussianMixture | null = null;
 let source: { key: string; batches: CountedSource } | null = null;
-let stopping = false;
 
 function openSource(dataset: ShippedDataset, config: ModelConfig, batchSize: number, seed: number) {
   return openBatchSource(dataset, config, batchSize, seed, {
-    root: new URL(import.meta.env.BASE_URL, scope.location.origin).href,
+    root: staticUrl(''),
     decoder: browserDecoder(),
-    onError: (e) => post({ type: 'error', message: `Data: ${e.message} (skipped)`, skipped: true }),
+    onError: (e) => post({ type: 'skipped', message: `Data: ${e.message} (skipped)` }),
   });
 }
 
@@ -51,23 +48,23 @@ function autoencoderFor(s: BaselineSettings): Autoencoder {
   return ae;
 }
 
-async function train(s: BaselineSettings, steps: number) {
+async function train(s: BaselineSettings, steps: number, call: Call<BaselineApi['progress']>) {
   const model = autoencoderFor(s);
   const data = await trainingSource(s, model.config);
-  for (let done = 1; done <= steps && !stopping; done++) {
+  for (let done = 1; done <= steps && !call.signal.aborted; done++) {
     const batch = await data.batches.next();
     try {
       const loss = await model.step(batch);
-      post({ type: 'step', iteration: model.iteration, loss, done, total: steps });
+      call.progress({ iteration: model.iteration, loss, done, total: steps });
     } finally {
       batch.dispose();
     }
-    // Let a queued stop in between steps.
+    // Let a cancellation in between steps.
     await new Promise((r) => setTimeout(r, 0));
   }
   // The decoder changed: a mixture fitted on the old codes no longer describes it.
   gmm = null;
-  post({ type: 'stopped', iteration: model.iteration });
+  return { iteration: model.iteration };
 }
 
 async function fit(s: BaselineSettings, clips: number, components: number) {
@@ -76,32 +73,25 @@ async function fit(s: BaselineSettings, clips: number, components: number) {
   const count = Math.min(clips, data.batches.clips);
   const result = await ae.fit(data.batches, count, { components });
   gmm = result.gmm;
-  post({
-    type: 'fitted',
-    report: {
-      components: gmm.components,
-      codes: count,
-      iterations: result.iterations,
-      logLikelihood: result.logLikelihoods[result.logLikelihoods.length - 1],
-      converged: result.converged,
-      notes: result.notes,
-    },
-  });
+  return {
+    components: gmm.components,
+    codes: count,
+    iterations: result.iterations,
+    logLikelihood: result.logLikelihoods[result.logLikelihoods.length - 1],
+    converged: result.converged,
+    notes: result.notes,
+  };
 }
 
-async function handle(m: ToBaseline) {
-  await ready;
+async function handle(m: ToBaseline, call: Call<BaselineApi['progress']>) {
   switch (m.type) {
     case 'train':
-      stopping = false;
-      return train(m.settings, m.steps);
-    case 'stop':
-      return;
+      return train(m.settings, m.steps, call);
     case 'fit':
       return fit(m.settings, m.clips, m.components);
     case 'sample':
       if (!ae || !gmm) throw new Error('Fit the mixture before sampling the baseline.');
-      return post({ type: 'samples', clips: await ae.sample(gmm, m.count, m.seed) });
+      return ae.sample(gmm, m.count, m.seed);
     case 'real': {
       const config = resolveConfig(m.preset);
       const batches = await openSource(m.dataset, config, m.count, m.seed);
@@ -111,7 +101,7 @@ async function handle(m: ToBaseline) {
         batch.dispose();
         const len = config.frames * config.size * config.size * 3;
         const clips = Array.from({ length: data.length / len }, (_, i) => ({ data: data.slice(i * len, (i + 1) * len), frames: config.frames, size: config.size, channels: 3 as const }));
-        return post({ type: 'real', clips });
+        return clips;
       } finally {
         batches.dispose();
       }
@@ -121,7 +111,8 @@ async function handle(m: ToBaseline) {
       const artifacts = await ae.save();
       const weights = tf.io.concatenateArrayBuffers(artifacts.weightData!);
       const json = JSON.stringify(modelJson(artifacts, ['weights.bin']));
-      return post({ type: 'files', modelJson: json, weights, gmmJson: gmm ? JSON.stringify(gmmToJson(gmm)) : null }, [weights]);
+      call.transfer(weights);
+      return { modelJson: json, weights, gmmJson: gmm ? JSON.stringify(gmmToJson(gmm)) : null };
     }
     case 'import': {
       const json = JSON.parse(m.modelJson) as tf.io.ModelJSON;
@@ -134,13 +125,7 @@ async function handle(m: ToBaseline) {
       ae?.dispose();
       ae = loaded;
       gmm = mixture;
-      return post({ type: 'loaded', iteration: ae.iteration, preset: ae.options.preset, seed: ae.options.seed, fitted: gmm !== null });
+      return { iteration: ae.iteration, preset: ae.options.preset, seed: ae.options.seed, fitted: gmm !== null };
     }
   }
 }
-
-let queue = Promise.resolve();
-scope.onmessage = ({ data }: MessageEvent<ToBaseline>) => {
-  if (data.type === 'stop') stopping = true; // takes effect between steps, without waiting behind them
-  queue = queue.then(() => handle(data)).catch((e: unknown) => post({ type: 'error', message: (e as Error).message ?? String(e) }));
-};

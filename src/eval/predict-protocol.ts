@@ -13,30 +13,36 @@ export type ToPredictor =
   | { type: 'loadShipped'; name: string }
   /** Loads weights in the page's hands, e.g. the playground's current model. */
   | { type: 'loadWeights'; source: ModelSource; modelJson: string; weights: ArrayBuffer }
-  /** Predicts from an image file's bytes (transferred); `id` pairs the answer with the request. */
-  | { type: 'predict'; id: number; name: string; bytes: ArrayBuffer; options: FutureOptions }
+  /** Predicts from an image file's bytes (transferred). */
+  | { type: 'predict'; name: string; bytes: ArrayBuffer; options: FutureOptions }
   /** Destroys the GPU device, to show (and test) recovery from a lost device (?debug). */
   | { type: 'loseDevice' };
 
-export type FromPredictor =
+export interface Prediction {
+  /** The model's input frame, as a one-frame clip. */
+  input: ClipData;
+  info: StillInfo;
+  notes: string[];
+  /** Entry 0 the prediction, then the futures (src/eval/predict.ts). */
+  clips: SampleClips[];
+  reconstruction: number[];
+  /** Preprocessing and prediction, and the prediction alone (generate and read back). */
+  msTotal: number;
+  msPredict: number;
+  options: FutureOptions;
+}
+
+/** What the worker says unasked: a model is in use or failed to load (on request, or again after a lost device). */
+export type PredictorEvent =
   | { type: 'backend'; info: BackendInfo }
   | { type: 'model'; source: ModelSource; config: ModelConfig }
   | { type: 'modelError'; source: ModelSource; message: string }
-  | {
-      type: 'prediction';
-      id: number;
-      /** The model's input frame, as a one-frame clip. */
-      input: ClipData;
-      info: StillInfo;
-      notes: string[];
-      /** Entry 0 the prediction, then the futures (src/eval/predict.ts). */
-      clips: SampleClips[];
-      reconstruction: number[];
-      /** Preprocessing and prediction, and the prediction alone (generate and read back). */
-      msTotal: number;
-      msPredict: number;
-      options: FutureOptions;
-    }
-  | { type: 'predictError'; id: number; message: string }
-  /** A failure outside any request, e.g. no backend could start. */
+  /** A failure outside any request, e.g. a lost device. */
   | { type: 'error'; message: string };
+
+export interface PredictorApi {
+  requests: ToPredictor;
+  results: { predict: Prediction };
+  progress: never;
+  events: PredictorEvent;
+}

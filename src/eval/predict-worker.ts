@@ -2,24 +2,23 @@
 // first) off the main thread, so the page stays responsive while shaders compile and the model runs.
 /// <reference lib="webworker" />
 import * as tf from '../tf';
-import { initBackend, loseDevice, onDeviceLoss, type BackendInfo } from '../backend';
+import { loseDevice, onDeviceLoss, type BackendInfo } from '../backend';
 import { errorMessage } from '../data/errors';
 import { decodeInBrowser, sniffStill, stillToFrame } from '../data/still-image';
 import type { VganModel } from '../model/networks';
 import { loadPretrained } from '../model/pretrained';
 import { loadFutureModel, predictFutures } from './predict';
-import type { FromPredictor, ModelSource, ToPredictor } from './predict-protocol';
-
-const scope = self as unknown as DedicatedWorkerGlobalScope;
-const post = (m: FromPredictor) => scope.postMessage(m);
+import { staticUrl, startWorker } from '../worker-host';
+import type { ModelSource, Prediction, PredictorApi, ToPredictor } from './predict-protocol';
 
 let model: VganModel | null = null;
 /** What the model in use was built from: a lost device takes the model, not these. */
 let loaded: { source: ModelSource; artifacts: tf.io.ModelArtifacts } | null = null;
-const ready = initBackend().then((info) => {
-  post({ type: 'backend', info });
-  onDeviceLoss(deviceLost, (job) => (queue = queue.then(job).catch(report)), rebuildOn);
-});
+// One request at a time: a prediction never runs on a model being replaced.
+const { server, ready } = startWorker<PredictorApi>(handle, { describe: errorMessage });
+const post = server.emit;
+const report = (e: unknown) => post({ type: 'error', message: errorMessage(e) });
+void ready.then(() => onDeviceLoss(deviceLost, (job) => void server.enqueue(job).catch(report), rebuildOn), () => undefined);
 
 async function use(source: ModelSource, artifacts: () => Promise<tf.io.ModelArtifacts>) {
   try {
@@ -49,15 +48,10 @@ async function rebuildOn(info: BackendInfo) {
   }
 }
 
-const report = (e: unknown) => post({ type: 'error', message: errorMessage(e) });
-
-async function handle(m: ToPredictor) {
-  await ready;
+async function handle(m: ToPredictor): Promise<Prediction | void> {
   switch (m.type) {
-    case 'loadShipped': {
-      const weights = new URL('weights/', new URL(import.meta.env.BASE_URL, scope.location.origin)).href;
-      return use({ kind: 'shipped', name: m.name }, () => loadPretrained(weights, m.name));
-    }
+    case 'loadShipped':
+      return use({ kind: 'shipped', name: m.name }, () => loadPretrained(staticUrl('weights/'), m.name));
     case 'loadWeights':
       return use(m.source, async () => {
         const json = JSON.parse(m.modelJson) as tf.io.ModelJSON;
@@ -65,39 +59,18 @@ async function handle(m: ToPredictor) {
       });
     case 'predict': {
       const start = performance.now();
-      try {
-        // Bad files are refused from their header whether or not a model is there.
-        const bytes = new Uint8Array(m.bytes);
-        const info = sniffStill(bytes, `“${m.name}”`);
-        if (!model) throw new Error('No future model is loaded: see the message above.');
-        const { frame, size, notes } = stillToFrame(await decodeInBrowser(bytes, info), info, model.config.size);
-        const predictStart = performance.now();
-        const { clips, reconstruction } = await predictFutures(model, frame, m.options);
-        const end = performance.now();
-        post({
-          type: 'prediction',
-          id: m.id,
-          input: { data: frame, frames: 1, size, channels: 3 },
-          info,
-          notes,
-          clips,
-          reconstruction,
-          msTotal: end - start,
-          msPredict: end - predictStart,
-          options: m.options,
-        });
-      } catch (e) {
-        post({ type: 'predictError', id: m.id, message: errorMessage(e) });
-      }
-      return;
+      // Bad files are refused from their header whether or not a model is there.
+      const bytes = new Uint8Array(m.bytes);
+      const info = sniffStill(bytes, `“${m.name}”`);
+      if (!model) throw new Error('No future model is loaded: see the message above.');
+      const { frame, size, notes } = stillToFrame(await decodeInBrowser(bytes, info), info, model.config.size);
+      const predictStart = performance.now();
+      const { clips, reconstruction } = await predictFutures(model, frame, m.options);
+      const end = performance.now();
+      const input = { data: frame, frames: 1, size, channels: 3 as const };
+      return { input, info, notes, clips, reconstruction, msTotal: end - start, msPredict: end - predictStart, options: m.options };
     }
     case 'loseDevice':
       return loseDevice();
   }
 }
-
-// One message at a time: a prediction never runs on a model being replaced.
-let queue: Promise<void> = Promise.resolve();
-scope.onmessage = ({ data }: MessageEvent<ToPredictor>) => {
-  queue = queue.then(() => handle(data)).catch(report);
-};

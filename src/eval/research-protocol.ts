@@ -47,9 +47,7 @@ export type ToResearch =
   | { type: 'units'; job: UnitsJob }
   | { type: 'metrics'; job: MetricsJob }
   /** Lists the playground's autosaves in this browser. */
-  | { type: 'autosaves' }
-  /** Stops the running job at its next step. */
-  | { type: 'stop' };
+  | { type: 'autosaves' };
 
 export interface ModelSummary {
   kind: 'unconditional' | 'future';
@@ -59,15 +57,27 @@ export interface ModelSummary {
   encoder: Array<{ name: string; channels: number }>;
 }
 
-export type FromResearch =
-  | { type: 'backend'; info: BackendInfo }
-  | { type: 'model'; summary: ModelSummary }
-  | { type: 'progress'; job: ToResearch['type']; label: string; done: number; total: number }
-  /** Rows so far; `summary` comes with the last message of a run. */
-  | { type: 'representation'; rows: BudgetResult[]; summary?: { train: number; test: number; features: string } }
-  /** Top images: each hit with its first frame (one-frame ClipData). */
-  | { type: 'units'; hits: Array<UnitHit & { frame: ClipData }> }
-  | { type: 'metrics'; rows: MetricRow[]; clips: number; features: string }
-  | { type: 'autosaves'; urls: string[] }
-  | { type: 'stopped' }
-  | { type: 'error'; message: string };
+export interface RepresentationResult {
+  rows: BudgetResult[];
+  /** With the run's last rows. */
+  summary?: { train: number; test: number; features: string };
+}
+/** Top images: each hit with its first frame (one-frame ClipData). */
+export interface UnitsResult {
+  hits: Array<UnitHit & { frame: ClipData }>;
+}
+export interface MetricsResult {
+  rows: MetricRow[];
+  clips: number;
+  features: string;
+}
+
+/** A job's progress: a step of it, or the representation experiment's rows so far. */
+export type ResearchProgress = { label: string; done: number; total: number } | { rows: BudgetResult[] };
+
+export interface ResearchApi {
+  requests: ToResearch;
+  results: { representation: RepresentationResult; units: UnitsResult; metrics: MetricsResult; autosaves: string[] };
+  progress: ResearchProgress;
+  events: { type: 'backend'; info: BackendInfo } | { type: 'model'; summary: ModelSummary };
+}

@@ -8,8 +8,6 @@ import type { LayerView, StepKind, StepReport } from './session';
 /** Where a session's weights came from, when not fresh. */
 export type ResumedFrom = 'autosave' | 'file' | 'pretrained' | null;
 
-export type WeightsPurpose = 'download' | 'future' | 'research';
-
 export type ToWorker =
   /** (Re)builds the session; resumes from the autosave when it was made with the same model settings. */
   | { type: 'init'; settings: Settings; fresh?: boolean }
@@ -23,12 +21,26 @@ export type ToWorker =
   | { type: 'interpolate'; a: number; b: number; steps: number }
   /** Chooses the grid sample whose layers the diagram shows. */
   | { type: 'select'; index: number }
-  /** `purpose`: where the weights go; the page's download, the Future view's predictor, or a research panel. */
-  | { type: 'exportWeights'; purpose: WeightsPurpose }
+  /** The model's weights file, for a download, the Future view's predictor or a research panel. */
+  | { type: 'exportWeights' }
   /** Destroys the GPU device, to show (and test) recovery from a lost device. */
   | { type: 'loseDevice' }
   | { type: 'importWeights'; modelJson: string; weights: ArrayBuffer };
 
+/** A model as tfjs's model.json and its one weights file. */
+export interface WeightsFile {
+  modelJson: string;
+  weights: ArrayBuffer;
+}
+
+export interface TrainApi {
+  requests: ToWorker;
+  results: { exportWeights: WeightsFile };
+  progress: never;
+  events: FromWorker;
+}
+
+/** What the worker says unasked: the session's state as it trains. */
 export type FromWorker =
   | { type: 'backend'; info: BackendInfo }
   /** `from`: where the weights came from, when not fresh. */
@@ -41,5 +53,4 @@ export type FromWorker =
   | { type: 'running'; running: boolean }
   | { type: 'progress'; label: string; done: number; total: number }
   | { type: 'saved'; iteration: number }
-  | { type: 'weights'; modelJson: string; weights: ArrayBuffer; purpose: WeightsPurpose }
   | { type: 'error'; message: string };

@@ -2,20 +2,20 @@
 // reports and samples back, and autosaves checkpoints to IndexedDB (one slot per model-defining setting).
 /// <reference lib="webworker" />
 import * as tf from '../tf';
-import { initBackend, loseDevice, onDeviceLoss, type BackendInfo } from '../backend';
+import { loseDevice, onDeviceLoss, type BackendInfo } from '../backend';
 import { browserDecoder } from '../data/browser';
 import type { BuiltDataset } from '../data/shards';
+import { errorMessage } from '../data/errors';
 import { saveModel, modelJson, WeightsError } from '../model/weights';
+import { staticUrl, startWorker } from '../worker-host';
+import type { Call } from '../worker-rpc';
 import type { Settings } from '../settings';
 import { openBatchSource, type BatchSource } from './data-source';
-import type { FromWorker, ToWorker } from './protocol';
+import type { ToWorker, TrainApi, WeightsFile } from './protocol';
 import { liveTrainerOptions, TrainingSession, trainerOptions } from './session';
 import { Trainer, TrainingDivergedError } from './trainer';
 import { presetConfig, type ModelConfig } from '../model/config';
 import { loadPretrained } from '../model/pretrained';
-
-const scope = self as unknown as DedicatedWorkerGlobalScope;
-const post = (m: FromWorker, transfer: Transferable[] = []) => scope.postMessage(m, transfer);
 
 /** Samples are sent at most this often while training runs. */
 const SAMPLE_INTERVAL_MS = 1000;
@@ -26,11 +26,11 @@ let running = false;
 let lastSamples = 0;
 let selected = 0;
 let ownDataset: BuiltDataset | null = null;
-const ready = initBackend().then((info) => {
-  post({ type: 'backend', info });
-  onDeviceLoss(deviceLost, (job) => (queue = queue.then(job).catch(fail)), resumeOn);
-  return info;
-});
+// Requests are handled one at a time, in order, so a step never overlaps a rebuild; a pause passes the
+// queue and takes effect between iterations, without waiting behind the loop.
+const { server, ready } = startWorker<TrainApi>(handle, { immediate: (m) => m.type === 'pause', describe: stopFor });
+const post = server.emit;
+void ready.then(() => onDeviceLoss(deviceLost, (job) => void server.enqueue(job).catch(fail), resumeOn), () => undefined);
 
 /** A lost GPU device stops training and takes the session's tensors with it. */
 function deviceLost(reason: string) {
@@ -48,8 +48,6 @@ async function resumeOn(info: BackendInfo) {
 
 const autosaveUrl = (s: Settings) =>
   `indexeddb://vgan-${s.dataset}-${s.preset}${s.kind === 'future' ? '-future' : ''}-${s.generator}-seed${s.seed}-batch${s.batchSize}${s.weights ? `-from-${s.weights}` : ''}`;
-
-const staticUrl = (path: string) => new URL(path, new URL(import.meta.env.BASE_URL, scope.location.origin)).href;
 
 /** A trainer starting from the shipped model `s.weights`, which must be the model the settings describe. */
 async function pretrainedTrainer(s: Settings): Promise<Trainer> {
@@ -82,7 +80,6 @@ async function init(s: Settings, fresh: boolean) {
   session?.dispose();
   session = null;
   settings = s;
-  await ready;
   const url = autosaveUrl(s);
   if (fresh) await tf.io.removeModel(url).catch(() => undefined);
   let trainer: Trainer | undefined;
@@ -147,25 +144,23 @@ async function loop() {
   }
 }
 
-function fail(e: unknown) {
+/** Training stops on any failure; returns the page's words for it. */
+function stopFor(e: unknown): string {
   running = false;
   post({ type: 'running', running: false });
-  const message = e instanceof TrainingDivergedError ? `${e.message}. Training paused; lower the learning rates or reset.` : (e as Error).message ?? String(e);
-  post({ type: 'error', message });
+  return e instanceof TrainingDivergedError ? `${e.message}. Training paused; lower the learning rates or reset.` : errorMessage(e);
 }
 
-// Messages are handled one at a time, in order, so a step never overlaps a rebuild.
-let queue = Promise.resolve();
-scope.onmessage = ({ data }: MessageEvent<ToWorker>) => {
-  if (data.type === 'pause') {
-    running = false; // takes effect between iterations, without waiting behind the loop
-    return;
-  }
-  queue = queue.then(() => handle(data)).catch(fail);
-};
+/** A failure outside any request (the training loop, a lost device) is an event. */
+function fail(e: unknown) {
+  post({ type: 'error', message: stopFor(e) });
+}
 
-async function handle(m: ToWorker) {
+async function handle(m: ToWorker, call: Call<never>): Promise<WeightsFile | void> {
   switch (m.type) {
+    case 'pause':
+      running = false;
+      return;
     case 'init':
       return init(m.settings, m.fresh ?? false);
     case 'update':
@@ -200,12 +195,12 @@ async function handle(m: ToWorker) {
       if (session) post({ type: 'interpolation', samples: await session.interpolate(m.a, m.b, m.steps) });
       return;
     case 'exportWeights': {
-      if (!session) return;
+      if (!session) throw new Error('There is no model to export yet.');
       // Weights and the run's position; optimiser state stays in the autosave (it would triple the file).
       const artifacts = await saveModel(session.trainer.model, undefined, session.trainer.state);
       const weights = tf.io.concatenateArrayBuffers(artifacts.weightData!);
-      post({ type: 'weights', modelJson: JSON.stringify(modelJson(artifacts, ['weights.bin'])), weights, purpose: m.purpose }, [weights]);
-      return;
+      call.transfer(weights);
+      return { modelJson: JSON.stringify(modelJson(artifacts, ['weights.bin'])), weights };
     }
     case 'importWeights': {
       if (!settings) return;

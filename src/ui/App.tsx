@@ -7,7 +7,8 @@ import type { SampleClips } from '../model/sample';
 import { datasetFiles, videoToDataset } from '../data/own-video';
 import type { BuiltDataset } from '../data/shards';
 import { settingsFromQuery, settingsToQuery } from '../settings';
-import type { FromWorker } from '../train/protocol';
+import type { FromWorker, TrainApi } from '../train/protocol';
+import { connect } from '../worker-rpc';
 import type { LayerView } from '../train/session';
 import { Baseline } from './Baseline';
 import { Chart } from './Chart';
@@ -24,10 +25,14 @@ import { VideoCanvas } from './VideoCanvas';
 
 function startWorker() {
   const worker = new Worker(new URL('../train/worker.ts', import.meta.url), { type: 'module' });
-  const { receive } = usePlayground.getState();
-  worker.onmessage = ({ data }: MessageEvent<FromWorker>) => receive(data);
+  const client = connect<TrainApi>(worker);
+  const receive = (m: FromWorker) => usePlayground.getState().receive(m);
+  client.listen(receive);
   worker.onerror = (e) => receive({ type: 'error', message: `The training worker failed: ${e.message}` });
-  usePlayground.setState({ send: (m) => worker.postMessage(m) });
+  usePlayground.setState({
+    send: (m) => void client.request(m).catch((e: Error) => receive({ type: 'error', message: e.message })),
+    request: (m) => client.request(m),
+  });
   return worker;
 }
 
@@ -217,22 +222,18 @@ function Weights() {
   const send = usePlayground((s) => s.send);
   const ready = usePlayground((s) => s.ready);
   const [json, setJson] = useState<File | null>(null);
-  useEffect(() => {
-    const prev = usePlayground.getState().receive;
-    usePlayground.setState({
-      receive: (m) => {
-        if (m.type === 'weights' && m.purpose === 'download') {
-          download(new Blob([m.modelJson], { type: 'application/json' }), 'model.json');
-          download(new Blob([m.weights]), 'weights.bin');
-        }
-        prev(m);
-      },
-    });
-    return () => usePlayground.setState({ receive: prev });
-  }, []);
+  const downloadWeights = async () => {
+    try {
+      const { modelJson, weights } = await usePlayground.getState().request({ type: 'exportWeights' });
+      download(new Blob([modelJson], { type: 'application/json' }), 'model.json');
+      download(new Blob([weights]), 'weights.bin');
+    } catch (e) {
+      usePlayground.getState().receive({ type: 'error', message: (e as Error).message });
+    }
+  };
   return (
     <section aria-label="weights" className="weights">
-      <button disabled={!ready} onClick={() => send({ type: 'exportWeights', purpose: 'download' })}>Download weights</button>
+      <button disabled={!ready} onClick={downloadWeights}>Download weights</button>
       <label>
         Load weights: model.json <input type="file" accept=".json,application/json" onChange={(e) => setJson(e.target.files?.[0] ?? null)} />
       </label>
@@ -264,7 +265,7 @@ export function App() {
       (pretrained) => usePlayground.setState({ pretrained }),
       (e: Error) => usePlayground.getState().receive({ type: 'error', message: `Pretrained models: ${e.message}` }),
     );
-    worker.postMessage({ type: 'init', settings });
+    usePlayground.getState().send({ type: 'init', settings });
     // ?debug exposes the worker's channel, e.g. to simulate a lost GPU device: __vgan.send({ type: 'loseDevice' }).
     if (new URLSearchParams(location.search).has('debug')) Object.assign(window, { __vgan: usePlayground.getState() });
     return () => worker.terminate();

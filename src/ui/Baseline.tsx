@@ -72,7 +72,7 @@ export function Baseline() {
       </div>
       <div className="buttons">
         {b.training ? (
-          <button onClick={() => b.send({ type: 'stop' })}>Stop</button>
+          <button onClick={b.stop}>Stop</button>
         ) : (
           <button onClick={() => b.send({ type: 'train', settings: current, steps })}>Train {steps} steps</button>
         )}{' '}

@@ -5,15 +5,14 @@ import { useEffect, useRef, useState } from 'react';
 import type { BackendInfo } from '../backend';
 import type { ModelConfig } from '../model/config';
 import { defaultFutureOptions, type FutureOptions } from '../eval/predict';
-import type { FromPredictor, ModelSource, ToPredictor } from '../eval/predict-protocol';
+import type { ModelSource, Prediction, PredictorApi, PredictorEvent, ToPredictor } from '../eval/predict-protocol';
+import { CancelledError, connect, type Client } from '../worker-rpc';
 import { Pane } from './Pane';
 import { usePlayground } from './store';
 import { VideoCanvas } from './VideoCanvas';
 
 /** The shipped future model, in public/weights/. */
 export const SHIPPED_FUTURE = 'real-small-future';
-
-type Prediction = Extract<FromPredictor, { type: 'prediction' }>;
 
 const describe = (s: ModelSource) => (s.kind === 'shipped' ? `shipped ${s.name}` : `the playground's model at iteration ${s.iteration}`);
 
@@ -91,8 +90,7 @@ function Result({ p }: { p: Prediction }) {
 }
 
 export function Future() {
-  const worker = useRef<Worker | null>(null);
-  const lastId = useRef(0);
+  const worker = useRef<{ worker: Worker; client: Client<PredictorApi> } | null>(null);
   const [backend, setBackend] = useState<BackendInfo | null>(null);
   const [model, setModel] = useState<{ source: ModelSource; config: ModelConfig } | null>(null);
   const [modelError, setModelError] = useState<string | null>(null);
@@ -110,33 +108,45 @@ export function Future() {
    * The worker starts on first use, so that a page that never predicts pays for neither a second GPU device
    * nor the model's download. `shipped`: load the shipped model as it starts.
    */
-  const predictor = (shipped: boolean): Worker => {
-    if (worker.current) return worker.current;
+  const predictor = (shipped: boolean): Client<PredictorApi> => {
+    if (worker.current) return worker.current.client;
     const w = new Worker(new URL('../eval/predict-worker.ts', import.meta.url), { type: 'module' });
-    w.onmessage = ({ data }: MessageEvent<FromPredictor>) => {
-      switch (data.type) {
+    const client = connect<PredictorApi>(w);
+    client.listen((event: PredictorEvent) => {
+      switch (event.type) {
         case 'backend':
-          return setBackend(data.info);
+          return setBackend(event.info);
         case 'model':
           setModelError(null);
-          return setModel({ source: data.source, config: data.config });
+          return setModel({ source: event.source, config: event.config });
         case 'modelError':
-          return setModelError(`The future model (${describe(data.source)}) could not be loaded: ${data.message}`);
+          return setModelError(`The future model (${describe(event.source)}) could not be loaded: ${event.message}`);
         case 'error':
-          return setModelError(data.message);
-        case 'prediction':
-        case 'predictError':
-          if (data.id !== lastId.current) return; // superseded by a newer request
-          setBusy(false);
-          setResult(data.type === 'prediction' ? data : null);
-          return setError(data.type === 'predictError' ? data.message : null);
+          return setModelError(event.message);
       }
-    };
+    });
     w.onerror = (e) => setModelError(`The prediction worker failed: ${e.message}`);
-    if (shipped) w.postMessage({ type: 'loadShipped', name: SHIPPED_FUTURE } satisfies ToPredictor);
-    worker.current = w;
+    worker.current = { worker: w, client };
     setStarted(true);
-    return w;
+    if (shipped) load({ type: 'loadShipped', name: SHIPPED_FUTURE });
+    return client;
+  };
+
+  /** A model to use: the worker reports it (or its failure) as an event, since a lost device reloads it too. */
+  const load = (m: Extract<ToPredictor, { type: 'loadShipped' | 'loadWeights' }>) =>
+    void predictor(false)
+      .request(m, { transfer: m.type === 'loadWeights' ? [m.weights] : [] })
+      .catch((e: Error) => setModelError(e.message));
+
+  /** The playground's current model goes to the predictor. */
+  const takePlaygroundModel = async () => {
+    const { request, iteration } = usePlayground.getState();
+    try {
+      const { modelJson, weights } = await request({ type: 'exportWeights' });
+      load({ type: 'loadWeights', source: { kind: 'playground', iteration }, modelJson, weights });
+    } catch (e) {
+      setModelError((e as Error).message);
+    }
   };
 
   useEffect(() => {
@@ -150,23 +160,11 @@ export function Future() {
     window.addEventListener('paste', onPaste);
     // ?debug exposes the prediction worker's channel, e.g. to simulate a lost GPU device: __vganFuture.send({ type: 'loseDevice' }).
     if (new URLSearchParams(location.search).has('debug')) {
-      Object.assign(window, { __vganFuture: { send: (m: ToPredictor) => predictor(false).postMessage(m) } });
+      Object.assign(window, { __vganFuture: { send: (m: ToPredictor) => void predictor(false).request(m).catch((e: Error) => setModelError(e.message)) } });
     }
-    // The playground's model, asked for with "Use the playground's model", goes to the predictor.
-    const prev = usePlayground.getState().receive;
-    usePlayground.setState({
-      receive: (m) => {
-        if (m.type === 'weights' && m.purpose === 'future') {
-          const source: ModelSource = { kind: 'playground', iteration: usePlayground.getState().iteration };
-          predictor(false).postMessage({ type: 'loadWeights', source, modelJson: m.modelJson, weights: m.weights } satisfies ToPredictor, [m.weights]);
-        }
-        prev(m);
-      },
-    });
     return () => {
-      usePlayground.setState({ receive: prev });
       window.removeEventListener('paste', onPaste);
-      worker.current?.terminate();
+      worker.current?.worker.terminate();
       worker.current = null;
     };
   }, []);
@@ -174,10 +172,27 @@ export function Future() {
   // Predict again whenever the image, the model or the options change.
   useEffect(() => {
     if (!file) return;
-    const id = ++lastId.current;
+    const cancel = new AbortController();
     setBusy(true);
-    const w = predictor(true);
-    void file.arrayBuffer().then((bytes) => w.postMessage({ type: 'predict', id, name: file.name, bytes, options } satisfies ToPredictor, [bytes]));
+    const client = predictor(true);
+    void file
+      .arrayBuffer()
+      .then((bytes) => client.request({ type: 'predict', name: file.name, bytes, options }, { signal: cancel.signal, transfer: [bytes] }))
+      .then(
+        (p) => {
+          setResult(p);
+          setError(null);
+          setBusy(false);
+        },
+        (e: Error) => {
+          if (e instanceof CancelledError) return;
+          setResult(null);
+          setError(e.message);
+          setBusy(false);
+        },
+      );
+    // A newer image, model or options supersede this prediction.
+    return () => cancel.abort();
   }, [file, model, options]);
 
   return (
@@ -213,10 +228,10 @@ export function Future() {
       )}
       <div className="row">
         <input type="file" accept="image/*" aria-label="pick an image" onChange={(e) => e.target.files?.[0] && setFile(e.target.files[0])} />
-        <button onClick={() => predictor(false).postMessage({ type: 'loadShipped', name: SHIPPED_FUTURE } satisfies ToPredictor)}>Use the shipped model</button>
+        <button onClick={() => load({ type: 'loadShipped', name: SHIPPED_FUTURE })}>Use the shipped model</button>
         <button
           disabled={!playgroundReady || playgroundKind !== 'future'}
-          onClick={() => usePlayground.getState().send({ type: 'exportWeights', purpose: 'future' })}
+          onClick={takePlaygroundModel}
         >
           Use the playground's model (iteration {playgroundIteration})
         </button>

@@ -13,33 +13,26 @@ export function ModelSourcePicker({ kind, onChange }: { kind?: ModelKind; onChan
   const [json, setJson] = useState<File | null>(null);
   const autosaves = useResearch((s) => s.autosaves);
   const send = useResearch((s) => s.send);
-  // Set while this picker waits for the playground worker's copy of its weights.
-  const waiting = useRef(false);
-  useEffect(() => {
-    const prev = usePlayground.getState().receive;
-    usePlayground.setState({
-      receive: (m) => {
-        if (m.type === 'weights' && m.purpose === 'research' && waiting.current) {
-          waiting.current = false;
-          onChange({ from: 'file', modelJson: m.modelJson, weights: m.weights });
-        }
-        prev(m);
-      },
-    });
-    return () => usePlayground.setState({ receive: prev });
-  }, [onChange]);
+  // Counts picks, so that a copy of the playground's weights that comes after another pick is dropped.
+  const picks = useRef(0);
   useEffect(() => {
     loadIndex(`${import.meta.env.BASE_URL}weights/`)
       .then((all) => setCards(all.filter((c) => !kind || c.kind === kind)))
       .catch(() => setCards([]));
   }, [kind]);
   const pick = (value: string) => {
+    const thisPick = ++picks.current;
     setChoice(value);
     const [from, rest] = [value.slice(0, value.indexOf(':')), value.slice(value.indexOf(':') + 1)];
     onChange(from === 'pretrained' ? { from, name: rest } : from === 'autosave' ? { from, url: rest } : null);
     if (from === 'playground') {
-      waiting.current = true;
-      usePlayground.getState().send({ type: 'exportWeights', purpose: 'research' });
+      usePlayground
+        .getState()
+        .request({ type: 'exportWeights' })
+        .then(
+          ({ modelJson, weights }) => thisPick === picks.current && onChange({ from: 'file', modelJson, weights }),
+          (e: Error) => useResearch.setState({ error: e.message }),
+        );
     }
   };
   return (

@@ -11,7 +11,7 @@ import { useResearch } from './research-store';
 const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
 
 export function Representation() {
-  const { busy, representation, send } = useResearch();
+  const { busy, representation, send, stop } = useResearch();
   const [source, setSource] = useState<ModelSource | null>(null);
   const [job, setJob] = useState({ clips: 448, steps: 60, batchSize: 8, seed: 1 });
   const rows = representation?.rows ?? [];
@@ -37,7 +37,7 @@ export function Representation() {
         <button disabled={!source || busy !== null} onClick={() => source && send({ type: 'representation', job: { source, ...job } })}>
           Run
         </button>
-        <button disabled={busy !== 'representation'} onClick={() => send({ type: 'stop' })}>Stop</button>
+        <button disabled={busy !== 'representation'} onClick={stop}>Stop</button>
       </div>
       <ResearchStatus job="representation" />
       {rows.length > 0 && (

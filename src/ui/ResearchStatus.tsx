@@ -1,8 +1,7 @@
 // A research job's progress bar and error, shown under the panel that started it.
-import type { ToResearch } from '../eval/research-protocol';
-import { useResearch } from './research-store';
+import { useResearch, type Job } from './research-store';
 
-export function ResearchStatus({ job }: { job: ToResearch['type'] }) {
+export function ResearchStatus({ job }: { job: Job }) {
   const { busy, last, progress, error } = useResearch();
   if (busy !== job) return error && last === job ? <p role="alert" className="error">{error}</p> : null;
   return (

@@ -46,11 +46,11 @@ function pageSources(seed: number): ClipSource[] {
     label: 'Real',
     // The page's own video lives in the playground's worker: use the clips it shows.
     clips: async (count) =>
-      isShipped(settings.dataset) ? (await request({ type: 'real', dataset: settings.dataset, preset: settings.preset, count, seed }, 'real')).clips : shown.slice(0, count),
+      isShipped(settings.dataset) ? await request({ type: 'real', dataset: settings.dataset, preset: settings.preset, count, seed }) : shown.slice(0, count),
   };
   return [
     { id: 'vgan', label: 'VGAN (this page’s model)', clips: async (count) => samples.slice(0, count).map((s) => s.video) },
-    { id: 'autoencoder', label: 'Autoencoder', clips: async (count) => (await request({ type: 'sample', count, seed }, 'samples')).clips },
+    { id: 'autoencoder', label: 'Autoencoder', clips: (count) => request({ type: 'sample', count, seed }) },
     real,
     staticSource(real),
   ];

@@ -1,9 +1,10 @@
 // The research panels' state: the baseline worker (started on first use, so a page that never opens the
-// research tools runs one backend only) and what it reports.
+// research tools runs one backend only) and what it answers.
 import { create } from 'zustand';
 import type { BackendInfo } from '../backend';
-import type { FitReport, FromBaseline, ToBaseline } from '../eval/baseline-protocol';
+import type { BaselineApi, FitReport, ToBaseline } from '../eval/baseline-protocol';
 import type { ClipData } from '../model/sample';
+import { CancelledError, connect, type Client, type ResultOf } from '../worker-rpc';
 import { download } from './gif';
 
 export interface BaselineState {
@@ -17,55 +18,65 @@ export interface BaselineState {
   /** Where a loaded file left the settings it fixes. */
   loaded: { preset: string; seed: number } | null;
   error: string | null;
+  /** Sends `m` and shows its answer (or its error) in the panel. */
   send: (m: ToBaseline) => void;
-  /** Sends `m` and resolves with the worker's next message of type `reply` (rejects on its next error). */
-  request: <K extends FromBaseline['type']>(m: ToBaseline, reply: K) => Promise<Extract<FromBaseline, { type: K }>>;
+  /** Stops training at its next step. */
+  stop: () => void;
+  /** Sends `m` and gives its answer to the caller. */
+  request: <R extends ToBaseline>(m: R) => Promise<ResultOf<BaselineApi, R>>;
 }
 
-let worker: Worker | null = null;
-const waiting: Array<{ type: FromBaseline['type']; resolve: (m: FromBaseline) => void; reject: (e: Error) => void }> = [];
+let client: Client<BaselineApi> | null = null;
+/** Cancels the training run. */
+let trainingRun: AbortController | null = null;
 
-function receive(m: FromBaseline) {
-  const set = useBaseline.setState;
-  const failed = m.type === 'error' && !m.skipped;
-  const i = waiting.findIndex((w) => w.type === m.type || failed);
-  if (i >= 0) {
-    const [w] = waiting.splice(i, 1);
-    if (m.type === 'error') w.reject(new Error(m.message));
-    else w.resolve(m);
+function worker(): Client<BaselineApi> {
+  if (!client) {
+    const w = new Worker(new URL('../eval/baseline-worker.ts', import.meta.url), { type: 'module' });
+    w.onerror = (e) => set({ error: `The baseline worker failed: ${e.message}`, training: false, progress: null });
+    client = connect<BaselineApi>(w);
+    client.listen((e) => set(e.type === 'backend' ? { backend: e.info } : { error: e.message }));
   }
+  return client;
+}
+
+const set = (patch: Partial<BaselineState>) => useBaseline.setState(patch);
+
+/** Runs `m` and puts its answer where the panel shows it. */
+async function show(m: ToBaseline): Promise<void> {
   switch (m.type) {
-    case 'backend':
-      return set({ backend: m.info });
-    case 'step':
-      return set({ training: m.done < m.total, iteration: m.iteration, losses: [...useBaseline.getState().losses, m.loss], progress: { done: m.done, total: m.total } });
-    case 'stopped':
-      return set({ training: false, iteration: m.iteration, progress: null, fit: null });
-    case 'fitted':
-      return set({ fit: m.report });
-    case 'samples':
-      return set({ samples: m.clips });
-    case 'files':
-      download(new Blob([m.modelJson], { type: 'application/json' }), 'model.json');
-      download(new Blob([m.weights]), 'weights.bin');
-      if (m.gmmJson) download(new Blob([m.gmmJson], { type: 'application/json' }), 'gmm.json');
+    case 'train': {
+      trainingRun = new AbortController();
+      set({ training: true });
+      const onProgress = ({ iteration, loss, done, total }: BaselineApi['progress']) =>
+        set({ iteration, losses: [...useBaseline.getState().losses, loss], progress: { done, total } });
+      try {
+        await worker().request(m, { signal: trainingRun.signal, onProgress });
+      } catch (e) {
+        if (!(e instanceof CancelledError)) throw e;
+      } finally {
+        set({ training: false, progress: null, fit: null }); // the decoder changed: a fitted mixture is gone
+      }
       return;
-    case 'loaded':
-      return set({ iteration: m.iteration, losses: [], fit: null, samples: [], loaded: { preset: m.preset, seed: m.seed } });
-    case 'error':
-      return set(m.skipped ? { error: m.message } : { error: m.message, training: false, progress: null });
+    }
+    case 'fit':
+      return set({ fit: await worker().request(m) });
+    case 'sample':
+      return set({ samples: await worker().request(m) });
     case 'real':
-      return; // answered to its request
+      return void (await worker().request(m)); // only asked for by request()
+    case 'export': {
+      const files = await worker().request(m);
+      download(new Blob([files.modelJson], { type: 'application/json' }), 'model.json');
+      download(new Blob([files.weights]), 'weights.bin');
+      if (files.gmmJson) download(new Blob([files.gmmJson], { type: 'application/json' }), 'gmm.json');
+      return;
+    }
+    case 'import': {
+      const { iteration, preset, seed } = await worker().request(m);
+      return set({ iteration, losses: [], fit: null, samples: [], loaded: { preset, seed } });
+    }
   }
-}
-
-function ensureWorker(): Worker {
-  if (!worker) {
-    worker = new Worker(new URL('../eval/baseline-worker.ts', import.meta.url), { type: 'module' });
-    worker.onmessage = ({ data }: MessageEvent<FromBaseline>) => receive(data);
-    worker.onerror = (e) => receive({ type: 'error', message: `The baseline worker failed: ${e.message}` });
-  }
-  return worker;
 }
 
 export const useBaseline = create<BaselineState>(() => ({
@@ -79,12 +90,9 @@ export const useBaseline = create<BaselineState>(() => ({
   loaded: null,
   error: null,
   send: (m) => {
-    useBaseline.setState({ error: null, ...(m.type === 'train' ? { training: true } : {}) });
-    ensureWorker().postMessage(m);
+    set({ error: null });
+    show(m).catch((e: Error) => set({ error: e.message }));
   },
-  request: (m, reply) =>
-    new Promise((resolve, reject) => {
-      waiting.push({ type: reply, resolve: resolve as (m: FromBaseline) => void, reject });
-      useBaseline.getState().send(m);
-    }),
+  stop: () => trainingRun?.abort(),
+  request: (m) => worker().request(m),
 }));

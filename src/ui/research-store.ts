@@ -2,10 +2,10 @@
 // first use so that a page that never opens these tools never pays for a second tfjs backend.
 import { create } from 'zustand';
 import type { BackendInfo } from '../backend';
-import type { FromResearch, ToResearch } from '../eval/research-protocol';
+import type { MetricsResult, ModelSummary, RepresentationResult, ResearchApi, ToResearch, UnitsResult } from '../eval/research-protocol';
+import { CancelledError, connect, type Client } from '../worker-rpc';
 
-type Job = Exclude<ToResearch['type'], 'stop' | 'autosaves'>;
-type Result<T extends FromResearch['type']> = Extract<FromResearch, { type: T }>;
+export type Job = Exclude<ToResearch['type'], 'autosaves'>;
 
 export interface ResearchState {
   backend: BackendInfo | null;
@@ -13,39 +13,48 @@ export interface ResearchState {
   busy: Job | null;
   /** The job last started: its panel shows the error. */
   last: Job | null;
-  progress: Result<'progress'> | null;
-  model: Result<'model'>['summary'] | null;
-  representation: Result<'representation'> | null;
-  units: Result<'units'> | null;
-  metrics: Result<'metrics'> | null;
+  progress: { label: string; done: number; total: number } | null;
+  model: ModelSummary | null;
+  representation: RepresentationResult | null;
+  units: UnitsResult | null;
+  metrics: MetricsResult | null;
   autosaves: string[];
   error: string | null;
+  /** Starts a job, or asks for the autosaves. */
   send: (m: ToResearch) => void;
+  /** Stops the running job at its next step. */
+  stop: () => void;
 }
 
-let worker: Worker | null = null;
+let client: Client<ResearchApi> | null = null;
+/** Cancels the running job. */
+let running: AbortController | null = null;
 
-function receive(m: FromResearch) {
-  const set = useResearch.setState;
-  switch (m.type) {
-    case 'backend':
-      return set({ backend: m.info });
-    case 'model':
-      return set({ model: m.summary });
-    case 'progress':
-      return set({ progress: m });
-    case 'representation':
-      return set({ representation: m, ...(m.summary ? { busy: null, progress: null } : {}) });
-    case 'units':
-      return set({ units: m, busy: null, progress: null });
-    case 'metrics':
-      return set({ metrics: m, busy: null, progress: null });
-    case 'autosaves':
-      return set({ autosaves: m.urls });
-    case 'stopped':
-      return set({ busy: null, progress: null });
-    case 'error':
-      return set({ error: m.message, busy: null, progress: null });
+function worker(): Client<ResearchApi> {
+  if (!client) {
+    const w = new Worker(new URL('../eval/research-worker.ts', import.meta.url), { type: 'module' });
+    w.onerror = (e) => useResearch.setState({ error: `The research worker failed: ${e.message}`, busy: null, progress: null });
+    client = connect<ResearchApi>(w);
+    client.listen((e) => useResearch.setState(e.type === 'backend' ? { backend: e.info } : { model: e.summary }));
+  }
+  return client;
+}
+
+const set = (patch: Partial<ResearchState>) => useResearch.setState(patch);
+
+async function runJob(m: Exclude<ToResearch, { type: 'autosaves' }>) {
+  running = new AbortController();
+  set({ busy: m.type, last: m.type, error: null, progress: null });
+  const onProgress = (p: ResearchApi['progress']) => set('rows' in p ? { representation: { rows: p.rows } } : { progress: p });
+  try {
+    const options = { signal: running.signal, onProgress };
+    if (m.type === 'representation') set({ representation: await worker().request(m, options) });
+    else if (m.type === 'units') set({ units: await worker().request(m, options) });
+    else set({ metrics: await worker().request(m, options) });
+  } catch (e) {
+    if (!(e instanceof CancelledError)) set({ error: (e as Error).message });
+  } finally {
+    set({ busy: null, progress: null });
   }
 }
 
@@ -61,12 +70,13 @@ export const useResearch = create<ResearchState>(() => ({
   autosaves: [],
   error: null,
   send: (m) => {
-    if (!worker) {
-      worker = new Worker(new URL('../eval/research-worker.ts', import.meta.url), { type: 'module' });
-      worker.onmessage = ({ data }: MessageEvent<FromResearch>) => receive(data);
-      worker.onerror = (e) => receive({ type: 'error', message: `The research worker failed: ${e.message}` });
-    }
-    if (m.type !== 'stop' && m.type !== 'autosaves') useResearch.setState({ busy: m.type, last: m.type, error: null, progress: null });
-    worker.postMessage(m);
+    if (m.type !== 'autosaves') return void runJob(m);
+    worker()
+      .request(m)
+      .then(
+        (autosaves) => set({ autosaves }),
+        (e: Error) => set({ error: e.message }),
+      );
   },
+  stop: () => running?.abort(),
 }));

@@ -3,7 +3,8 @@ import { create } from 'zustand';
 import type { BackendInfo } from '../backend';
 import type { ClipData, SampleClips } from '../model/sample';
 import { defaultSettings, rebuildKeys, reconcile, type Settings } from '../settings';
-import type { FromWorker, ResumedFrom, ToWorker } from '../train/protocol';
+import type { FromWorker, ResumedFrom, ToWorker, TrainApi } from '../train/protocol';
+import type { ResultOf } from '../worker-rpc';
 import type { PretrainedCard } from '../model/pretrained';
 import type { LayerView, StepReport } from '../train/session';
 
@@ -30,8 +31,10 @@ export interface PlaygroundState {
   savedIteration: number | null;
   progress: { label: string; done: number; total: number } | null;
   errors: string[];
-  /** Set once the worker exists; tests and components send through it. */
+  /** Set once the worker exists; tests and components send through it. A failed request becomes an error. */
   send: (m: ToWorker) => void;
+  /** A request whose answer the caller wants, e.g. the weights file. */
+  request: <R extends ToWorker>(m: R) => Promise<ResultOf<TrainApi, R>>;
   setSettings: (patch: Partial<Settings>) => void;
   select: (i: number) => void;
   dismissError: (i: number) => void;
@@ -57,6 +60,7 @@ export const usePlayground = create<PlaygroundState>((set, get) => ({
   progress: null,
   errors: [],
   send: () => {},
+  request: () => Promise.reject(new Error('The training worker has not started.')),
   setSettings: (patch) => {
     const settings = { ...get().settings, ...patch };
     // A pretrained model fixes the dataset and the model; changing either leaves it.
@@ -100,8 +104,6 @@ export const usePlayground = create<PlaygroundState>((set, get) => ({
         return set({ progress: m.done >= m.total ? null : { label: m.label, done: m.done, total: m.total } });
       case 'saved':
         return set({ savedIteration: m.iteration });
-      case 'weights':
-        return; // handled by whoever asked for them
       case 'error':
         return set({ errors: [...get().errors, m.message] });
     }

@@ -14,7 +14,7 @@ import { openBatchSource, type BatchSource } from './data-source';
 import type { ToWorker, TrainApi, WeightsFile } from './protocol';
 import { liveTrainerOptions, TrainingSession, trainerOptions } from './session';
 import { Trainer, TrainingDivergedError } from './trainer';
-import { presetConfig, type ModelConfig } from '../model/config';
+import { presetConfig, resolveConfig, type ModelConfig } from '../model/config';
 import { loadPretrained } from '../model/pretrained';
 
 /** Samples are sent at most this often while training runs. */
@@ -46,8 +46,11 @@ async function resumeOn(info: BackendInfo) {
   if (settings) await init(settings, false);
 }
 
-const autosaveUrl = (s: Settings) =>
-  `indexeddb://vgan-${s.dataset}-${s.preset}${s.kind === 'future' ? '-future' : ''}-${s.generator}-seed${s.seed}-batch${s.batchSize}${s.weights ? `-from-${s.weights}` : ''}`;
+/** One autosave per experiment: the model-defining settings, and the layer table's width and time span (so a preset's new geometry never resumes an old run). */
+const autosaveUrl = (s: Settings) => {
+  const { baseChannels, frameStride } = resolveConfig({ preset: s.preset, ...trainerOptions(s).config });
+  return `indexeddb://vgan-${s.dataset}-${s.preset}${s.kind === 'future' ? '-future' : ''}-${s.generator}-seed${s.seed}-batch${s.batchSize}-c${baseChannels}-f${frameStride}${s.weights ? `-from-${s.weights}` : ''}`;
+};
 
 /** A trainer starting from the shipped model `s.weights`, which must be the model the settings describe. */
 async function pretrainedTrainer(s: Settings): Promise<Trainer> {

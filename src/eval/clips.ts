@@ -3,6 +3,7 @@
 import * as tf from '../tf';
 import type { PreparedClip } from '../data/loader';
 import type { RealClips } from './metrics';
+import type { ClipData } from '../model/sample';
 
 /** The first `limit` clips of a pass, in the loader's seeded order. */
 export async function gatherClips(clips: AsyncIterable<PreparedClip>, limit = Infinity): Promise<PreparedClip[]> {
@@ -34,6 +35,15 @@ export function realClips(clips: PreparedClip[], frames: number, size: number): 
   const mask = withMask ? new Float32Array(clips.length * plane) : undefined;
   if (mask) clips.forEach((c, k) => c.mask!.forEach((v, i) => (mask[k * plane + i] = v / 255)));
   return { clips: clips.length, frames, size, video, ...(mask ? { mask } : {}) };
+}
+
+/** Clips as the training worker sends them to the page (same size, no masks), joined as RealClips. */
+export function clipDataToReal(clips: ClipData[]): RealClips {
+  if (clips.length === 0) throw new Error('no real clips to compare with');
+  const { frames, size } = clips[0];
+  const video = new Float32Array(clips.length * frames * size * size * 3);
+  clips.forEach((c, k) => video.set(c.data, k * c.data.length));
+  return { clips: clips.length, frames, size, video };
 }
 
 /** Class indices of the clips' label `key` in `vocabulary`; clips without a known label are an error. */

@@ -4,6 +4,10 @@ import type { BuiltDataset } from '../data/shards';
 import type { ClipData, SampleClips } from '../model/sample';
 import type { Settings } from '../settings';
 import type { LayerView, StepKind, StepReport } from './session';
+import type { QualityMeasurement } from '../eval/quality';
+
+/** The samples' quality is measured every this many iterations. */
+export const QUALITY_EVERY = 25;
 
 /** Where a session's weights came from, when not fresh. */
 export type ResumedFrom = 'autosave' | 'file' | 'pretrained' | null;
@@ -46,6 +50,8 @@ export type FromWorker =
   /** `from`: where the weights came from, when not fresh. */
   | { type: 'ready'; iteration: number; from: ResumedFrom }
   | { type: 'report'; report: StepReport }
+  /** The samples' flicker, high frequency and mask coverage beside the real clips', every QUALITY_EVERY iterations. */
+  | { type: 'quality'; measurement: QualityMeasurement }
   | { type: 'samples'; iteration: number; samples: SampleClips[] }
   | { type: 'real'; clips: ClipData[] }
   | { type: 'interpolation'; samples: SampleClips[] }

@@ -11,14 +11,20 @@ import { staticUrl, startWorker } from '../worker-host';
 import type { Call } from '../worker-rpc';
 import type { Settings } from '../settings';
 import { openBatchSource, type BatchSource } from './data-source';
-import type { ToWorker, TrainApi, WeightsFile } from './protocol';
+import { QUALITY_EVERY, type ToWorker, type TrainApi, type WeightsFile } from './protocol';
 import { liveTrainerOptions, TrainingSession, trainerOptions } from './session';
 import { Trainer, TrainingDivergedError } from './trainer';
 import { presetConfig, resolveConfig, type ModelConfig } from '../model/config';
+import { datasets } from '../data/datasets';
+import { clipDataToReal } from '../eval/clips';
+import type { RealClips } from '../eval/metrics';
+import { measureQuality, shapesReferenceClips } from '../eval/quality';
 import { loadPretrained } from '../model/pretrained';
 
 /** Samples are sent at most this often while training runs. */
 const SAMPLE_INTERVAL_MS = 1000;
+/** Real clips the samples' quality is measured against. */
+const QUALITY_CLIPS = 32;
 
 let session: TrainingSession | null = null;
 let settings: Settings | null = null;
@@ -26,6 +32,8 @@ let running = false;
 let lastSamples = 0;
 let selected = 0;
 let ownDataset: BuiltDataset | null = null;
+/** Real clips the quality measurements compare with: fresh ones of a procedural dataset, else a batch of the data. */
+let reference: RealClips | null = null;
 // Requests are handled one at a time, in order, so a step never overlaps a rebuild; a pause passes the
 // queue and takes effect between iterations, without waiting behind the loop.
 const { server, ready } = startWorker<TrainApi>(handle, { immediate: (m) => m.type === 'pause', describe: stopFor });
@@ -108,6 +116,21 @@ async function init(s: Settings, fresh: boolean) {
   post({ type: 'ready', iteration: trainer.iteration, from });
   await sendSamples();
   post({ type: 'real', clips: await session.realClips(4) });
+  reference = null;
+  await sendQuality();
+}
+
+async function sendQuality() {
+  if (!session || !settings) return;
+  const { config } = session.trainer;
+  if (!reference) {
+    const { seed, dataset } = settings;
+    reference =
+      datasets[dataset].kind === 'procedural'
+        ? shapesReferenceClips(seed, QUALITY_CLIPS, config)
+        : clipDataToReal(await session.realClips(QUALITY_CLIPS));
+  }
+  post({ type: 'quality', measurement: await measureQuality(session.trainer.model, reference, settings.seed, session.trainer.iteration) });
 }
 
 async function sendSamples() {
@@ -134,6 +157,7 @@ async function step(kind: 'D' | 'G' | 'both') {
   const before = session.trainer.iteration;
   const report = await session.step(kind);
   post({ type: 'report', report });
+  if (report.iteration !== before && report.iteration % QUALITY_EVERY === 0) await sendQuality();
   const every = settings?.autosaveEvery ?? 0;
   if (every > 0 && report.iteration !== before && report.iteration % every === 0) await autosave();
 }
@@ -215,6 +239,8 @@ async function handle(m: ToWorker, call: Call<never>): Promise<WeightsFile | voi
       session?.dispose();
       session = new TrainingSession(settings, await makeSource(settings, trainer.config), trainer);
       post({ type: 'ready', iteration: trainer.iteration, from: 'file' });
+      reference = null;
+      await sendQuality();
       return sendSamples();
     }
   }

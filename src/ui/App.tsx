@@ -7,7 +7,7 @@ import type { SampleClips } from '../model/sample';
 import { datasetFiles, videoToDataset } from '../data/own-video';
 import type { BuiltDataset } from '../data/shards';
 import { settingsFromQuery, settingsToQuery } from '../settings';
-import type { FromWorker, TrainApi } from '../train/protocol';
+import { QUALITY_EVERY, type FromWorker, type TrainApi } from '../train/protocol';
 import { connect } from '../worker-rpc';
 import type { LayerView } from '../train/session';
 import { Baseline } from './Baseline';
@@ -51,6 +51,27 @@ function Decomposition({ sample, index }: { sample: SampleClips; index: number }
   );
 }
 
+/** The samples' numbers divided by the real clips' (1 = like the real clips), and the score that sums their distance. */
+function QualityCharts() {
+  const quality = usePlayground((s) => s.quality);
+  const ratio = (k: 'flicker' | 'highFrequency' | 'maskCoverage') =>
+    quality.filter((m) => m.quality[k] !== undefined && m.real[k]).map((m) => m.quality[k]! / m.real[k]!);
+  return (
+    <>
+      <Chart
+        title="quality ÷ real clips"
+        hint={`Every ${QUALITY_EVERY} iterations, the samples' frame-to-frame change (flicker), neighbouring-pixel difference (grain) and mask coverage, each divided by the real clips' own: 1 is like the real clips, above it flicker, grain or too large a mask.`}
+        series={[
+          { label: 'flicker', color: '#e377c2', values: ratio('flicker') },
+          { label: 'grain', color: '#17becf', values: ratio('highFrequency') },
+          { label: 'mask', color: '#9467bd', values: ratio('maskCoverage') },
+        ]}
+      />
+      <Chart title="quality score" hint="The sum of |log| of the three ratios: 0 is the real clips', lower is better." series={[{ label: 'score', color: '#bcbd22', values: quality.map((m) => m.score) }]} />
+    </>
+  );
+}
+
 function Charts() {
   const history = usePlayground((s) => s.history);
   const col = (k: keyof (typeof history)[number]) => history.map((r) => r[k] as number).filter((v) => v !== undefined);
@@ -61,6 +82,7 @@ function Charts() {
       <Chart title="G loss" series={[{ label: 'G', color: '#2ca02c', values: col('gAdversarial') }]} />
       <Chart title="D output" series={[{ label: 'D(x)', color: '#1f77b4', values: col('dReal') }, { label: 'D(G(z))', color: '#d62728', values: col('dFake') }]} />
       <Chart title="mask mean" series={[{ label: 'mean m', color: '#9467bd', values: col('maskMean') }]} />
+      <QualityCharts />
       <Chart title="speed" series={[{ label: 'it/s', color: '#ff7f0e', values: iterations.map((r) => 1000 / r.ms) }]} />
       <Chart title="memory" series={[{ label: 'tensors', color: '#8c564b', values: history.map((r) => r.numTensors) }, { label: 'MiB', color: '#7f7f7f', values: history.map((r) => r.numBytes / 2 ** 20) }]} />
     </section>

@@ -9,7 +9,8 @@ const W = 280;
 const H = 110;
 const PAD = 4;
 
-export function Chart({ title, series }: { title: string; series: Series[] }) {
+/** `hint` says what the chart shows and which way is better. */
+export function Chart({ title, series, hint }: { title: string; series: Series[]; hint?: string }) {
   const all = series.flatMap((s) => s.values).filter(Number.isFinite);
   const lo = all.length ? Math.min(...all) : 0;
   const hi = all.length ? Math.max(...all) : 1;
@@ -19,7 +20,7 @@ export function Chart({ title, series }: { title: string; series: Series[] }) {
   const y = (v: number) => H - PAD - ((v - lo) / span) * (H - 2 * PAD);
   const fmt = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(0) : v.toPrecision(3));
   return (
-    <figure className="chart" data-testid={`chart-${title}`} data-points={series[0]?.values.length ?? 0}>
+    <figure className="chart" data-testid={`chart-${title}`} data-points={series[0]?.values.length ?? 0} title={hint}>
       <figcaption>
         {title}{' '}
         {series.map((s) => (

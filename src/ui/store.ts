@@ -7,6 +7,7 @@ import type { FromWorker, ResumedFrom, ToWorker, TrainApi } from '../train/proto
 import type { ResultOf } from '../worker-rpc';
 import type { PretrainedCard } from '../model/pretrained';
 import type { LayerView, StepReport } from '../train/session';
+import type { QualityMeasurement } from '../eval/quality';
 
 /** Reports kept for the charts. */
 export const HISTORY = 500;
@@ -22,6 +23,8 @@ export interface PlaygroundState {
   /** Cards of the shipped pretrained models (public/weights/index.json). */
   pretrained: PretrainedCard[];
   history: StepReport[];
+  /** The samples' quality beside the real clips', every few iterations. */
+  quality: QualityMeasurement[];
   samples: SampleClips[];
   samplesIteration: number;
   real: ClipData[];
@@ -50,6 +53,7 @@ export const usePlayground = create<PlaygroundState>((set, get) => ({
   resumedFrom: null,
   pretrained: [],
   history: [],
+  quality: [],
   samples: [],
   samplesIteration: 0,
   real: [],
@@ -71,7 +75,7 @@ export const usePlayground = create<PlaygroundState>((set, get) => ({
     const rebuild = rebuildKeys.some((k) => patch[k] !== undefined && patch[k] !== get().settings[k]);
     set({ settings });
     if (rebuild) {
-      set({ ready: false, running: false, history: [], samples: [], real: [], interpolation: [] });
+      set({ ready: false, running: false, history: [], quality: [], samples: [], real: [], interpolation: [] });
       get().send({ type: 'init', settings });
     } else {
       get().send({ type: 'update', settings });
@@ -87,9 +91,11 @@ export const usePlayground = create<PlaygroundState>((set, get) => ({
       case 'backend':
         return set({ backend: m.info });
       case 'ready':
-        return set({ ready: true, iteration: m.iteration, resumedFrom: m.from, history: [], progress: null });
+        return set({ ready: true, iteration: m.iteration, resumedFrom: m.from, history: [], quality: [], progress: null });
       case 'report':
         return set({ iteration: m.report.iteration, history: [...get().history.slice(-(HISTORY - 1)), m.report] });
+      case 'quality':
+        return set({ quality: [...get().quality.slice(-(HISTORY - 1)), m.measurement] });
       case 'samples':
         return set({ samples: m.samples, samplesIteration: m.iteration });
       case 'real':

@@ -28,6 +28,8 @@ test('trains the tiny preset live, steps D and G, exports a GIF and resumes afte
   await page.getByTestId('play').click();
   await expect.poll(() => iteration(page), { timeout: 300_000 }).toBeGreaterThanOrEqual(4);
   await expect(page.getByTestId('chart-D loss')).not.toHaveAttribute('data-points', '0');
+  // The samples' quality beside the real clips' is measured from the start (iteration 0).
+  await expect(page.getByTestId('chart-quality score')).not.toHaveAttribute('data-points', '0');
   await page.getByTestId('play').click(); // pause
   await expect(page.getByTestId('play')).toHaveText('Train', { timeout: 60_000 });
   // The decomposition panes show pictures, not blank canvases: their pixels vary.

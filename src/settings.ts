@@ -20,6 +20,8 @@ interface SettingCommon {
   hideable: boolean;
   /** Passed on to the Trainer as its option of the same name. */
   trainer?: boolean;
+  /** Overrides the preset's model-config field of the same name, unless it is 'preset'. */
+  config?: boolean;
 }
 /** A number in [min, max], an integer where `int`. */
 export interface NumberSetting extends SettingCommon { type: 'number'; default: number; min: number; max: number; int?: boolean }
@@ -43,8 +45,14 @@ export const settingsTable = {
     help: 'The unconditional VGAN, or the future model that predicts a video from its first frame (two-stream only).',
   },
   generator: { type: 'choice', options: ['twoStream', 'oneStream'], default: 'twoStream', label: 'generator', rebuild: true, hideable: true, trainer: true },
+  baseChannels: {
+    type: 'choice', options: ['preset', '8', '16', '32', '64'], default: 'preset', label: 'width', rebuild: true, hideable: true, config: true,
+    optionLabels: { preset: "the preset's", 8: '8 channels', 16: '16 channels', 32: '32 channels', 64: '64 channels' },
+    help:
+      "Channels of the widest-resolution layers (the paper: 64; tiny: 32). Arithmetic grows with its square; at 8, tiny's samples stay noise.",
+  },
   frameStride: {
-    type: 'choice', options: ['preset', '1', '2', '4', '8'], default: 'preset', label: 'time span', rebuild: true, hideable: true,
+    type: 'choice', options: ['preset', '1', '2', '4', '8'], default: 'preset', label: 'time span', rebuild: true, hideable: true, config: true,
     optionLabels: { preset: "the preset's", 1: 'every frame', 2: 'every 2nd frame', 4: 'every 4th frame', 8: 'every 8th frame' },
     help:
       "Which source frames (25 fps) a clip keeps. The presets keep the paper's 1.28 s (tiny: every 4th of 32 frames). With every frame, " +
@@ -88,6 +96,7 @@ export type NumberKey = KeysWhere<{ type: 'number' }>;
 export type ChoiceKey = KeysWhere<{ type: 'choice' }>;
 /** The settings the Trainer takes as options. */
 export type TrainerKey = KeysWhere<{ trainer: true }>;
+export type ConfigKey = KeysWhere<{ config: true }>;
 
 export const settingKeys = Object.keys(settingsTable) as SettingKey[];
 const spec = (key: SettingKey): SettingSpec => settingsTable[key];
@@ -101,6 +110,8 @@ export const rebuildKeys: readonly SettingKey[] = settingKeys.filter((k) => spec
 /** Settings that apply to the running session or the page without a new model. */
 export const liveKeys: readonly SettingKey[] = settingKeys.filter((k) => !spec(k).rebuild);
 export const trainerKeys = settingKeys.filter((k) => spec(k).trainer === true) as TrainerKey[];
+/** The settings that override a model-config field of the same name. */
+export const configKeys = settingKeys.filter((k) => spec(k).config === true) as ConfigKey[];
 
 /** The settings of `keys`, e.g. `pick(s, trainerKeys)` for the Trainer's options. */
 export function pick<K extends SettingKey>(settings: Settings, keys: readonly K[]): Pick<Settings, K> {

@@ -3,7 +3,7 @@
 import * as tf from '../tf';
 import type { ClipData, SampleClips } from '../model/sample';
 import { sampleClips } from '../model/sample';
-import { liveKeys, pick, trainerKeys, type Settings } from '../settings';
+import { configKeys, liveKeys, pick, trainerKeys, type Settings } from '../settings';
 import type { BatchSource } from './data-source';
 import { Trainer, type DStats, type GStats, type TrainerOptions } from './trainer';
 
@@ -22,9 +22,10 @@ export interface StepReport extends Partial<DStats & GStats> {
 /** Samples in the grid of fixed latent codes. */
 export const GRID_SIZE = 8;
 
-/** The Trainer's options among the settings (the table marks them), and the config fields a setting overrides. */
+/** The Trainer's options among the settings (the table marks them), and the config fields settings override. */
 export function trainerOptions(s: Settings): Partial<TrainerOptions> {
-  return { ...pick(s, trainerKeys), ...(s.frameStride === 'preset' ? {} : { config: { frameStride: Number(s.frameStride) } }) };
+  const config = Object.fromEntries(configKeys.filter((k) => s[k] !== 'preset').map((k) => [k, Number(s[k])]));
+  return { ...pick(s, trainerKeys), config };
 }
 
 /** The trainer options that apply to a running trainer: a restored model keeps the rest from its file. */

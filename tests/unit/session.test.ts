@@ -3,7 +3,7 @@ import * as tf from '../../src/tf';
 import { resolveConfig } from '../../src/model/config';
 import { defaultSettings, liveKeys, trainerKeys } from '../../src/settings';
 import { shapesSource } from '../../src/train/data-source';
-import { GRID_SIZE, TrainingSession } from '../../src/train/session';
+import { GRID_SIZE, TrainingSession, trainerOptions } from '../../src/train/session';
 
 it('steps, samples, interpolates and shows real clips without leaking tensors', async () => {
   const settings = { ...defaultSettings, batchSize: 2, dSteps: 2, gSteps: 2 };
@@ -40,5 +40,14 @@ it('steps, samples, interpolates and shows real clips without leaking tensors', 
   session.update(live);
   for (const k of trainerKeys.filter((k) => liveKeys.includes(k))) expect(session.trainer.options[k]).toBe(live[k]);
   expect([session.trainer.optG.learningRate, session.trainer.optD.beta1]).toEqual([4e-3, 0.7]);
+  session.dispose();
+});
+
+it('width and time span settings override the preset’s config fields; "preset" keeps them', () => {
+  expect(trainerOptions(defaultSettings).config).toEqual({});
+  const options = trainerOptions({ ...defaultSettings, baseChannels: '8', frameStride: '1' });
+  expect(options.config).toEqual({ baseChannels: 8, frameStride: 1 });
+  const session = new TrainingSession({ ...defaultSettings, baseChannels: '8', frameStride: '2' }, shapesSource(resolveConfig('tiny'), 1, 1));
+  expect(session.trainer.config).toMatchObject({ ...resolveConfig('tiny'), baseChannels: 8, frameStride: 2 });
   session.dispose();
 });

@@ -70,7 +70,7 @@ describe('fine-tuning', () => {
     });
     expect(tf.memory().numTensors).toBe(before);
     expect(result).toMatchObject({ train: 12, test: 4, classes: ['dark', 'bright'] });
-    expect(result.features).toContain('2×4×4×16 = 512');
+    expect(result.features).toContain('2×4×4×64 = 2048');
     expect(result.rows.map((r) => r.labels)).toEqual([3, 12]);
     for (const row of result.rows) {
       for (const acc of [row.pretrained, row.scratch, row.logistic]) {

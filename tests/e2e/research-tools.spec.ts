@@ -13,7 +13,8 @@ let futureDir: string;
 
 test.beforeAll(async () => {
   futureDir = await mkdtemp(join(tmpdir(), 'vgan-units-e2e-'));
-  await promisify(execFile)('node', ['tools/run-ts.mjs', 'tests/fixtures/future-weights.ts', 'tiny', futureDir]);
+  // 8 channels keep the file in one shard, which the panel's single .bin input takes.
+  await promisify(execFile)('node', ['tools/run-ts.mjs', 'tests/fixtures/future-weights.ts', 'tiny', futureDir, '8']);
 });
 
 test.afterAll(() => rm(futureDir, { recursive: true, force: true }));

@@ -3,7 +3,10 @@
     /usr/bin/python3 trainer/publish.py --run runs/shapes-tiny --name shapes-tiny \
         --title "Shapes, two-stream (tiny)" --command "<the exact training command>"
 
-copies OUT/weights into public/weights/NAME/, renders a sample GIF (each row one sample: video, then the
+copies OUT/best (the best-scoring weights the trainer kept; --from weights for the last ones) into
+public/weights/NAME/, scores it with `npm run metrics` (flicker, high frequency, Fréchet distance, mask
+agreement, stillness, each beside the real clips' and the repeated-first-frame baseline's; TypeScript, so
+that tests/unit/pretrained.test.ts reproduces the card's numbers from the shipped file), renders a sample GIF (each row one sample: video, then the
 background, foreground and mask for two-stream models; the input frame first for the future model), writes
 the model card (card.json for the app, README.md for people), check.json (reference outputs that
 tests/unit/pretrained.test.ts reproduces in TypeScript) and rebuilds public/weights/index.json from
@@ -16,7 +19,9 @@ import json
 import os
 import platform
 import shutil
+import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -25,6 +30,8 @@ from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from vgan.data import ClipStream  # noqa: E402
+from vgan.procedural import PROCEDURAL, shapes_training_clip  # noqa: E402
+from vgan.seed import derive_seed  # noqa: E402
 from vgan.weights import load_model  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,11 +51,16 @@ def to_frames(video: torch.Tensor) -> np.ndarray:
     return (v.clamp(0, 1) * 255).round().byte().permute(0, 2, 3, 4, 1).numpy()
 
 
-def generator_inputs(model, data_dir: Path, seed: int) -> torch.Tensor:
-    """Seeded latent codes, or (future model) the first frames of real clips [N, 3, H, W]."""
+def generator_inputs(model, data: str, seed: int) -> torch.Tensor:
+    """Seeded latent codes, or (future model) the first frames of real clips [N, 3, H, W]: fresh reference
+    clips of a procedural dataset, stored clips of the others."""
     c = model.config
+    if model.kind == "future" and data in PROCEDURAL:
+        firsts = [shapes_training_clip(derive_seed(seed, "reference"), i, c.size, c.frames, c.frameStride)[0][0]
+                  for i in range(SAMPLES)]
+        return torch.from_numpy(np.stack(firsts)).permute(0, 3, 1, 2).float() / 127.5 - 1
     if model.kind == "future":
-        return next(iter(ClipStream(data_dir, c.size, c.frames, SAMPLES, seed=seed)))[:, :, 0]
+        return next(iter(ClipStream(data_dir(data), c.size, c.frames, SAMPLES, seed=seed, stride=c.frameStride)))[:, :, 0]
     return torch.randn(SAMPLES, c.zDim, generator=torch.Generator().manual_seed(seed))
 
 
@@ -94,9 +106,14 @@ def write_gif(rows: list[list[np.ndarray]], path: Path) -> None:
     frames[0].save(path, save_all=True, append_images=frames[1:], duration=100, loop=0)
 
 
+def data_dir(data: str) -> Path:
+    return Path(data) if Path(data).is_absolute() else ROOT / data
+
+
 def read_metrics(run: Path) -> tuple[dict[str, float], float]:
     """Final statistics and the run's wall-clock seconds (resumed segments restart their clock: summed)."""
     lines = [json.loads(x) for x in (run / "metrics.jsonl").read_text().splitlines() if x.strip()]
+    lines = [x for x in lines if "quality" not in x]
     wall, last = 0.0, 0.0
     for line in lines:
         if line["seconds"] < last:
@@ -105,6 +122,33 @@ def read_metrics(run: Path) -> tuple[dict[str, float], float]:
     tail = lines[-FINAL_LINES:]
     final = {k: round(float(np.mean([x[k] for x in tail])), 4) for k in FINAL_KEYS if k in tail[0]}
     return final, round(wall + last, 1)
+
+
+def score(weights: Path, dataset: str, clips: int, seed: int) -> dict:
+    """`npm run metrics` on the published weights: the rows and how they were made."""
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run(["npm", "run", "--silent", "metrics", "--", "--weights", str(weights), "--data", dataset,
+                        "--clips", str(clips), "--seed", str(seed), "--out", tmp], cwd=ROOT, check=True)
+        result = json.loads(Path(tmp, "metrics.json").read_text())
+    return {k: result[k] for k in ("dataset", "reference", "clips", "features", "seed", "rows")}
+
+
+def metrics_markdown(metrics: dict) -> str:
+    def cell(v) -> str:
+        return "–" if v is None else f"{v:.4f}"
+
+    keys = ["flicker", "highFrequency", "frechet", "maskIoU", "maskMAE", "maskCoverage", "stillness"]
+    rows = "\n".join(f"| {r['name']} | " + " | ".join(cell(r[k]) for k in keys) + " |" for r in metrics["rows"])
+    return f"""Metrics (`npm run metrics -- --weights public/weights/<name> --data {metrics['dataset']} --clips {metrics['clips']} --seed {metrics['seed']}`), against {metrics['reference']}:
+
+| | flicker | high frequency | Fréchet distance | mask IoU | mask MAE | mask coverage | background stillness |
+|---|---|---|---|---|---|---|---|
+{rows}
+
+Flicker (mean frame-to-frame change), high frequency (mean neighbouring-pixel difference) and mask coverage: closer
+to the real clips is better. Fréchet distance (features of {metrics['features']}), mask MAE and stillness: lower is
+better; mask IoU (future models, paired with the real clips' true masks): higher is better.
+"""
 
 
 def hardware() -> str:
@@ -122,14 +166,15 @@ def card_markdown(card: dict) -> str:
 | | |
 |---|---|
 | model | {card['kind']}, {card['generator']} generator |
-| preset | {card['preset']} ({card['size']}×{card['size']} pixels, {card['frames']} frames) |
-| data | `{card['dataset']}` (public/data/{card['dataset']}) |
+| preset | {card['preset']} ({card['size']}×{card['size']} pixels, {card['frames']} frames, every {card['frameStride']} source frame{'s' if card['frameStride'] > 1 else ''}) |
+| data | `{card['dataset']}` ({card['dataDescription']}) |
 | iterations | {card['iterations']} generator updates, batch {card['batch']} |
 | wall-clock | {card['wallClockSeconds']} s |
 | hardware | {card['hardware']} |
 | final statistics (mean of the last {FINAL_LINES} logged lines) | {losses} |
 | weights | {card['dtype']}, {card['bytes']} bytes |
 
+{metrics_markdown(card['metrics']) if card.get('metrics') else ''}
 ![samples](sample.gif)
 
 `sample.gif`: {card['gifRows']}
@@ -147,24 +192,37 @@ rebuilds this card. In the playground, pick “{card['title']}” under Pretrain
 
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--run", required=True, help="a train.py output directory")
+    p.add_argument("--run", help="a train.py output directory")
     p.add_argument("--name", required=True, help="directory name under public/weights")
-    p.add_argument("--title", required=True)
+    p.add_argument("--title")
     p.add_argument("--description", default="")
-    p.add_argument("--command", required=True, help="the exact training command, for the card")
-    p.add_argument("--seed", type=int, default=1, help="latent codes / clips of the sample GIF")
+    p.add_argument("--command", help="the exact training command, for the card")
+    p.add_argument("--rescore", action="store_true", help="only recompute the metrics of the shipped model NAME")
+    p.add_argument("--seed", type=int, default=1, help="latent codes / clips of the sample GIF and the metrics")
+    p.add_argument("--from", dest="source", choices=["best", "weights"], default="best",
+                   help="the best-scoring weights the trainer kept (default, when the run has them) or the last ones")
+    p.add_argument("--metrics-clips", type=int, default=512, help="real clips the card's metrics use")
     args = p.parse_args()
+    if args.rescore:
+        rescore(args.name, args.metrics_clips, args.seed)
+        return
+    if not (args.run and args.title and args.command):
+        p.error("--run, --title and --command are needed to publish a run")
     run = Path(args.run)
     out = WEIGHTS / args.name
     if out.exists():
         shutil.rmtree(out)
-    shutil.copytree(run / "weights", out)
+    source = run / args.source if (run / args.source / "model.json").exists() else run / "weights"
+    shutil.copytree(source, out)
+    for extra in ("quality.json",):
+        (out / extra).unlink(missing_ok=True)
     model, topology, _ = load_model(out)
     model.eval()
     info = topology.get("training", {})
     run_info = info.get("run", {})
-    data_dir = ROOT / run_info["data"] if not Path(run_info["data"]).is_absolute() else Path(run_info["data"])
-    inputs = generator_inputs(model, data_dir, args.seed)
+    data = run_info["data"]
+    dataset = data if data in PROCEDURAL else data_dir(data).name
+    inputs = generator_inputs(model, data, args.seed)
     write_gif(sample_rows(model, inputs), out / "sample.gif")
     (out / "check.json").write_text(json.dumps(reference_outputs(model, inputs)) + "\n")
     final, wall = read_metrics(run)
@@ -180,7 +238,11 @@ def main() -> None:
         "preset": run_info.get("preset"),
         "size": c.size,
         "frames": c.frames,
-        "dataset": data_dir.name,
+        "frameStride": c.frameStride,
+        "baseChannels": c.baseChannels,
+        "dataset": dataset,
+        "dataDescription": ("fresh procedural clips for every batch" if data in PROCEDURAL
+                            else f"public/data/{dataset}"),
         "iterations": info.get("iteration"),
         "batch": run_info.get("batch"),
         "wallClockSeconds": wall,
@@ -192,7 +254,15 @@ def main() -> None:
                     else "each row: video, background, foreground, mask" if model.generator_kind == "twoStream"
                     else "one video per row"),
         "command": args.command,
+        "weightsFrom": source.name,
+        "metrics": score(out, dataset, args.metrics_clips, args.seed),
     }
+    write_card(out, card)
+    print(json.dumps(card, indent=2))
+
+
+def write_card(out: Path, card: dict) -> None:
+    """card.json, README.md, and the index and list of every shipped model."""
     (out / "card.json").write_text(json.dumps(card, indent=2) + "\n")
     (out / "README.md").write_text(card_markdown(card))
     cards = [json.loads(f.read_text()) for f in sorted(WEIGHTS.glob("*/card.json"))]
@@ -203,8 +273,18 @@ def main() -> None:
         "# Shipped models\n\nTrained with `trainer/train.py` and published with `trainer/publish.py`, which writes this "
         "list; each model's card says how it was trained and how to reproduce it.\n\n"
         "| name | title | kind | preset | data | iterations | weights |\n|---|---|---|---|---|---:|---|\n" + rows + "\n")
-    print(json.dumps(card, indent=2))
 
+
+def rescore(name: str, clips: int, seed: int) -> None:
+    """Recomputes a shipped model's metrics (after the metrics changed) and rewrites its card."""
+    out = WEIGHTS / name
+    card = json.loads((out / "card.json").read_text())
+    model, _, _ = load_model(out)
+    card.setdefault("frameStride", model.config.frameStride)
+    card.setdefault("baseChannels", model.config.baseChannels)
+    card.setdefault("dataDescription", f"public/data/{card['dataset']}")
+    card["metrics"] = score(out, card["dataset"], clips, seed)
+    write_card(out, card)
 
 if __name__ == "__main__":
     main()

@@ -113,6 +113,11 @@ export const trainerKeys = settingKeys.filter((k) => spec(k).trainer === true) a
 /** The settings that override a model-config field of the same name. */
 export const configKeys = settingKeys.filter((k) => spec(k).config === true) as ConfigKey[];
 
+/** The model-config fields the settings override (those not set to 'preset'). */
+export function configOverrides(s: Settings): Partial<Record<ConfigKey, number>> {
+  return Object.fromEntries(configKeys.filter((k) => s[k] !== 'preset').map((k) => [k, Number(s[k])]));
+}
+
 /** The settings of `keys`, e.g. `pick(s, trainerKeys)` for the Trainer's options. */
 export function pick<K extends SettingKey>(settings: Settings, keys: readonly K[]): Pick<Settings, K> {
   return Object.fromEntries(keys.map((k) => [k, settings[k]])) as Pick<Settings, K>;

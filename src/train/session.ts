@@ -3,7 +3,7 @@
 import * as tf from '../tf';
 import type { ClipData, SampleClips } from '../model/sample';
 import { sampleClips } from '../model/sample';
-import { configKeys, liveKeys, pick, trainerKeys, type Settings } from '../settings';
+import { configOverrides, liveKeys, pick, trainerKeys, type Settings } from '../settings';
 import type { BatchSource } from './data-source';
 import { Trainer, type DStats, type GStats, type TrainerOptions } from './trainer';
 
@@ -24,8 +24,7 @@ export const GRID_SIZE = 8;
 
 /** The Trainer's options among the settings (the table marks them), and the config fields settings override. */
 export function trainerOptions(s: Settings): Partial<TrainerOptions> {
-  const config = Object.fromEntries(configKeys.filter((k) => s[k] !== 'preset').map((k) => [k, Number(s[k])]));
-  return { ...pick(s, trainerKeys), config };
+  return { ...pick(s, trainerKeys), config: configOverrides(s) };
 }
 
 /** The trainer options that apply to a running trainer: a restored model keeps the rest from its file. */

@@ -9,7 +9,7 @@ import { errorMessage } from '../data/errors';
 import { saveModel, modelJson, WeightsError } from '../model/weights';
 import { staticUrl, startWorker } from '../worker-host';
 import type { Call } from '../worker-rpc';
-import type { Settings } from '../settings';
+import { configOverrides, type Settings } from '../settings';
 import { openBatchSource, type BatchSource } from './data-source';
 import { QUALITY_EVERY, type ToWorker, type TrainApi, type WeightsFile } from './protocol';
 import { liveTrainerOptions, TrainingSession, trainerOptions } from './session';
@@ -56,7 +56,7 @@ async function resumeOn(info: BackendInfo) {
 
 /** One autosave per experiment: the model-defining settings, and the layer table's width and time span (so a preset's new geometry never resumes an old run). */
 const autosaveUrl = (s: Settings) => {
-  const { baseChannels, frameStride } = resolveConfig({ preset: s.preset, ...trainerOptions(s).config });
+  const { baseChannels, frameStride } = resolveConfig({ preset: s.preset, ...configOverrides(s) });
   return `indexeddb://vgan-${s.dataset}-${s.preset}${s.kind === 'future' ? '-future' : ''}-${s.generator}-seed${s.seed}-batch${s.batchSize}-c${baseChannels}-f${frameStride}${s.weights ? `-from-${s.weights}` : ''}`;
 };
 

@@ -1,8 +1,8 @@
 // The experiment's controls. A shared link can hide some (?hide=lrD,lrG) so a class works on the rest.
-import { presetConfig } from '../model/config';
 import { modelCost } from '../model/cost';
+import { resolveConfig } from '../model/config';
 import type { DatasetName } from '../data/datasets';
-import { parseSetting, settingKeys, settingsTable, type ChoiceKey, type ChoiceSetting, type NumberKey, type NumberSetting, type SettingKey } from '../settings';
+import { configOverrides, parseSetting, settingKeys, settingsTable, type ChoiceKey, type ChoiceSetting, type NumberKey, type NumberSetting, type SettingKey } from '../settings';
 import { usePlayground } from './store';
 
 function NumberInput({ name }: { name: NumberKey }) {
@@ -92,17 +92,28 @@ function Pretrained() {
   );
 }
 
+/**
+ * Iterations after which the default run (tiny, shapes, the preset's width and time span) showed objects on a
+ * still background with a mask on them, in the PyTorch runs of docs/quality.md (mask coverage at the true share).
+ */
+const TINY_SHAPES_FIRST_OBJECTS = 750;
+
 function PresetCost() {
-  const { preset, batchSize } = usePlayground((s) => s.settings);
+  const settings = usePlayground((s) => s.settings);
   const history = usePlayground((s) => s.history);
-  const cost = modelCost(presetConfig(preset), batchSize);
+  const config = resolveConfig({ preset: settings.preset, ...configOverrides(settings) });
+  const cost = modelCost(config, settings.batchSize);
   const recent = history.filter((r) => r.kind === 'both').slice(-10);
   const ms = recent.length ? recent.reduce((a, r) => a + r.ms, 0) / recent.length : null;
+  const isDefaultRun = settings.preset === 'tiny' && settings.dataset === 'shapes' && settings.baseChannels === 'preset' && settings.frameStride === 'preset';
   return (
     <p className="cost" data-testid="preset-cost">
       {(cost.parameters / 1e6).toFixed(2)} M parameters · ≈{(cost.memoryBytes / 2 ** 20).toFixed(0)} MiB to train ·{' '}
       {(cost.flopsPerIteration / 1e9).toFixed(1)} GFLOP per iteration
       {ms !== null && ` · ${(ms / 1000).toFixed(2)} s per iteration here`}
+      {isDefaultRun &&
+        ` · objects on a still background appear after about ${TINY_SHAPES_FIRST_OBJECTS} iterations` +
+          (ms !== null ? ` (≈${Math.ceil((TINY_SHAPES_FIRST_OBJECTS * ms) / 60_000)} min at this speed)` : '')}
     </p>
   );
 }

@@ -51,3 +51,20 @@ export function ensureChromium() {
   }
   return debian;
 }
+
+export const python = '/usr/bin/python3';
+
+/** Makes sure Debian's Python has PyTorch, numpy and Pillow (the trainer's tests and the parity tests), installing them when we may. */
+export function ensurePythonTorch() {
+  const importable = () => {
+    try {
+      execSync(`${python} -c "import torch, numpy, PIL"`, { stdio: 'ignore' });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (importable()) return;
+  if (!isRoot()) throw new Error(`${python} cannot import torch, numpy and PIL: install Debian's python3-torch, python3-numpy and python3-pil.`);
+  aptInstall('python3-torch python3-numpy python3-pil');
+}

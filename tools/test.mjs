@@ -7,10 +7,11 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { ensureChromium, ensureNodeModules, root, swiftshaderIcd } from './setup.mjs';
+import { ensureChromium, ensureNodeModules, ensurePythonTorch, python, root, swiftshaderIcd } from './setup.mjs';
 
 ensureNodeModules();
 const chromium = ensureChromium();
+ensurePythonTorch();
 const reports = join(root, 'test-results');
 mkdirSync(reports, { recursive: true });
 /** A port nothing listens on, for the e2e suite's preview server. */
@@ -40,6 +41,19 @@ if (existsSync(vitestJson)) {
 }
 let status = vitestStatus;
 if (args.length === 0) {
+  // The type check counts as one test; the PyTorch trainer's unit tests count as theirs.
+  const tscStatus = step('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
+  if (tscStatus === 0) passed++;
+  else failed++;
+  console.log(`\n$ ${python} -m unittest discover -s trainer/tests`);
+  const py = spawnSync(python, ['-m', 'unittest', 'discover', '-s', 'trainer/tests', '-p', 'test_*.py'], { cwd: root, env, encoding: 'utf8' });
+  process.stdout.write(py.stdout);
+  process.stdout.write(py.stderr);
+  const ran = Number(/Ran (\d+) tests?/.exec(py.stderr)?.[1] ?? 0);
+  const bad = [...py.stderr.matchAll(/(?:failures|errors)=(\d+)/g)].reduce((n, m) => n + Number(m[1]), 0);
+  passed += ran - bad;
+  failed += py.status === 0 ? bad : Math.max(bad, 1);
+  status ||= tscStatus || (py.status ?? 1);
   const buildStatus = step('npx', ['vite', 'build']);
   const pwJson = join(reports, 'playwright.json');
   const pwStatus = buildStatus === 0
@@ -50,7 +64,7 @@ if (args.length === 0) {
     passed += r.stats.expected;
     failed += r.stats.unexpected;
   }
-  status = vitestStatus || buildStatus || pwStatus;
+  status ||= buildStatus || pwStatus;
 }
 if (status !== 0 && failed === 0) failed = 1; // a suite that crashed before reporting still fails the run
 console.log(`\nnpm test: ${passed} passed, ${failed} failed`);

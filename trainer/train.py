@@ -28,14 +28,12 @@ import numpy as np  # noqa: E402
 
 from vgan.config import resolve_config  # noqa: E402
 from vgan.data import ClipStream, to_tensor  # noqa: E402
-from vgan.procedural import ShapesStream, shapes_training_clip  # noqa: E402
+from vgan.procedural import PROCEDURAL, ShapesStream, shapes_training_clip  # noqa: E402
 from vgan.seed import derive_seed  # noqa: E402
 from vgan.quality import describe, quality_score  # noqa: E402
 from vgan.networks import VganModel  # noqa: E402
 from vgan.trainer import Trainer, TrainerOptions  # noqa: E402
 from vgan.weights import export_weights  # noqa: E402
-
-PROCEDURAL = ("shapes",)
 
 
 def parse_args() -> argparse.Namespace:

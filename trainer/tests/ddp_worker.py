@@ -1,7 +1,7 @@
 """A few training iterations on synthetic batches, data-parallel or not; used by test_distributed.py.
 
-    torchrun --standalone --nproc_per_node=2 trainer/tests/ddp_worker.py OUT PRESET ITERATIONS GLOBAL_BATCH
-    /usr/bin/python3 trainer/tests/ddp_worker.py OUT PRESET ITERATIONS GLOBAL_BATCH      (one process)
+    torchrun --standalone --nproc_per_node=2 trainer/tests/ddp_worker.py OUT PRESET ITERATIONS GLOBAL_BATCH CHANNELS
+    /usr/bin/python3 trainer/tests/ddp_worker.py OUT PRESET ITERATIONS GLOBAL_BATCH CHANNELS     (one process)
 
 Every process draws the same global batch and keeps its slice, so any number of processes sees the same data.
 """
@@ -24,12 +24,13 @@ from vgan.trainer import Trainer, TrainerOptions  # noqa: E402
 
 def main() -> None:
     out, preset, iterations, global_batch = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+    channels = int(sys.argv[5])
     torch.set_num_threads(1)
     distributed = "WORLD_SIZE" in os.environ
     if distributed:
         dist.init_process_group("gloo")
     rank, world = (dist.get_rank(), dist.get_world_size()) if distributed else (0, 1)
-    config = resolve_config(preset)
+    config = resolve_config(preset, baseChannels=channels)
     options = TrainerOptions(preset=preset, seed=3)
     trainer = Trainer(VganModel(config, seed=options.seed), options, distributed)
     n = global_batch // world

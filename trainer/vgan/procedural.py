@@ -16,6 +16,8 @@ import torch
 from .data import to_tensor
 from .seed import derive_seed, seeded_random
 
+# Datasets a run can name in --data to draw fresh clips (src/data/datasets.ts's procedural entries).
+PROCEDURAL = ("shapes",)
 SHAPE_KINDS = ("circle", "square", "triangle", "ring")
 SQRT3 = math.sqrt(3)
 def _js_round(x: np.ndarray) -> np.ndarray:

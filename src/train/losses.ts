@@ -16,8 +16,10 @@ export function sigmoidCrossEntropy(logits: tf.Tensor, label: 0 | 1): tf.Scalar 
 /** Mean absolute difference between the first generated frame [N, T, H, W, C] and the input image [N, H, W, C]. */
 export function firstFrameL1(video: tf.Tensor5D, image: tf.Tensor4D): tf.Scalar {
   return tf.tidy(() => {
-    const [n, , h, w, c] = video.shape;
-    const first = video.slice([0, 0, 0, 0, 0], [n, 1, h, w, c]).reshape([n, h, w, c]);
+    const [n, t, h, w, c] = video.shape;
+    // Sliced as [N, T, H·W·C]: the gradient of a rank-5 slice is a rank-5 pad, whose shader tfjs-webgpu
+    // cannot compile ("cannot index type 'vec5'"), and Dawn then drops the whole command buffer silently.
+    const first = video.reshape([n, t, h * w * c]).slice([0, 0, 0], [n, 1, h * w * c]).reshape([n, h, w, c]);
     return first.sub(image).abs().mean() as tf.Scalar;
   });
 }

@@ -8,10 +8,19 @@ import { loadIndex, loadPretrained } from '../../src/model/pretrained';
 import { loadModel } from '../../src/model/weights';
 import { openDataset } from '../../src/data/loader';
 import { fileFetch, nodeDecoder } from '../../src/data/node';
+import { evaluateGenerator, type MetricRow } from '../../src/eval/metrics';
+import { randomFeatureNetwork } from '../../src/eval/features';
+import { referenceClips } from '../../tools/lib/eval-cli';
 
 const dir = join(__dirname, '../../public/weights');
 const serve = fileFetch(dir);
-const cards = JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8')).models as Array<{ name: string; dtype: string }>;
+interface CardMetrics {
+  dataset: string;
+  clips: number;
+  seed: number;
+  rows: MetricRow[];
+}
+const cards = JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8')).models as Array<{ name: string; dtype: string; metrics?: CardMetrics }>;
 
 interface Check {
   input: { shape: number[]; values: number[] };
@@ -49,6 +58,26 @@ describe('shipped pretrained models', () => {
       tf.dispose([input, out]);
       model.dispose();
       expect(tf.memory().numTensors).toBe(before);
+    });
+  }
+
+  for (const card of cards) {
+    it(`${card.name}: its card's metrics are reproduced from the shipped file`, async () => {
+      expect(card.metrics, 'every card carries its metrics (trainer/publish.py)').toBeDefined();
+      const { dataset, clips, seed, rows } = card.metrics!;
+      const { model } = loadModel(await loadPretrained('', card.name, () => {}, serve));
+      const { real } = await referenceClips(dataset, model.config, seed, clips);
+      const featureModel = randomFeatureNetwork(model.config);
+      const again = await evaluateGenerator(model, real, { featureModel, seed });
+      expect(again.map((r) => r.name)).toEqual(rows.map((r) => r.name));
+      again.forEach((r, i) => {
+        for (const [key, value] of Object.entries(rows[i])) {
+          if (typeof value === 'number') expect(r[key as keyof MetricRow], `${r.name} ${key}`).toBeCloseTo(value, 5);
+          else expect(r[key as keyof MetricRow], `${r.name} ${key}`).toBe(value);
+        }
+      });
+      featureModel.dispose();
+      model.dispose();
     });
   }
 

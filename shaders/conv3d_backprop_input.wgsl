@@ -30,7 +30,9 @@ fn prologue() {
   let cls = i32(workgroupId.z);
   classStart = vec3<i32>(cls / (s.z * s.y), (cls / s.z) % s.y, cls % s.z);
   let shifted = classStart + uniforms.pad.xyz;
-  classTap = shifted % s;
+  // The residue in [0, s): tfjs's 'same' padding is negative when the filter is shorter than the stride,
+  // and WGSL's % keeps the sign of a negative left side.
+  classTap = ((shifted % s) + s) % s;
   classBase = (shifted - classTap) / s;
 }
 

@@ -35,6 +35,11 @@ const cases: Case[] = [
   { x: [2, 5, 7, 6, 8], f: [3, 3, 4, 8, 12], stride: [1, 2, 2], pad: 'same' },
   { x: [1, 4, 6, 5, 4], f: [4, 4, 4, 4, 4], stride: 2, pad: 1 },
   { x: [3, 3, 4, 4, 12], f: [2, 4, 4, 12, 8], stride: 2, pad: 'valid' },
+  // Filters shorter than the stride: tfjs's 'same' padding comes out negative (depth 5, filter 1, stride 3
+  // pads by −1 in front), and the input gradient's stride classes must take the residue of a negative sum.
+  { x: [1, 5, 1, 1, 1], f: [1, 1, 1, 1, 1], stride: [3, 1, 1], pad: 'same' },
+  { x: [2, 7, 6, 5, 3], f: [1, 2, 1, 3, 4], stride: [3, 3, 2], pad: 'same' },
+  { x: [1, 8, 9, 7, 4], f: [2, 1, 3, 4, 5], stride: [4, 2, 4], pad: 'same' },
   // 2D
   { x: [1, 4, 4, 3], f: [4, 4, 3, 5], stride: 1, pad: 'same' },
   { x: [2, 7, 6, 8], f: [4, 4, 8, 4], stride: 2, pad: 'same' },
@@ -43,6 +48,7 @@ const cases: Case[] = [
   { x: [2, 6, 5, 3], f: [3, 3, 3, 7], stride: 1, pad: 2 },
   { x: [1, 4, 4, 9], f: [4, 4, 9, 1], stride: 1, pad: 'valid' },
   { x: [2, 4, 4, 7], f: [4, 4, 7, 12], stride: 2, pad: 'valid' },
+  { x: [2, 7, 8, 3], f: [1, 2, 3, 5], stride: [3, 3], pad: 'same' },
 ];
 
 // Both loop structures: 'direct' is what SwiftShader runs, 'shared' what GPUs run.

@@ -64,7 +64,7 @@ export const settingsTable = {
   batchSize: { type: 'number', default: 8, min: 1, max: 64, int: true, label: 'batch size', rebuild: true, hideable: true },
   maskLambda: { type: 'number', default: 0.1, min: 0, max: 10, label: 'mask λ', rebuild: false, hideable: true, trainer: true },
   dSteps: { type: 'number', default: 1, min: 1, max: 10, int: true, label: 'D steps / iteration', rebuild: false, hideable: true, trainer: true },
-  gSteps: { type: 'number', default: 1, min: 1, max: 10, int: true, label: 'G steps / iteration', rebuild: false, hideable: true },
+  gSteps: { type: 'number', default: 1, min: 1, max: 10, int: true, label: 'G steps / iteration', rebuild: false, hideable: true, trainer: true },
   seed: { type: 'number', default: 1, min: 0, max: 2 ** 31 - 1, int: true, label: 'seed', rebuild: true, hideable: true, trainer: true },
   autosaveEvery: {
     type: 'number', default: 50, min: 0, max: 100_000, int: true, label: 'autosave every', rebuild: false, hideable: true,

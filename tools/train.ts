@@ -58,7 +58,8 @@ export async function main(argv: string[]): Promise<void> {
   let best = Infinity;
   const save = async (dir: string) => writeWeightFiles(join(args.out, dir), await trainer.checkpoint());
   while (trainer.iteration < iterations) {
-    const reals = await Promise.all(Array.from({ length: trainer.options.dSteps }, () => source.next()));
+    const reals: tf.Tensor5D[] = [];
+    while (reals.length < trainer.batchesPerIteration) reals.push(await source.next());
     try {
       await trainer.step(...reals);
     } finally {

@@ -4,7 +4,7 @@
 
 DIR/jobs.json lists cases written by the TypeScript side: weights directories in the playground's format and
 inputs as raw little-endian float32 files in tfjs layouts (channels last). For each case this script loads
-the weights through vgan.weights, runs the listed calls or training steps, and writes the results in the
+the weights through vgan.weights, runs the listed calls, D/G updates or whole iterations (Trainer.step), and writes the results in the
 same layouts (outputs as raw float32, stats as JSON, weights after the run in the playground's format).
 """
 from __future__ import annotations
@@ -65,6 +65,9 @@ def step_case(root: Path, case: dict) -> None:
     trainer = Trainer.restore(root / case["weights"], case.get("options"))
     stats = []
     for step in case["steps"]:
+        if step["network"] == "iteration":  # a whole iteration through Trainer.step (dSteps D, then gSteps G)
+            stats.append(trainer.step(*[read(root, r) for r in step["reals"]]))
+            continue
         real = read(root, step["real"])
         z = read(root, step["z"]) if "z" in step else None
         stats.append(trainer.step_d(real, z) if step["network"] == "D" else trainer.step_g(real, z))

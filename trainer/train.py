@@ -45,7 +45,8 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--preset", default="tiny", help="tiny, small or paper (src/model/presets.json)")
     p.add_argument("--kind", default="unconditional", choices=["unconditional", "future"])
     p.add_argument("--generator", default="twoStream", choices=["twoStream", "oneStream"])
-    p.add_argument("--iterations", type=int, default=1000, help="generator updates in total (resumed runs included)")
+    p.add_argument("--iterations", type=int, default=1000,
+                   help="iterations in total (each dSteps D then gSteps G updates; resumed runs included)")
     p.add_argument("--batch", type=int, help="global batch size (default: the preset's)")
     p.add_argument("--base-channels", type=int, help="override the preset's baseChannels")
     p.add_argument("--frame-stride", type=int, help="override the preset's frameStride (keep every k-th source frame)")
@@ -55,7 +56,8 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--lr-d", type=float, help="D's learning rate (default 2e-4, or the checkpoint's)")
     p.add_argument("--lr-g", type=float, help="G's learning rate (default 2e-4, or the checkpoint's)")
     p.add_argument("--beta1", type=float, default=0.5)
-    p.add_argument("--d-steps", type=int, default=1)
+    p.add_argument("--d-steps", type=int, default=1, help="D updates per iteration")
+    p.add_argument("--g-steps", type=int, default=1, help="G updates per iteration, after the D updates")
     p.add_argument("--mask-lambda", type=float, default=0.1)
     p.add_argument("--recon-lambda", type=float, default=10.0)
     p.add_argument("--checkpoint-every", type=int, default=500)
@@ -68,9 +70,9 @@ def parse_args() -> argparse.Namespace:
 
 def training_stream(data: str, config, batch: int, seed: int, trainer: Trainer, rank: int, world: int):
     if data in PROCEDURAL:
-        # Batches drawn so far: dSteps per iteration, so a resumed run continues the clip sequence.
+        # Batches drawn so far, so that a resumed run continues the clip sequence.
         return ShapesStream(config.size, config.frames, config.frameStride, batch, seed,
-                            start_batch=trainer.iteration * trainer.options.dSteps, rank=rank, world=world)
+                            start_batch=trainer.iteration * trainer.batches_per_iteration, rank=rank, world=world)
     return ClipStream(data, config.size, config.frames, batch, seed=seed + trainer.iteration, rank=rank, world=world,
                       stride=config.frameStride)
 
@@ -145,7 +147,7 @@ def main() -> None:
     else:
         options = TrainerOptions(preset=args.preset, kind=args.kind, generator=args.generator, seed=args.seed,
                                  lrD=args.lr_d or 2e-4, lrG=args.lr_g or 2e-4, beta1=args.beta1, maskLambda=args.mask_lambda,
-                                 reconLambda=args.recon_lambda, dSteps=args.d_steps)
+                                 reconLambda=args.recon_lambda, dSteps=args.d_steps, gSteps=args.g_steps)
         config = resolve_config(args.preset, baseChannels=args.base_channels, frameStride=args.frame_stride)
         model = VganModel(config, args.kind, args.generator, seed=args.seed).to(device)
         trainer = Trainer(model, options, distributed)
@@ -164,7 +166,7 @@ def main() -> None:
     started = time.time()
     metrics = open(out / "metrics.jsonl", "a") if rank == 0 else None
     while trainer.iteration < args.iterations:
-        reals = [next(data).to(device) for _ in range(trainer.options.dSteps)]
+        reals = [next(data).to(device) for _ in range(trainer.batches_per_iteration)]
         stats = trainer.step(*reals)
         done = trainer.iteration
         if metrics and (done % args.log_every == 0 or done == args.iterations):

@@ -44,12 +44,10 @@ export interface LayerView {
 
 export class TrainingSession {
   readonly trainer: Trainer;
-  private settings: Settings;
   /** The grid's fixed generator inputs: latent codes, or for the future model the first frames of real clips. */
   private grid: Promise<tf.Tensor> | null = null;
 
   constructor(settings: Settings, private readonly source: BatchSource, trainer?: Trainer) {
-    this.settings = settings;
     this.trainer = trainer ?? new Trainer(trainerOptions(settings));
     if (this.trainer.model.kind === 'unconditional') this.grid = Promise.resolve(this.trainer.latent(GRID_SIZE, 'grid'));
   }
@@ -69,9 +67,8 @@ export class TrainingSession {
     return this.grid;
   }
 
-  /** Applies the settings that need no new model: the live trainer options here, the rest (gSteps) as steps read them. */
+  /** Applies the settings that need no new model: the live trainer options, learning rates and β1. */
   update(settings: Settings): void {
-    this.settings = settings;
     const t = this.trainer;
     Object.assign(t.options, liveTrainerOptions(settings));
     t.optD.learningRate = settings.lrD;
@@ -88,17 +85,23 @@ export class TrainingSession {
     }
   }
 
-  /** One D update, one G update, or a whole iteration (dSteps D updates then gSteps G updates). */
+  /**
+   * One D update, one G update, or the rest of the iteration (Trainer.step: dSteps D updates then gSteps G
+   * updates, each on a fresh batch).
+   */
   async step(kind: StepKind): Promise<StepReport> {
     const start = performance.now();
-    let stats: Partial<DStats & GStats> = {};
-    const d = () => this.withBatch((b) => this.trainer.stepD(b));
-    const g = () => this.withBatch((b) => this.trainer.stepG(b));
-    if (kind === 'D') stats = await d();
-    else if (kind === 'G') stats = await g();
+    let stats: Partial<DStats & GStats>;
+    if (kind === 'D') stats = await this.withBatch((b) => this.trainer.stepD(b));
+    else if (kind === 'G') stats = await this.withBatch((b) => this.trainer.stepG(b));
     else {
-      for (let i = 0; i < this.settings.dSteps; i++) stats = { ...stats, ...(await d()) };
-      for (let i = 0; i < this.settings.gSteps; i++) stats = { ...stats, ...(await g()) };
+      const batches: tf.Tensor5D[] = [];
+      try {
+        while (batches.length < this.trainer.batchesPerIteration) batches.push(await this.source.next());
+        stats = await this.trainer.step(...batches);
+      } finally {
+        tf.dispose(batches);
+      }
     }
     const { numTensors, numBytes } = tf.memory();
     return { ...stats, kind, iteration: this.trainer.iteration, ms: performance.now() - start, numTensors, numBytes };

@@ -31,6 +31,8 @@ export interface TrainerOptions {
   reconLambda: number;
   /** Discriminator updates per iteration. */
   dSteps: number;
+  /** Generator updates per iteration, after the D updates. */
+  gSteps: number;
 }
 
 export const defaultTrainerOptions: TrainerOptions = {
@@ -44,6 +46,7 @@ export const defaultTrainerOptions: TrainerOptions = {
   maskLambda: 0.1,
   reconLambda: 10,
   dSteps: 1,
+  gSteps: 1,
 };
 
 export interface DStats {
@@ -114,10 +117,12 @@ export class Trainer {
   readonly model: VganModel;
   readonly optD: Adam;
   readonly optG: Adam;
-  /** Completed generator updates. */
+  /** Completed iterations: `dSteps` D updates, then `gSteps` G updates. */
   iteration = 0;
-  /** Discriminator updates since the last generator update. */
+  /** Discriminator updates made in the current iteration. */
   private dIndex = 0;
+  /** Generator updates made in the current iteration. */
+  private gIndex = 0;
 
   constructor(options: Partial<TrainerOptions> = {}, model?: VganModel) {
     this.options = { ...defaultTrainerOptions, ...options };
@@ -183,13 +188,14 @@ export class Trainer {
   }
 
   /**
-   * One generator update. Its latent codes are those of this iteration's first D step, as in the authors'
-   * code; the future model instead reads the first frames of `real`.
+   * One generator update; the iteration completes with its `gSteps`-th. The first one's latent codes are
+   * those of this iteration's first D step, as in the authors' code, later ones draw their own; the future
+   * model instead reads the first frames of `real`.
    */
   async stepG(real: tf.Tensor5D, z?: tf.Tensor2D): Promise<GStats> {
     this.checkBatch(real);
     const o = this.options;
-    const input = this.generatorInput(real, z, [this.iteration, 0]);
+    const input = this.generatorInput(real, z, this.gIndex === 0 ? [this.iteration, 0] : [this.iteration, 'g', this.gIndex]);
     try {
       const [gLoss, gAdversarial, maskMean, reconstruction] = await this.update('generator', this.optG, () => {
         const out = this.model.generate(input, { training: true });
@@ -201,27 +207,42 @@ export class Trainer {
           stats: tf.stack([adversarial, maskMean, recon]) as tf.Tensor1D,
         };
       });
-      this.iteration++;
-      this.dIndex = 0;
+      if (++this.gIndex >= o.gSteps) {
+        this.iteration++;
+        this.dIndex = 0;
+        this.gIndex = 0;
+      }
       return { gLoss, gAdversarial, maskMean, reconstruction };
     } finally {
       input.dispose();
     }
   }
 
-  /** A full iteration: `dSteps` D updates on `realBatches` (one batch each, reused if fewer), then one G update. */
+  /** Real batches one iteration reads: one per update of the busier network. */
+  get batchesPerIteration(): number {
+    return Math.max(this.options.dSteps, this.options.gSteps);
+  }
+
+  /**
+   * The rest of the current iteration (a whole one from its start): D updates up to `dSteps`, then G updates
+   * up to `gSteps`; update k of each reads `realBatches[k]` (reused cyclically if fewer). Stats are the last
+   * D and G updates'.
+   */
   async step(...realBatches: tf.Tensor5D[]): Promise<IterationStats> {
     if (realBatches.length === 0) throw new Error('step needs at least one real batch');
     const iteration = this.iteration;
+    const batch = (k: number) => realBatches[k % realBatches.length];
     let d: DStats | undefined;
-    for (let i = 0; i < this.options.dSteps; i++) d = await this.stepD(realBatches[i % realBatches.length]);
-    const g = await this.stepG(realBatches[0]);
+    while (this.gIndex === 0 && this.dIndex < this.options.dSteps) d = await this.stepD(batch(this.dIndex));
+    let g: GStats;
+    do g = await this.stepG(batch(this.gIndex));
+    while (this.gIndex > 0);
     return { iteration, ...d!, ...g };
   }
 
   /** Where the run stands: what a UI shows and a checkpoint records. */
-  get state(): { iteration: number; dIndex: number; options: TrainerOptions } {
-    return { iteration: this.iteration, dIndex: this.dIndex, options: this.options };
+  get state(): { iteration: number; dIndex: number; gIndex: number; options: TrainerOptions } {
+    return { iteration: this.iteration, dIndex: this.dIndex, gIndex: this.gIndex, options: this.options };
   }
 
   /** Generator output in inference mode for latent codes (or first frames, future model). */
@@ -242,7 +263,7 @@ export class Trainer {
   /** Restores a checkpoint written by `checkpoint()`; a plain weights file restores the weights only. */
   static restore(artifacts: tf.io.ModelArtifacts, overrides: Partial<TrainerOptions> = {}): Trainer {
     const { topology, tensors } = decodeArtifacts(artifacts);
-    const saved = (topology.training ?? {}) as { options?: TrainerOptions; iteration?: number; dIndex?: number };
+    const saved = (topology.training ?? {}) as { options?: TrainerOptions; iteration?: number; dIndex?: number; gIndex?: number };
     const trainer = new Trainer({
       ...saved.options,
       kind: topology.kind,
@@ -258,6 +279,7 @@ export class Trainer {
       trainer.optG.restore('optimizer/generator/', tensors);
       trainer.iteration = saved.iteration ?? 0;
       trainer.dIndex = saved.dIndex ?? 0;
+      trainer.gIndex = saved.gIndex ?? 0;
       return trainer;
     } catch (e) {
       trainer.dispose();

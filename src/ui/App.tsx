@@ -302,7 +302,10 @@ export function App() {
       <header>
         <h1>VGAN playground</h1>
         <p className="status" data-testid="status">
-          {s.backend ? `Backend: ${s.backend.name} (${s.backend.adapter})` : 'Starting a backend…'} · iteration{' '}
+          {s.backend ? `Backend: ${s.backend.name} (${s.backend.adapter})` : 'Starting a backend…'} ·{' '}
+          <span title={`Completed iterations: each is ${s.settings.dSteps} D update${s.settings.dSteps > 1 ? 's' : ''} then ${s.settings.gSteps} G update${s.settings.gSteps > 1 ? 's' : ''}`}>
+            iteration
+          </span>{' '}
           <span data-testid="iteration">{s.iteration}</span>
           {s.resumedFrom === 'autosave' && ' · resumed from autosave'}
           {s.resumedFrom === 'file' && ' · weights loaded from file'}

@@ -12,11 +12,11 @@ it('steps, samples, interpolates and shows real clips without leaking tensors', 
   const before = tf.memory().numTensors;
   const d = await session.step('D');
   expect(d.dLossReal).toBeGreaterThan(0);
-  expect(d.iteration).toBe(2);
+  expect(d.iteration).toBe(1); // an iteration is dSteps D then gSteps G updates: one so far
   const g = await session.step('G');
-  expect(g.iteration).toBe(3);
+  expect(g.iteration).toBe(1); // the first of two G updates
   const both = await session.step('both');
-  expect(both.iteration).toBe(5); // two G steps per iteration
+  expect(both.iteration).toBe(2); // finishes the iteration with its second G update
   expect(both.numTensors).toBe(before);
   const samples = await session.samples();
   expect(samples).toHaveLength(GRID_SIZE);

@@ -110,6 +110,30 @@ describe('trainer', () => {
     expect(c.get('generator/foreground/video/kernel')).not.toEqual(a.get('generator/foreground/video/kernel'));
   });
 
+  it('an iteration is dSteps D updates then gSteps G updates, one batch each, however it is stepped', async () => {
+    const options = { dSteps: 2, gSteps: 3, config: { baseChannels: 8 } };
+    const whole = trainer(options);
+    const batches = [realBatch(whole, 2, 1), realBatch(whole, 2, 2), realBatch(whole, 2, 3)];
+    expect(whole.batchesPerIteration).toBe(3);
+    const stats = await whole.step(...batches);
+    expect(stats.iteration).toBe(0);
+    expect(whole.state).toMatchObject({ iteration: 1, dIndex: 0, gIndex: 0 });
+    // The same iteration update by update: G update k reads batch k, and only the last completes it.
+    const byHand = trainer(options);
+    await byHand.stepD(batches[0]);
+    await byHand.stepD(batches[1]);
+    await byHand.stepG(batches[0]);
+    await byHand.stepG(batches[1]);
+    expect(byHand.state).toMatchObject({ iteration: 0, dIndex: 2, gIndex: 2 });
+    // A checkpoint taken mid-iteration resumes mid-iteration: step() finishes it with the last G update.
+    const resumed = track(Trainer.restore(await byHand.checkpoint()));
+    expect(resumed.state).toMatchObject({ iteration: 0, dIndex: 2, gIndex: 2 });
+    await resumed.step(...batches);
+    expect(resumed.state).toMatchObject({ iteration: 1, dIndex: 0, gIndex: 0 });
+    const want = weightsOf(whole);
+    for (const [name, w] of weightsOf(resumed)) expect(w, name).toEqual(want.get(name));
+  });
+
   it('refuses a non-finite update and keeps the weights', async () => {
     const t = trainer();
     const real = realBatch(t);

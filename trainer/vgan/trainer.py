@@ -46,6 +46,7 @@ class TrainerOptions:
     maskLambda: float = 0.1
     reconLambda: float = 10.0
     dSteps: int = 1
+    gSteps: int = 1
 
     @classmethod
     def from_json(cls, values: dict[str, Any]) -> "TrainerOptions":
@@ -75,8 +76,9 @@ class Trainer:
     def __init__(self, model: VganModel, options: TrainerOptions, distributed: bool = False) -> None:
         self.model = model
         self.options = options
-        self.iteration = 0
-        self.d_index = 0
+        self.iteration = 0  # completed iterations: dSteps D updates, then gSteps G updates
+        self.d_index = 0  # D updates made in the current iteration
+        self.g_index = 0  # G updates made in the current iteration
         self.rank, self.world = _world()
         model.train()
         model.sync_batch_norm(distributed)
@@ -146,10 +148,11 @@ class Trainer:
         return dict(zip(["dLossReal", "dLossFake", "dReal", "dFake"], stats))
 
     def step_g(self, real: torch.Tensor, z: torch.Tensor | None = None) -> dict[str, float]:
-        """The latent codes are those of this iteration's first D step, as in the authors' code."""
+        """One G update; the iteration completes with its gSteps-th. The first one's latent codes are those of
+        this iteration's first D step, as in the authors' code; later ones draw their own."""
         self._check(real)
         o = self.options
-        inp = self._generator_input(real, z, (self.iteration, 0))
+        inp = self._generator_input(real, z, (self.iteration, 0) if self.g_index == 0 else (self.iteration, "g", self.g_index))
         out = self.g_net(inp, True)
         # D is run without its DDP wrapper and without parameter gradients: only G is updated here.
         for p in self.d_params:
@@ -164,18 +167,28 @@ class Trainer:
         recon = (out["video"][:, :, 0] - inp).abs().mean() if o.kind == "future" else zero
         loss = adversarial + o.maskLambda * mask_mean + o.reconLambda * recon
         self._apply("generator", loss, self.g_params, self.opt_g)
-        self.iteration += 1
-        self.d_index = 0
+        self.g_index += 1
+        if self.g_index >= o.gSteps:
+            self.iteration += 1
+            self.d_index = self.g_index = 0
         stats = self._mean_over_processes([loss, adversarial, mask_mean, recon])
         return dict(zip(["gLoss", "gAdversarial", "maskMean", "reconstruction"], stats))
 
+    @property
+    def batches_per_iteration(self) -> int:
+        """Real batches one iteration reads: one per update of the busier network."""
+        return max(self.options.dSteps, self.options.gSteps)
+
     def step(self, *real_batches: torch.Tensor) -> dict[str, float]:
-        """`dSteps` D updates (one batch each, reused if fewer), then one G update on the first batch."""
+        """The rest of the current iteration (src/train/trainer.ts's step): D updates up to dSteps, then G
+        updates up to gSteps; update k of each reads real_batches[k] (reused cyclically if fewer)."""
         iteration = self.iteration
         d: dict[str, float] = {}
-        for i in range(self.options.dSteps):
-            d = self.step_d(real_batches[i % len(real_batches)])
-        g = self.step_g(real_batches[0])
+        while self.g_index == 0 and self.d_index < self.options.dSteps:
+            d = self.step_d(real_batches[self.d_index % len(real_batches)])
+        g = self.step_g(real_batches[self.g_index % len(real_batches)])
+        while self.g_index > 0:
+            g = self.step_g(real_batches[self.g_index % len(real_batches)])
         return {"iteration": iteration, **d, **g}
 
     def set_learning_rates(self, lr_d: float, lr_g: float) -> None:
@@ -209,7 +222,8 @@ class Trainer:
         """Weights, BatchNorm statistics, Adam state and position (only process 0 writes)."""
         if self.rank != 0:
             return
-        training = {"options": asdict(self.options), "iteration": self.iteration, "dIndex": self.d_index, **(extra_training or {})}
+        training = {"options": asdict(self.options), "iteration": self.iteration, "dIndex": self.d_index,
+                    "gIndex": self.g_index, **(extra_training or {})}
         save_model(self.model, directory, training, self._optimizer_tensors())
 
     @classmethod
@@ -224,6 +238,7 @@ class Trainer:
         trainer = cls(model, options, distributed)
         trainer.iteration = int(saved.get("iteration", 0))
         trainer.d_index = int(saved.get("dIndex", 0))
+        trainer.g_index = int(saved.get("gIndex", 0))
         named = {n: p for n, p in model.tf_named_tensors().items()}
         for network, opt in (("discriminator", trainer.opt_d), ("generator", trainer.opt_g)):
             prefix = f"optimizer/{network}/"

@@ -2,6 +2,7 @@
 import * as tf from '../tf';
 import type { LayerSpec } from './config';
 import type { ParamStore } from './params';
+import constants from './constants.json';
 
 export interface RunOptions {
   /** Training mode: BatchNorm uses batch statistics (and updates its running averages unless frozen). */
@@ -15,8 +16,8 @@ export interface RunOptions {
 }
 
 /** Torch's BatchNorm momentum: running = (1 − m)·running + m·batch. */
-const BN_MOMENTUM = 0.1;
-export const LEAKY_SLOPE = 0.2;
+const BN_MOMENTUM = constants.batchNormMomentum;
+export const LEAKY_SLOPE = constants.leakySlope;
 
 function convolve(store: ParamStore, name: string, spec: LayerSpec, x: tf.Tensor): tf.Tensor {
   const w = store.get(`${name}/kernel`);

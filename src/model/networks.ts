@@ -9,9 +9,11 @@ import { runLayer, runLayers, type RunOptions } from './layers';
 import { registerConv3dTransposeGradient } from './gradients';
 import { ParamStore } from './params';
 import { deriveSeed } from './seed';
+import constants from './constants.json';
 
-export const GENERATOR_EPSILON = 1e-5;
-export const DISCRIMINATOR_EPSILON = 1e-3;
+// BatchNorm epsilons, shared with trainer/vgan/networks.py through constants.json.
+export const GENERATOR_EPSILON = constants.generatorEpsilon;
+export const DISCRIMINATOR_EPSILON = constants.discriminatorEpsilon;
 
 export interface ModelOptions {
   kind?: ModelKind;

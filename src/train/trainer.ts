@@ -14,6 +14,7 @@ import { deriveSeed } from '../model/seed';
 import { decodeArtifacts, assignWeights, saveModel } from '../model/weights';
 import { Adam } from './adam';
 import { firstFrameL1, sigmoidCrossEntropy } from './losses';
+import constants from '../model/constants.json';
 
 export interface TrainerOptions {
   /** Preset name, overridden field by field by `config`. */
@@ -108,8 +109,8 @@ export async function checkedUpdate(
   }
 }
 
-const ADAM_BETA2 = 0.999;
-const ADAM_EPSILON = 1e-8;
+const ADAM_BETA2 = constants.adamBeta2;
+const ADAM_EPSILON = constants.adamEpsilon;
 
 export class Trainer {
   readonly options: TrainerOptions;

@@ -20,7 +20,7 @@ TRAINER = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(TRAINER))
 
 from vgan import ops  # noqa: E402
-from vgan.config import architecture, resolve_config  # noqa: E402
+from vgan.config import architecture, load_presets, resolve_config  # noqa: E402
 from vgan.data import ClipStream, prepare_clip  # noqa: E402
 from vgan.networks import VganModel  # noqa: E402
 from vgan.procedural import ShapesStream  # noqa: E402
@@ -136,6 +136,31 @@ def write_dataset(directory: Path, clips: int, frames: int, side: int) -> None:
                 "frameWidth": side, "frameHeight": side, "hasMask": False, "attribution": [],
                 "shards": [{"name": "shard-000000.tar", "bytes": len(shard), "sha256": hashlib.sha256(shard).hexdigest(), "clips": clips}]}
     (directory / "manifest.json").write_text(json.dumps(manifest))
+
+
+class LayerTableTest(unittest.TestCase):
+    def test_layer_rule_matches_the_typescript_tables(self) -> None:
+        """tests/fixtures/layer-tables.json holds src/model/config.ts's tables (tests/unit/layer-tables.test.ts)."""
+        fixture = json.loads((TRAINER.parent / "tests" / "fixtures" / "layer-tables.json").read_text())
+        presets = load_presets()
+        self.assertEqual(sorted(k.split("/")[0] for k in fixture), sorted(p for p in presets for _ in range(2)))
+        for key, want in fixture.items():
+            preset, kind = key.split("/")
+            a = architecture(presets[preset], kind)
+            self.assertEqual(a.config.to_json(), want["config"], key)
+            self.assertEqual(a.width, want["width"], key)
+
+            def as_json(spec) -> dict:
+                return {"name": spec.name, "op": spec.op, "inChannels": spec.in_channels, "outChannels": spec.out_channels,
+                        "kernel": list(spec.kernel), "stride": spec.stride, "pad": spec.pad, "batchNorm": spec.batch_norm,
+                        "activation": spec.activation, "inShape": list(spec.in_shape), "outShape": list(spec.out_shape)}
+
+            for field, ours in (("encoder", a.encoder), ("foreground", a.foreground), ("background", a.background),
+                                ("discriminator", a.discriminator)):
+                self.assertEqual([as_json(s) for s in ours], want[field], f"{key} {field}")
+            for field, ours in (("videoHead", a.video_head), ("maskHead", a.mask_head),
+                                ("discriminatorHead", a.discriminator_head)):
+                self.assertEqual(as_json(ours), want[field], f"{key} {field}")
 
 
 class DataTest(unittest.TestCase):

@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Literal
 
 PRESETS_PATH = Path(__file__).resolve().parents[2] / "src" / "model" / "presets.json"
+# BatchNorm momentum and epsilons, the leaky slope, Adam's β2 and ε: the TypeScript model's, from one file.
+CONSTANTS: dict[str, float] = json.loads((PRESETS_PATH.parent / "constants.json").read_text())
 
 Op = Literal["conv3d", "conv2d", "conv3dTranspose", "conv2dTranspose"]
 Activation = Literal["relu", "leakyRelu", "tanh", "sigmoid", "none"]

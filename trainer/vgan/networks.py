@@ -13,13 +13,13 @@ import torch.distributed.nn.functional as dist_fn
 import torch.nn as nn
 import torch.nn.functional as F
 
-from .config import Architecture, GeneratorKind, LayerSpec, ModelConfig, ModelKind, architecture
+from .config import CONSTANTS, Architecture, GeneratorKind, LayerSpec, ModelConfig, ModelKind, architecture
 from .ops import conv_transpose
 
-GENERATOR_EPSILON = 1e-5
-DISCRIMINATOR_EPSILON = 1e-3
-BN_MOMENTUM = 0.1  # Torch's: running = (1 − m)·running + m·batch
-LEAKY_SLOPE = 0.2
+GENERATOR_EPSILON = CONSTANTS["generatorEpsilon"]
+DISCRIMINATOR_EPSILON = CONSTANTS["discriminatorEpsilon"]
+BN_MOMENTUM = CONSTANTS["batchNormMomentum"]  # Torch's: running = (1 − m)·running + m·batch
+LEAKY_SLOPE = CONSTANTS["leakySlope"]
 DROPOUT_RATE = 0.5
 
 

@@ -25,12 +25,13 @@ import torch.distributed as dist
 import torch.nn.functional as F
 from torch.nn.parallel import DistributedDataParallel
 
+from .config import CONSTANTS
 from .networks import VganModel
 from .seed import derive_seed
 from .weights import load_model, model_tensors, save_model, from_tf_layout, to_tf_layout
 
-ADAM_BETA2 = 0.999
-ADAM_EPSILON = 1e-8
+ADAM_BETA2 = CONSTANTS["adamBeta2"]
+ADAM_EPSILON = CONSTANTS["adamEpsilon"]
 
 
 @dataclass

@@ -157,6 +157,10 @@ def hardware() -> str:
     return f"{model}, {os.cpu_count()} cores, PyTorch {torch.__version__} on CPU"
 
 
+def stride_words(stride: int) -> str:
+    return "every source frame" if stride == 1 else f"every {stride}{'nd' if stride == 2 else 'rd' if stride == 3 else 'th'} source frame"
+
+
 def card_markdown(card: dict) -> str:
     losses = ", ".join(f"{k} {v}" for k, v in card["final"].items())
     return f"""# {card['title']}
@@ -166,12 +170,12 @@ def card_markdown(card: dict) -> str:
 | | |
 |---|---|
 | model | {card['kind']}, {card['generator']} generator |
-| preset | {card['preset']} ({card['size']}×{card['size']} pixels, {card['frames']} frames, every {card['frameStride']} source frame{'s' if card['frameStride'] > 1 else ''}) |
+| preset | {card['preset']} ({card['size']}×{card['size']} pixels, {card['frames']} frames, {stride_words(card['frameStride'])}, {card['baseChannels']} channels) |
 | data | `{card['dataset']}` ({card['dataDescription']}) |
-| iterations | {card['iterations']} generator updates, batch {card['batch']} |
+| iterations | {card['iterations']}{f" (the best-scoring checkpoint of a run of {card['runIterations']})" if card.get('runIterations', card['iterations']) != card['iterations'] else ''}, batch {card['batch']} |
 | wall-clock | {card['wallClockSeconds']} s |
 | hardware | {card['hardware']} |
-| final statistics (mean of the last {FINAL_LINES} logged lines) | {losses} |
+| the run's final statistics (mean of its last {FINAL_LINES} logged lines) | {losses} |
 | weights | {card['dtype']}, {card['bytes']} bytes |
 
 {metrics_markdown(card['metrics']) if card.get('metrics') else ''}
@@ -244,6 +248,8 @@ def main() -> None:
         "dataDescription": ("fresh procedural clips for every batch" if data in PROCEDURAL
                             else f"public/data/{dataset}"),
         "iterations": info.get("iteration"),
+        "runIterations": max((json.loads(x).get("iterations", 0) for x in (run / "metrics.jsonl").read_text().splitlines()
+                              if '"quality"' in x), default=info.get("iteration")),
         "batch": run_info.get("batch"),
         "wallClockSeconds": wall,
         "hardware": hardware(),

@@ -14,7 +14,7 @@ import type { GeneratorKind } from '../src/model/config';
 import { Trainer } from '../src/train/trainer';
 import { datasetSource, openBatchSource, type BatchSource } from '../src/train/data-source';
 import { isShipped } from '../src/data/datasets';
-import { measureQuality } from '../src/eval/quality';
+import { measureQuality } from '../src/train/quality';
 import { cpuBackend, referenceClips } from './lib/eval-cli';
 import { writeWeightFiles } from './lib/weights-files';
 

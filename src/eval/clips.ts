@@ -2,8 +2,6 @@
 // into tensors on demand. Experiments need fixed, indexable splits, which a shuffled stream cannot give.
 import * as tf from '../tf';
 import type { PreparedClip } from '../data/loader';
-import type { RealClips } from './metrics';
-import type { ClipData } from '../model/sample';
 
 /** The first `limit` clips of a pass, in the loader's seeded order. */
 export async function gatherClips(clips: AsyncIterable<PreparedClip>, limit = Infinity): Promise<PreparedClip[]> {
@@ -24,26 +22,6 @@ export function videoBatch(clips: PreparedClip[], indices: number[], frames: num
     for (let i = 0; i < n; i++) values[b * n + i] = rgb[i] / 127.5 - 1;
   });
   return tf.tensor5d(values, [indices.length, frames, size, size, 3]);
-}
-
-/** The clips as plain arrays for the metrics; masks only when every clip has one. */
-export function realClips(clips: PreparedClip[], frames: number, size: number): RealClips {
-  const plane = frames * size * size;
-  const video = new Float32Array(clips.length * plane * 3);
-  clips.forEach((c, k) => c.rgb.forEach((v, i) => (video[k * plane * 3 + i] = v / 127.5 - 1)));
-  const withMask = clips.length > 0 && clips.every((c) => c.mask);
-  const mask = withMask ? new Float32Array(clips.length * plane) : undefined;
-  if (mask) clips.forEach((c, k) => c.mask!.forEach((v, i) => (mask[k * plane + i] = v / 255)));
-  return { clips: clips.length, frames, size, video, ...(mask ? { mask } : {}) };
-}
-
-/** Clips as the training worker sends them to the page (same size, no masks), joined as RealClips. */
-export function clipDataToReal(clips: ClipData[]): RealClips {
-  if (clips.length === 0) throw new Error('no real clips to compare with');
-  const { frames, size } = clips[0];
-  const video = new Float32Array(clips.length * frames * size * size * 3);
-  clips.forEach((c, k) => video.set(c.data, k * c.data.length));
-  return { clips: clips.length, frames, size, video };
 }
 
 /** Class indices of the clips' label `key` in `vocabulary`; clips without a known label are an error. */

@@ -4,7 +4,7 @@ import type { BuiltDataset } from '../data/shards';
 import type { ClipData, SampleClips } from '../model/sample';
 import type { Settings } from '../settings';
 import type { LayerView, StepKind, StepReport } from './session';
-import type { QualityMeasurement } from '../eval/quality';
+import type { QualityMeasurement } from './quality';
 
 /** The samples' quality is measured every this many iterations. */
 export const QUALITY_EVERY = 25;

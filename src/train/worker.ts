@@ -16,9 +16,8 @@ import { liveTrainerOptions, TrainingSession, trainerOptions } from './session';
 import { Trainer, TrainingDivergedError } from './trainer';
 import { presetConfig, resolveConfig, type ModelConfig } from '../model/config';
 import { datasets } from '../data/datasets';
-import { clipDataToReal } from '../eval/clips';
-import type { RealClips } from '../eval/metrics';
-import { measureQuality, shapesReferenceClips } from '../eval/quality';
+import type { RealClips } from '../data/clip-stats';
+import { clipDataToReal, measureQuality, shapesReferenceClips } from './quality';
 import { loadPretrained } from '../model/pretrained';
 
 /** Samples are sent at most this often while training runs. */

@@ -7,7 +7,7 @@ import type { FromWorker, ResumedFrom, ToWorker, TrainApi } from '../train/proto
 import type { ResultOf } from '../worker-rpc';
 import type { PretrainedCard } from '../model/pretrained';
 import type { LayerView, StepReport } from '../train/session';
-import type { QualityMeasurement } from '../eval/quality';
+import type { QualityMeasurement } from '../train/quality';
 
 /** Reports kept for the charts. */
 export const HISTORY = 500;

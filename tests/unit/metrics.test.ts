@@ -6,7 +6,8 @@ import { resolveConfig } from '../../src/model/config';
 import { VganModel } from '../../src/model/networks';
 import { pooledFeatures, randomFeatureNetwork } from '../../src/eval/features';
 import { frechetDistance, frechetDistanceOfSamples, gaussianOf, matmul, sqrtm, symmetricEigen, type Matrix } from '../../src/eval/frechet';
-import { backgroundStillness, evaluateGenerator, flicker, highFrequency, maskAgreement, maskCoverage, repeatFirstFrame } from '../../src/eval/metrics';
+import { evaluateGenerator, maskAgreement, repeatFirstFrame } from '../../src/eval/metrics';
+import { backgroundStillness, flicker, highFrequency, maskCoverage } from '../../src/data/clip-stats';
 import { seededRandom } from '../../src/data/random';
 
 const matrix = (rows: number[][]): Matrix => ({ n: rows.length, data: Float64Array.from(rows.flat()) });

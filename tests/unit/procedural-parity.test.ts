@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveConfig, type ModelConfig } from '../../src/model/config';
 import { shapesTrainingClip } from '../../src/train/data-source';
-import { backgroundStillness, flicker, highFrequency, maskCoverage } from '../../src/eval/metrics';
+import { backgroundStillness, flicker, highFrequency, maskCoverage } from '../../src/data/clip-stats';
 import { ensureTorch, PYTHON, ROOT } from './python';
 
 let dir = '';

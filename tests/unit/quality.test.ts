@@ -1,11 +1,10 @@
-// Quality while training (src/eval/quality.ts): the score's known answers, the real clips' reference, no
+// Quality while training (src/train/quality.ts): the score's known answers, the real clips' reference, no
 // leaked tensors, and a short seeded run whose flicker moves toward the real clips'.
 import { describe, expect, it } from 'vitest';
 import * as tf from '../../src/tf';
 import { resolveConfig } from '../../src/model/config';
 import { VganModel } from '../../src/model/networks';
-import { clipDataToReal } from '../../src/eval/clips';
-import { describeClips, measureQuality, qualityScore, shapesReferenceClips } from '../../src/eval/quality';
+import { clipDataToReal, describeClips, measureQuality, qualityScore, shapesReferenceClips } from '../../src/train/quality';
 import { shapesSource } from '../../src/train/data-source';
 import { Trainer } from '../../src/train/trainer';
 

@@ -10,9 +10,9 @@ import { dataDirOf, fileFetch, nodeDecoder } from '../../src/data/node';
 import type { ModelConfig } from '../../src/model/config';
 import type { VganModel } from '../../src/model/networks';
 import { loadModel } from '../../src/model/weights';
-import { gatherClips, realClips } from '../../src/eval/clips';
-import type { RealClips } from '../../src/eval/metrics';
-import { shapesReferenceClips } from '../../src/eval/quality';
+import { gatherClips } from '../../src/eval/clips';
+import { realClips, type RealClips } from '../../src/data/clip-stats';
+import { shapesReferenceClips } from '../../src/train/quality';
 import { datasets, isShipped } from '../../src/data/datasets';
 import { readWeightFiles } from './weights-files';
 
@@ -48,7 +48,7 @@ export async function loadLocalClips(data: string, config: ModelConfig, opts: { 
 
 /**
  * Real clips to score a model against: for a procedural dataset, `limit` fresh clips no training run draws
- * (src/eval/quality.ts), else the first `limit` clips of the stored dataset, with true masks where it has them.
+ * (src/train/quality.ts), else the first `limit` clips of the stored dataset, with true masks where it has them.
  */
 export async function referenceClips(data: string, config: ModelConfig, seed: number, limit: number): Promise<{ real: RealClips; source: string }> {
   if (isShipped(data) && datasets[data].kind === 'procedural') {

@@ -1,4 +1,4 @@
-"""Metrics that catch what a person sees in generated video, as src/eval/quality.ts defines them, each
+"""Metrics that catch what a person sees in generated video, as src/data/clip-stats.ts and src/train/quality.ts define them, each
 compared with the same number for real clips. Videos are [N, 3, T, H, W] in [−1, 1]; masks [N, 1, T, H, W]
 in [0, 1] (true masks: 1 where an object covers the pixel).
 

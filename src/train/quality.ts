@@ -5,9 +5,9 @@ import * as tf from '../tf';
 import { deriveSeed } from '../model/seed';
 import type { ModelConfig } from '../model/config';
 import type { VganModel } from '../model/networks';
-import { shapesTrainingClip } from '../train/data-source';
-import { realClips } from './clips';
-import { backgroundStillness, flicker, highFrequency, maskCoverage, type ClipShape, type RealClips } from './metrics';
+import { shapesTrainingClip } from './data-source';
+import { backgroundStillness, flicker, highFrequency, maskCoverage, realClips, type ClipShape, type RealClips } from '../data/clip-stats';
+import type { ClipData } from '../model/sample';
 
 export interface QualityNumbers {
   flicker: number;
@@ -77,4 +77,13 @@ export function shapesReferenceClips(seed: number, count: number, config: ModelC
     return { key: `reference${i}`, rgb, mask };
   });
   return realClips(clips, config.frames, config.size);
+}
+
+/** Clips as the training worker sends them to the page (same size, no masks), joined as RealClips. */
+export function clipDataToReal(clips: ClipData[]): RealClips {
+  if (clips.length === 0) throw new Error('no real clips to compare with');
+  const { frames, size } = clips[0];
+  const video = new Float32Array(clips.length * frames * size * size * 3);
+  clips.forEach((c, k) => video.set(c.data, k * c.data.length));
+  return { clips: clips.length, frames, size, video };
 }

@@ -13,6 +13,7 @@ import type { LayerView } from '../train/session';
 import { Baseline } from './Baseline';
 import { Chart } from './Chart';
 import { Controls } from './Controls';
+import { WeightsFilesInput } from './WeightsFilesInput';
 import { download } from './gif';
 import { Future } from './Future';
 import { Metrics } from './Metrics';
@@ -243,7 +244,6 @@ function OwnVideo() {
 function Weights() {
   const send = usePlayground((s) => s.send);
   const ready = usePlayground((s) => s.ready);
-  const [json, setJson] = useState<File | null>(null);
   const downloadWeights = async () => {
     try {
       const { modelJson, weights } = await usePlayground.getState().request({ type: 'exportWeights' });
@@ -256,22 +256,11 @@ function Weights() {
   return (
     <section aria-label="weights" className="weights">
       <button disabled={!ready} onClick={downloadWeights}>Download weights</button>
-      <label>
-        Load weights: model.json <input type="file" accept=".json,application/json" onChange={(e) => setJson(e.target.files?.[0] ?? null)} />
-      </label>
-      <label>
-        and its .bin
-        <input
-          type="file"
-          accept=".bin"
-          disabled={!json}
-          onChange={async (e) => {
-            const bin = e.target.files?.[0];
-            if (!json || !bin) return;
-            send({ type: 'importWeights', modelJson: await json.text(), weights: await bin.arrayBuffer() });
-          }}
-        />
-      </label>
+      <WeightsFilesInput
+        label="Load weights (model.json and its .bin files)"
+        onLoad={({ modelJson, weights }) => send({ type: 'importWeights', modelJson, weights })}
+        onError={(message) => usePlayground.getState().receive({ type: 'error', message: `Load weights: ${message}` })}
+      />
       <button onClick={() => navigator.clipboard?.writeText(location.href)}>Copy link to this experiment</button>
     </section>
   );

@@ -5,6 +5,7 @@ import { presetNames } from '../model/config';
 import { AUTOENCODER_LEARNING_RATE, type BaselineSettings } from '../eval/baseline-protocol';
 import { isShipped } from '../data/datasets';
 import { useBaseline } from './baseline-store';
+import { WeightsFilesInput } from './WeightsFilesInput';
 import { ShippedDatasetOptions } from './DatasetOptions';
 import { Chart } from './Chart';
 import { usePlayground } from './store';
@@ -33,7 +34,7 @@ export function Baseline() {
   const [clips, setClips] = useState(512);
   const [components, setComponents] = useState(256);
   const [draws, setDraws] = useState(0);
-  const [files, setFiles] = useState<{ json?: File; bin?: File; gmm?: File }>({});
+  const [gmm, setGmm] = useState<File | undefined>();
   const patch = (p: Partial<BaselineSettings>) => setSettings({ ...settings, ...p });
   // A loaded file fixes the preset and the seed; training goes on with them.
   useEffect(() => {
@@ -106,24 +107,13 @@ export function Baseline() {
       <div className="weights">
         <button disabled={b.iteration === 0 && !b.loaded} onClick={() => b.send({ type: 'export' })}>Download baseline</button>
         <label>
-          Load: model.json <input type="file" accept=".json,application/json" onChange={(e) => setFiles({ ...files, json: e.target.files?.[0] })} />
+          gmm.json (optional, first) <input type="file" accept=".json,application/json" onChange={(e) => setGmm(e.target.files?.[0])} />
         </label>
-        <label>
-          gmm.json (optional) <input type="file" accept=".json,application/json" onChange={(e) => setFiles({ ...files, gmm: e.target.files?.[0] })} />
-        </label>
-        <label>
-          weights .bin
-          <input
-            type="file"
-            accept=".bin"
-            disabled={!files.json}
-            onChange={async (e) => {
-              const bin = e.target.files?.[0];
-              if (!files.json || !bin) return;
-              b.send({ type: 'import', modelJson: await files.json.text(), weights: await bin.arrayBuffer(), gmmJson: await files.gmm?.text() });
-            }}
-          />
-        </label>
+        <WeightsFilesInput
+          label="Load: model.json and its .bin files"
+          onLoad={async ({ modelJson, weights }) => b.send({ type: 'import', modelJson, weights, gmmJson: await gmm?.text() })}
+          onError={(message) => useBaseline.setState({ error: message })}
+        />
       </div>
     </section>
   );

@@ -1,16 +1,16 @@
 // Picks the model a research panel starts from: a shipped model, the playground's model as it is now, one of
-// the playground's autosaves in this browser, or a model.json with its .bin.
+// the playground's autosaves in this browser, or a model.json with its shard files.
 import { useEffect, useRef, useState } from 'react';
 import type { ModelKind } from '../model/config';
 import { loadIndex, type PretrainedCard } from '../model/pretrained';
 import type { ModelSource } from '../eval/research-protocol';
 import { useResearch } from './research-store';
+import { WeightsFilesInput } from './WeightsFilesInput';
 import { usePlayground } from './store';
 
 export function ModelSourcePicker({ kind, onChange }: { kind?: ModelKind; onChange: (s: ModelSource | null) => void }) {
   const [cards, setCards] = useState<PretrainedCard[]>([]);
   const [choice, setChoice] = useState('');
-  const [json, setJson] = useState<File | null>(null);
   const autosaves = useResearch((s) => s.autosaves);
   const send = useResearch((s) => s.send);
   // Counts picks, so that a copy of the playground's weights that comes after another pick is dropped.
@@ -48,23 +48,15 @@ export function ModelSourcePicker({ kind, onChange }: { kind?: ModelKind; onChan
           {autosaves.map((u) => (
             <option key={u} value={`autosave:${u}`}>playground autosave: {u.replace('indexeddb://vgan-', '')}</option>
           ))}
-          <option value="file:">model.json and .bin files…</option>
+          <option value="file:">model.json and its .bin files…</option>
         </select>
       </label>
       {choice === 'file:' && (
-        <>
-          <input type="file" accept=".json,application/json" aria-label="model.json" onChange={(e) => setJson(e.target.files?.[0] ?? null)} />
-          <input
-            type="file"
-            accept=".bin"
-            aria-label="weights .bin"
-            disabled={!json}
-            onChange={async (e) => {
-              const bin = e.target.files?.[0];
-              if (json && bin) onChange({ from: 'file', modelJson: await json.text(), weights: await bin.arrayBuffer() });
-            }}
-          />
-        </>
+        <WeightsFilesInput
+          label="model files"
+          onLoad={({ modelJson, weights }) => onChange({ from: 'file', modelJson, weights })}
+          onError={(message) => useResearch.setState({ error: message })}
+        />
       )}
     </span>
   );

@@ -1,5 +1,7 @@
 // The playground in headless Chromium on WebGPU (SwiftShader): train, pause, step, export, resume, share.
 import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 
 const iteration = async (page: Page) => Number(await page.getByTestId('iteration').textContent());
@@ -203,11 +205,28 @@ test('weights download as model.json + weights.bin and load back', async ({ page
 
   await page.reload();
   await open(page, '?seed=78');
-  await page.getByLabel('Load weights: model.json').setInputFiles({ name: 'model.json', mimeType: 'application/json', buffer: json.bytes });
-  await page.getByLabel('and its .bin').setInputFiles({ name: 'weights.bin', mimeType: 'application/octet-stream', buffer: bin.bytes });
+  const load = page.getByLabel('Load weights (model.json and its .bin files)');
+  const jsonFile = { name: 'model.json', mimeType: 'application/json', buffer: json.bytes };
+  await load.setInputFiles([jsonFile, { name: 'weights.bin', mimeType: 'application/octet-stream', buffer: bin.bytes }]);
   await expect(page.getByTestId('status')).toContainText('weights loaded from file', { timeout: 120_000 });
   expect(await iteration(page)).toBe(1);
   // A truncated .bin is refused with a clear message and the page goes on.
-  await page.getByLabel('and its .bin').setInputFiles({ name: 'weights.bin', mimeType: 'application/octet-stream', buffer: bin.bytes.subarray(0, 100) });
+  await load.setInputFiles([jsonFile, { name: 'weights.bin', mimeType: 'application/octet-stream', buffer: bin.bytes.subarray(0, 100) }]);
   await expect(page.getByRole('alert')).toContainText('truncated', { timeout: 60_000 });
+});
+
+test('a multi-shard model written by the PyTorch trainer loads through Load weights', async ({ page }) => {
+  const dir = join(import.meta.dirname, '../../public/weights/real-small');
+  const json = await readFile(join(dir, 'model.json'));
+  const paths = JSON.parse(json.toString()).weightsManifest[0].paths as string[];
+  expect(paths.length).toBeGreaterThan(1);
+  await open(page, '?dataset=real&preset=small&seed=79');
+  const load = page.getByLabel('Load weights (model.json and its .bin files)');
+  // Only one of the shards: the page names the missing one.
+  await load.setInputFiles([{ name: 'model.json', mimeType: 'application/json', buffer: json }, { name: paths[0], mimeType: 'application/octet-stream', buffer: await readFile(join(dir, paths[0])) }]);
+  await expect(page.getByRole('alert')).toContainText(`names ${paths.slice(1).join(', ')}`);
+  const shards = await Promise.all(paths.map(async (p) => ({ name: p, mimeType: 'application/octet-stream', buffer: await readFile(join(dir, p)) })));
+  await load.setInputFiles([...shards.reverse(), { name: 'model.json', mimeType: 'application/json', buffer: json }]);
+  await expect(page.getByTestId('status')).toContainText('weights loaded from file', { timeout: 180_000 });
+  expect(await iteration(page)).toBe(JSON.parse(readFileSync(join(dir, 'card.json'), 'utf8')).iterations);
 });

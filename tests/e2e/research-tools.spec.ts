@@ -2,7 +2,7 @@
 // run at a toy size: the playground's own model for the metrics, the shipped shapes-tiny model for
 // representation learning, and for the units a randomly initialised tiny future model given as files (no
 // future model needs to be shipped for the test).
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { execFile } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,8 +13,7 @@ let futureDir: string;
 
 test.beforeAll(async () => {
   futureDir = await mkdtemp(join(tmpdir(), 'vgan-units-e2e-'));
-  // 8 channels keep the file in one shard, which the panel's single .bin input takes.
-  await promisify(execFile)('node', ['tools/run-ts.mjs', 'tests/fixtures/future-weights.ts', 'tiny', futureDir, '8']);
+  await promisify(execFile)('node', ['tools/run-ts.mjs', 'tests/fixtures/future-weights.ts', 'tiny', futureDir]);
 });
 
 test.afterAll(() => rm(futureDir, { recursive: true, force: true }));
@@ -46,14 +45,14 @@ test('scores the playground’s model, fine-tunes a shipped discriminator at fou
   await expect(representation.getByTestId('representation-table').getByRole('row')).toHaveCount(1 + 4);
 
   const units = page.getByRole('region', { name: 'hidden units' });
-  await units.getByLabel('model to study').selectOption({ label: 'model.json and .bin files…' });
-  await units.getByLabel('model.json').setInputFiles({ name: 'model.json', mimeType: 'application/json', buffer: await readFile(join(futureDir, 'model.json')) });
-  await units.getByLabel('weights .bin').setInputFiles({ name: 'weights.bin', mimeType: 'application/octet-stream', buffer: await readFile(join(futureDir, 'group1-shard1of1.bin')) });
+  await units.getByLabel('model to study').selectOption({ label: 'model.json and its .bin files…' });
+  // The model.json and every shard it was written in (several at tiny's width), picked together.
+  await units.getByLabel('model files').setInputFiles((await readdir(futureDir)).map((name) => join(futureDir, name)));
   await units.getByLabel('frames from').selectOption('shapes');
   await units.getByLabel('frames', { exact: true }).fill('16');
   await units.getByLabel('top', { exact: true }).fill('4');
   await units.getByRole('button', { name: 'Find' }).click();
   await expect(units.getByTestId('unit-hits').locator('canvas')).toHaveCount(4, { timeout: 300_000 });
-  await expect(units).toContainText('1 = conv1 (16 channels)');
+  await expect(units).toContainText('1 = conv1 (64 channels)'); // the future model's encoder is twice tiny's 32 channels
   expect(errors).toEqual([]);
 });

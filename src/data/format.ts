@@ -1,6 +1,7 @@
 // The shard format (docs/data-format.md): WebDataset tar shards of clips, each clip one JPEG of frames
 // stacked vertically (the VGAN authors' layout) plus a JSON sidecar and, for synthetic data, a PNG mask strip.
 import { ManifestError } from './errors';
+import limits from './limits.json';
 
 export const FORMAT_NAME = 'vgan-shards';
 export const FORMAT_VERSION = 1;
@@ -52,15 +53,9 @@ export interface Manifest {
   shards: ShardInfo[];
 }
 
-/** Upper bounds that keep a lying or corrupted manifest from causing giant allocations. */
-export const LIMITS = {
-  shardBytes: 1 << 30,
-  shards: 100_000,
-  clips: 10_000_000,
-  frameSide: 1024,
-  frames: 1024,
-  clipPixels: 64 * 1024 * 1024,
-};
+/** Upper bounds that keep a lying or corrupted manifest from causing giant allocations (limits.json: the
+ * PyTorch trainer's reader, trainer/vgan/data.py, applies the same). */
+export const LIMITS = limits;
 
 const isCount = (v: unknown, max: number): v is number => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= max;
 

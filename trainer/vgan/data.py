@@ -14,6 +14,7 @@ import hashlib
 import io
 import json
 import random
+import re
 import sys
 import tarfile
 from collections.abc import Callable, Iterator
@@ -27,19 +28,60 @@ from PIL import Image
 CACHE_LIMIT_BYTES = 1 << 30
 FORMAT_NAME = "vgan-shards"
 FORMAT_VERSION = 1
+# The bounds src/data/format.ts applies, from the same file: a lying or corrupted manifest cannot make
+# either reader allocate more.
+LIMITS: dict[str, int] = json.loads((Path(__file__).resolve().parents[2] / "src" / "data" / "limits.json").read_text())
+SHARD_NAME = re.compile(r"^[\w.-]+\.tar$")
+SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 
 class DataError(ValueError):
     pass
 
 
+def _count(value, low: int, high: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
+
+
 def read_manifest(directory: Path) -> dict:
-    manifest = json.loads((directory / "manifest.json").read_text())
+    """The manifest, checked as the TypeScript reader checks it; every error names the file and the field."""
+    path = directory / "manifest.json"
+    try:
+        manifest = json.loads(path.read_text())
+    except FileNotFoundError:
+        raise DataError(f"{path}: no such file (is {directory} a dataset folder?)") from None
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as e:
+        raise DataError(f"{path}: not a JSON manifest ({type(e).__name__}: {e})") from None
+    if not isinstance(manifest, dict):
+        raise DataError(f"{path}: not a JSON object")
     if manifest.get("format") != FORMAT_NAME or manifest.get("version") != FORMAT_VERSION:
-        raise DataError(f"{directory}/manifest.json: expected format {FORMAT_NAME!r} version {FORMAT_VERSION}")
-    if not manifest.get("shards"):
-        raise DataError(f"{directory}/manifest.json lists no shards")
+        raise DataError(f"{path}: expected format {FORMAT_NAME!r} version {FORMAT_VERSION}")
+    for field, low, high in (("frames", 1, LIMITS["frames"]), ("frameWidth", 1, LIMITS["frameSide"]),
+                             ("frameHeight", 1, LIMITS["frameSide"]), ("clips", 0, LIMITS["clips"])):
+        if not _count(manifest.get(field), low, high):
+            raise DataError(f"{path}: {field} = {manifest.get(field)!r}, expected an integer in [{low}, {high}]")
+    shards = manifest.get("shards")
+    if not isinstance(shards, list) or not shards or len(shards) > LIMITS["shards"]:
+        raise DataError(f"{path}: shards must be a non-empty list of at most {LIMITS['shards']} entries")
     return manifest
+
+
+def check_shard(directory: Path, entry, index: int) -> dict:
+    """One shard entry of the manifest (src/data/format.ts's checkShard): a bad entry costs only that shard,
+    and a name that would leave the dataset's folder is refused."""
+    where = f"{directory}/manifest.json shards[{index}]"
+    if not isinstance(entry, dict):
+        raise DataError(f"{where}: expected an object")
+    name = entry.get("name")
+    if not isinstance(name, str) or not SHARD_NAME.match(name) or name.startswith("."):
+        raise DataError(f"{where}.name = {name!r}: expected a plain file name ending in .tar (none that leaves the folder)")
+    if not _count(entry.get("bytes"), 1024, LIMITS["shardBytes"]):
+        raise DataError(f"{where}.bytes = {entry.get('bytes')!r}: expected an integer in [1024, {LIMITS['shardBytes']}]")
+    if not isinstance(entry.get("sha256"), str) or not SHA256.match(entry["sha256"]):
+        raise DataError(f"{where}.sha256 = {entry.get('sha256')!r}: expected 64 hex digits")
+    if not _count(entry.get("clips"), 0, LIMITS["clips"]):
+        raise DataError(f"{where}.clips = {entry.get('clips')!r}: expected a clip count")
+    return entry
 
 
 def _axis_weights(in_length: int, out_length: int) -> np.ndarray:
@@ -77,33 +119,65 @@ def prepare_clip(strip: np.ndarray, meta: dict, size: int, frames: int, stride: 
 
 
 def _decode(key: str, files: dict[str, bytes], size: int, frames: int, stride: int) -> np.ndarray:
-    meta = json.loads(files["json"])
+    try:
+        meta = json.loads(files["json"])
+    except KeyError:
+        raise DataError(f"{key}: no .json sidecar") from None
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as e:
+        raise DataError(f"{key}.json: not JSON ({type(e).__name__})") from None
+    if not isinstance(meta, dict):
+        raise DataError(f"{key}.json: not a JSON object")
     image_ext = next((e for e in ("jpg", "jpeg", "png") if e in files), None)
     if image_ext is None:
         raise DataError(f"{key}: no .jpg frame strip")
-    strip = np.asarray(Image.open(io.BytesIO(files[image_ext])).convert("RGB"))
+    for field, high in (("frames", LIMITS["frames"]), ("frameWidth", LIMITS["frameSide"]), ("frameHeight", LIMITS["frameSide"])):
+        if not _count(meta.get(field), 1, high):
+            raise DataError(f"{key}.json: {field} = {meta.get(field)!r}, expected an integer in [1, {high}]")
     want = (meta["frames"] * meta["frameHeight"], meta["frameWidth"])
-    if strip.shape[:2] != want:
-        raise DataError(f"{key}: frame strip is {strip.shape[1]}×{strip.shape[0]}, expected {want[1]}×{want[0]}")
+    try:
+        image = Image.open(io.BytesIO(files[image_ext]))
+        # The header's size is checked before a pixel is decoded: a decode bomb never allocates its pixels.
+        if image.size != (want[1], want[0]):
+            raise DataError(f"{key}: frame strip is {image.size[0]}×{image.size[1]}, expected {want[1]}×{want[0]}")
+        if want[0] * want[1] > LIMITS["clipPixels"]:
+            raise DataError(f"{key}: a {want[1]}×{want[0]} strip is over {LIMITS['clipPixels']} pixels")
+        image.load()  # raises on a file cut short or a JPEG without its scan, which would decode as flat grey
+        strip = np.asarray(image.convert("RGB"))
+    except DataError:
+        raise
+    except Exception as e:  # PIL's own errors name no file
+        raise DataError(f"{key}.{image_ext}: cannot decode ({type(e).__name__}: {e})") from None
     return prepare_clip(strip, meta, size, frames, stride)
 
 
-def read_shard(path: Path, expected_sha256: str | None = None) -> Iterator[tuple[str, dict[str, bytes]]]:
-    """(key, files by extension) for every sample of a tar shard, in order."""
-    data = path.read_bytes()
-    if expected_sha256 and hashlib.sha256(data).hexdigest() != expected_sha256:
-        print(f"warning: {path.name}: sha256 differs from the manifest's; reading what is intact", file=sys.stderr)
+def read_shard(path: Path, info: dict | None = None) -> Iterator[tuple[str, dict[str, bytes]]]:
+    """(key, files by extension) for every sample of a tar shard, in order. With the manifest's entry, its
+    size, sha256 and clip count are enforced first: a shard that differs is refused whole (DataError)."""
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise DataError(f"{path}: cannot read ({e.strerror})") from None
+    if info is not None:
+        if len(data) != info["bytes"]:
+            raise DataError(f"{path}: {len(data)} bytes, the manifest says {info['bytes']} (truncated or replaced)")
+        if hashlib.sha256(data).hexdigest() != info["sha256"]:
+            raise DataError(f"{path}: sha256 differs from the manifest's (corrupted or replaced)")
     groups: dict[str, dict[str, bytes]] = {}
-    with tarfile.open(fileobj=io.BytesIO(data), mode="r:") as tar:
-        for member in tar:
-            if not member.isfile():
-                continue
-            base = member.name.rsplit("/", 1)[-1]
-            if "." not in base:
-                continue
-            dot = len(member.name) - len(base) + base.index(".")
-            key, ext = member.name[:dot], member.name[dot + 1:]
-            groups.setdefault(key, {})[ext] = tar.extractfile(member).read()  # type: ignore[union-attr]
+    try:
+        with tarfile.open(fileobj=io.BytesIO(data), mode="r:") as tar:
+            for member in tar:
+                if not member.isfile():
+                    continue
+                base = member.name.rsplit("/", 1)[-1]
+                if "." not in base:
+                    continue
+                dot = len(member.name) - len(base) + base.index(".")
+                key, ext = member.name[:dot], member.name[dot + 1:]
+                groups.setdefault(key, {})[ext] = tar.extractfile(member).read()  # type: ignore[union-attr]
+    except (tarfile.TarError, EOFError, OSError) as e:
+        raise DataError(f"{path}: not a readable tar shard ({type(e).__name__}: {e})") from None
+    if info is not None and len(groups) != info["clips"]:
+        raise DataError(f"{path}: {len(groups)} clips, the manifest says {info['clips']}")
     yield from groups.items()
 
 
@@ -118,28 +192,38 @@ class ClipStream:
         self.seed, self.rank, self.world = seed, rank, world
         self.shuffle_buffer = shuffle_buffer or 8 * batch
         self.errors = 0
+        self.problems: list[str] = []
         clip_bytes = frames * size * size * 3
-        self.cache: dict[str, list[np.ndarray]] | None = (
+        self.cache: dict[int, list[np.ndarray]] | None = (
             {} if self.manifest.get("clips", 0) * clip_bytes // world <= CACHE_LIMIT_BYTES else None)
 
-    def _shard_clips(self, info: dict, keep: Callable[[int], bool]) -> list[np.ndarray]:
-        if self.cache is not None and info["name"] in self.cache:
-            return self.cache[info["name"]]
+    def _shard_clips(self, index: int, entry, keep: Callable[[int], bool]) -> list[np.ndarray]:
+        if self.cache is not None and index in self.cache:
+            return self.cache[index]
         clips = []
-        for index, (key, files) in enumerate(read_shard(self.directory / info["name"], info.get("sha256"))):
-            if not keep(index):
+        try:
+            info = check_shard(self.directory, entry, index)
+            samples = list(read_shard(self.directory / info["name"], info))
+        except DataError as e:  # a bad shard costs only itself, as in the TypeScript loader
+            self.errors += 1
+            self.problems.append(str(e))
+            print(f"warning: skipping a shard: {e}", file=sys.stderr)
+            samples = []
+        for position, (key, files) in enumerate(samples):
+            if not keep(position):
                 continue
             try:
                 clips.append(_decode(key, files, self.size, self.frames, self.stride))
-            except Exception as e:  # a broken clip costs only itself, as in the TypeScript loader
+            except DataError as e:  # a broken clip costs only itself
                 self.errors += 1
-                print(f"warning: {info['name']}: {key}: {e}", file=sys.stderr)
+                self.problems.append(f"{info['name']}: {e}")
+                print(f"warning: {info['name']}: {e}", file=sys.stderr)
         if self.cache is not None:
-            self.cache[info["name"]] = clips
+            self.cache[index] = clips
         return clips
 
     def clips(self) -> Iterator[np.ndarray]:
-        shards = list(self.manifest["shards"])
+        shards = list(enumerate(self.manifest["shards"]))
         by_shard = len(shards) >= self.world
         epoch = 0
         while True:
@@ -147,14 +231,14 @@ class ClipStream:
             random.Random(self.seed + 7919 * epoch).shuffle(order)
             mine = order[self.rank::self.world] if by_shard else order
             count = 0
-            for info in mine:
+            for index, entry in mine:
                 # With fewer shards than processes, process r keeps every world-th clip of each shard.
                 keep = (lambda i: True) if by_shard else (lambda i: i % self.world == self.rank)
-                for clip in self._shard_clips(info, keep):
+                for clip in self._shard_clips(index, entry, keep):
                     count += 1
                     yield clip
             if count == 0:
-                raise DataError(f"{self.directory}: no readable clips")
+                raise DataError(f"{self.directory}: no readable clips; " + "; ".join(self.problems[:5]))
             epoch += 1
 
     def __iter__(self) -> Iterator[torch.Tensor]:

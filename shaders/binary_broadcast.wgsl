@@ -4,7 +4,7 @@
 // Layout: each operand's shape, aligned right against the output's, is 1s then the output's trailing
 // axes, so its element for output index i is at i % (its size): no coordinates to compute. tfjs's own
 // broadcasting program converts every index to coordinates and back, which on SwiftShader made these
-// ops ten times slower per element than the same op on equal shapes.
+// ops far slower per element than the same op on equal shapes (docs/kernels.md, "How they work").
 //
 // tfjs's webgpu backend prepends the bindings (a, b, result) and `uniforms` (with `size`, the output's
 // element count); uniforms.sizes = (size of A, size of B). src/kernels/binary.ts prepends op(a, b).

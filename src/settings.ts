@@ -5,9 +5,7 @@
 // opens the same experiment.
 import { datasetNames, datasets } from './data/datasets';
 import { presetNames } from './model/config';
-
-/** A shipped model's name is its directory under public/weights: nothing that could climb out of it. */
-export const MODEL_NAME = /^[a-z0-9][a-z0-9-]*$/;
+import { MODEL_NAME } from './model/model-name';
 
 interface SettingCommon {
   /** The control's label. */

@@ -15,7 +15,7 @@ import { assignWeights, loadModel, saveModel, WeightsError } from '../model/weig
 import { Adam } from '../train/adam';
 import type { BatchSource } from '../train/data-source';
 import { checkedUpdate } from '../train/trainer';
-import { AUTOENCODER_LEARNING_RATE } from './baseline-protocol';
+import { AUTOENCODER_LEARNING_RATE } from './autoencoder-defaults';
 import { fitGmm, sampleGmm, type GaussianMixture, type GmmFit, type GmmFitOptions } from './gmm';
 
 export interface AutoencoderOptions {

@@ -4,9 +4,6 @@ import type { BackendInfo } from '../backend';
 import type { ShippedDataset } from '../data/datasets';
 import type { ClipData } from '../model/sample';
 
-/** Adam's usual rate: the paper gives none for its baseline, and a class wants it to learn in minutes. */
-export const AUTOENCODER_LEARNING_RATE = 1e-3;
-
 export interface BaselineSettings {
   /** A shipped dataset (the page's own video lives in the playground's worker). */
   dataset: ShippedDataset;

@@ -10,6 +10,9 @@ export type KernelArgs = Parameters<KernelFunc>[0];
 
 export const webgpuBackend = (args: KernelArgs) => args.backend as WebGPUBackend;
 
+/** A kernel's attributes as tfjs-core types them: KernelFunc only knows them as a NamedAttrMap. */
+export const attrsOf = <Attrs>(args: KernelArgs) => args.attrs as unknown as Attrs;
+
 let forcedMode: KernelMode | null = null;
 
 /** Forces one loop structure (tests and benchmarks compare them); 'auto' picks by adapter. */

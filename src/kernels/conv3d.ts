@@ -1,20 +1,15 @@
 // Conv3D on webgpu: y = conv3d(x, w) through shaders/conv3d_forward.wgsl.
-import { backend_util, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
+import { backend_util, type Conv3DAttrs, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import template from '../../shaders/conv3d_forward.wgsl?raw';
-import { channelsLastUndilated, handled, largestIndex, runConvGemm, webgpuBackend, type KernelArgs } from './common';
+import { attrsOf, channelsLastUndilated, handled, largestIndex, runConvGemm, webgpuBackend, type KernelArgs } from './common';
 
 type Shape5 = [number, number, number, number, number];
 
 export function makeConv3D(fallback: KernelFunc): KernelFunc {
   return (args: KernelArgs) => {
     const { x, filter } = args.inputs as { x: TensorInfo; filter: TensorInfo };
-    const { strides, pad, dilations, dataFormat } = args.attrs as unknown as {
-      strides: number | [number, number, number];
-      pad: 'valid' | 'same';
-      dilations: number | [number, number, number];
-      dataFormat?: 'NDHWC' | 'NCDHW';
-    };
+    const { strides, pad, dilations, dataFormat } = attrsOf<Conv3DAttrs>(args);
     const ok = handled([x, filter], largestIndex(x.shape, filter.shape)) && channelsLastUndilated(dataFormat, 'NDHWC', dilations);
     if (!ok) return fallback(args);
     const info = backend_util.computeConv3DInfo(x.shape as Shape5, filter.shape as Shape5, strides, 1, pad);

@@ -1,20 +1,16 @@
 // Conv3DBackpropFilterV2 on webgpu (dw of tf.conv3d and of tf.conv3dTranspose) through
 // shaders/conv3d_backprop_filter.wgsl.
-import { backend_util, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
+import { backend_util, type Conv3DBackpropFilterV2Attrs, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import template from '../../shaders/conv3d_backprop_filter.wgsl?raw';
-import { handled, largestIndex, runConvGemm, webgpuBackend, type KernelArgs } from './common';
+import { attrsOf, handled, largestIndex, runConvGemm, webgpuBackend, type KernelArgs } from './common';
 
 type Shape5 = [number, number, number, number, number];
 
 export function makeConv3DBackpropFilter(fallback: KernelFunc): KernelFunc {
   return (args: KernelArgs) => {
     const { x, dy } = args.inputs as { x: TensorInfo; dy: TensorInfo };
-    const { strides, pad, filterShape } = args.attrs as unknown as {
-      strides: number | [number, number, number];
-      pad: 'valid' | 'same';
-      filterShape: Shape5;
-    };
+    const { strides, pad, filterShape } = attrsOf<Conv3DBackpropFilterV2Attrs>(args);
     if (!handled([x, dy], largestIndex(x.shape, dy.shape, filterShape))) return fallback(args);
     const info = backend_util.computeConv3DInfo(x.shape as Shape5, filterShape, strides, 1, pad);
     return runConv3DBackpropFilter(webgpuBackend(args), x, dy, info);

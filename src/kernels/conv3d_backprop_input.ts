@@ -1,9 +1,9 @@
 // Conv3DBackpropInputV2 on webgpu (tf.conv3dTranspose, and dx of tf.conv3d) through
 // shaders/conv3d_backprop_input.wgsl: one dense GEMM per stride class of output positions.
-import { backend_util, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
+import { backend_util, type Conv3DBackpropInputV2Attrs, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import template from '../../shaders/conv3d_backprop_input.wgsl?raw';
-import { handled, largestIndex, runConvGemm, webgpuBackend, type KernelArgs } from './common';
+import { attrsOf, handled, largestIndex, runConvGemm, webgpuBackend, type KernelArgs } from './common';
 import type { UniformField } from './program';
 
 type Shape5 = [number, number, number, number, number];
@@ -11,11 +11,7 @@ type Shape5 = [number, number, number, number, number];
 export function makeConv3DBackpropInput(fallback: KernelFunc): KernelFunc {
   return (args: KernelArgs) => {
     const { dy, filter } = args.inputs as { dy: TensorInfo; filter: TensorInfo };
-    const { strides, pad, inputShape } = args.attrs as unknown as {
-      strides: number | [number, number, number];
-      pad: 'valid' | 'same';
-      inputShape: Shape5;
-    };
+    const { strides, pad, inputShape } = attrsOf<Conv3DBackpropInputV2Attrs>(args);
     if (!handled([dy, filter], largestIndex(dy.shape, filter.shape, inputShape))) return fallback(args);
     const info = backend_util.computeConv3DInfo(inputShape, filter.shape as Shape5, strides, 1, pad);
     return runConv3DBackpropInput(webgpuBackend(args), dy, filter, info);

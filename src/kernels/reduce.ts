@@ -1,10 +1,10 @@
 // Sum and Mean on webgpu through shaders/reduce_sum.wgsl when the reduced axes are one contiguous block:
 // every reduction VGAN's training runs (batch-norm moments, the gradients of broadcasts, the losses).
 // Other axis sets, non-float32 inputs and empty tensors fall through to tfjs's own kernel.
-import { util, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
+import { util, type KernelFunc, type SumAttrs, type TensorInfo } from '@tensorflow/tfjs-core';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import template from '../../shaders/reduce_sum.wgsl?raw';
-import { handled, largestIndex, webgpuBackend, type KernelArgs } from './common';
+import { attrsOf, handled, largestIndex, webgpuBackend, type KernelArgs } from './common';
 import { FlatProgram } from './program';
 
 /** Above this many reduced values per output, and with few outputs, sum in two passes. */
@@ -25,7 +25,7 @@ function sumPass(backend: WebGPUBackend, x: TensorInfo, [O, R, I]: number[], chu
 function makeReduce(mean: boolean): (fallback: KernelFunc) => KernelFunc {
   return (fallback) => (args: KernelArgs) => {
     const { x } = args.inputs as { x: TensorInfo };
-    const { axis, keepDims } = args.attrs as unknown as { axis: number | number[]; keepDims: boolean };
+    const { axis, keepDims } = attrsOf<SumAttrs>(args);
     const axes = util.parseAxisParam(axis, x.shape).sort((a, b) => a - b);
     const first = axes[0];
     const last = axes[axes.length - 1];

@@ -18,17 +18,15 @@
 //             (the im2col gather done once per element), then each thread multiplies its rows and
 //             columns of the slice. Right for real GPUs.
 //   'direct'  no workgroup memory: each thread reads its TM values of A and TN values of B straight from
-//             the storage buffers for every k. On SwiftShader (WebGPU on the CPU) a workgroup-memory read
-//             measured ~27 ns per 4 lanes against ~6-16 ns for a storage read, a barrier ~0.4 us per 4
-//             threads, so staging costs more than it saves there; the CPU's caches do the tiling.
+//             the storage buffers for every k. On SwiftShader (WebGPU on the CPU) workgroup-memory reads
+//             and barriers cost more than the storage reads they would save; the CPU's caches do the tiling.
 //             With VK = 4 it steps the inner index by 4 and multiplies vec4s with dot(): an input whose
-//             inner index is contiguous in memory is then read with one vec4 load instead of four
-//             (on SwiftShader, against the scalar loop in one process: 1.1-1.4x on the paper's large
-//             layers, 1.3x on the GEMM; docs/kernels.md).
+//             inner index is contiguous in memory is then read with one vec4 load instead of four, and
+//             SwiftShader's loads cost more than the multiply-adds they feed.
 // Unrolled code matters on SwiftShader: it does not unroll loops and keeps a private array indexed by a
-// loop counter in memory, read element by element, which measured 8x slower than named scalars. The
-// generated code and the shaders avoid `&&`/`||`: each is a branch, and in unrolled code SwiftShader's
-// compile ran away on them.
+// loop counter in memory, read element by element, far slower than named scalars. The generated code
+// and the shaders avoid `&&`/`||`: each is a branch, and in unrolled code SwiftShader's compile ran away
+// on them. The measurements behind these choices: docs/kernels.md, "How they work".
 
 export type KernelMode = 'shared' | 'direct';
 
@@ -52,12 +50,12 @@ const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v
 /**
  * Tile sizes for C[M, N]. 'shared' uses powers of two throughout (the staging loops split flat indices
  * with shifts and masks) and at most 64 threads; `sharedBytes` is the device's workgroup-storage limit.
- * 'direct' uses 16 x 8 tiles (the best of 4x4 to 16x16 on SwiftShader with scalar loads; with vec4 loads
- * 16 x 16 ran batch-1 layers faster but whole training iterations no faster: docs/kernels.md), or exactly N
+ * 'direct' uses 16 x 8 tiles (the fastest on SwiftShader with scalar loads; wider tiles with vec4 loads
+ * sped up single layers but not training: docs/kernels.md, "How they work" and "History"), or exactly N
  * columns when N < 8 so the video (3) and mask (1) heads waste nothing, and exactly M rows when M < 16
  * (M is the batch where a conv has one output voxel: the logit, the first layers' gradients), in fixed
- * 64-thread workgroups laid along the long side: few distinct shaders, since each costs SwiftShader
- * seconds to compile. Threads past M or N return early. `vectorK`: every group's inner size is a
+ * 64-thread workgroups laid along the long side: few distinct shaders, since each is slow for
+ * SwiftShader to compile. Threads past M or N return early. `vectorK`: every group's inner size is a
  * multiple of 4 and the shader's vec4 reads are aligned, so 'direct' may step K by 4.
  */
 export function chooseTiles(mode: KernelMode, M: number, N: number, sharedBytes: number, vectorK = false): TileConfig {

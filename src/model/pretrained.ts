@@ -4,7 +4,7 @@ import * as tf from '../tf';
 import { DataError } from '../data/errors';
 import { fetchJson, joinUrl, readBody, type Fetch } from '../data/http';
 import type { GeneratorKind, ModelKind, PresetName } from './config';
-import { MODEL_NAME } from '../settings';
+import { MODEL_NAME } from './model-name';
 import { expectedBytes, WeightsError } from './weights';
 
 /** A model card as trainer/publish.py writes it (card.json, and one entry of index.json). */

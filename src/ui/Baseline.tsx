@@ -2,7 +2,8 @@
 // codes, and watch videos decoded from mixture samples; its files download and load again.
 import { useEffect, useState } from 'react';
 import { presetNames } from '../model/config';
-import { AUTOENCODER_LEARNING_RATE, type BaselineSettings } from '../eval/baseline-protocol';
+import { AUTOENCODER_LEARNING_RATE } from '../eval/autoencoder-defaults';
+import type { BaselineSettings } from '../eval/baseline-protocol';
 import { isShipped } from '../data/datasets';
 import { useBaseline } from './baseline-store';
 import { WeightsFilesInput } from './WeightsFilesInput';

@@ -2,21 +2,8 @@
 // answered with the arrow keys or the buttons. Answers stay in this browser (IndexedDB) until exported;
 // a teacher imports the class's files, which merge without double counting, and reads Table 1 off the page.
 import { useEffect, useState } from 'react';
-import {
-  answersToCsv,
-  answersToJson,
-  formatCell,
-  formatTable,
-  makeTrials,
-  mergeAnswers,
-  parseAnswers,
-  staticSource,
-  studyTable,
-  type Answer,
-  type ClipSource,
-  type Comparison,
-  type Trial,
-} from '../eval/study';
+import { formatCell, formatTable, makeTrials, staticSource, studyTable, type Answer, type ClipSource, type Comparison, type Trial } from '../eval/study';
+import { answersToCsv, answersToJson, mergeAnswers, parseAnswers } from '../eval/study-files';
 import { isShipped } from '../data/datasets';
 import type { ClipData } from '../model/sample';
 import { deriveSeed } from '../model/seed';

@@ -1,22 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  ALL,
-  answersToCsv,
-  answersToJson,
-  chosenSource,
-  comparisonsIn,
-  formatCell,
-  formatTable,
-  makeTrials,
-  mergeAnswers,
-  parseAnswers,
-  preference,
-  staticClip,
-  StudyFileError,
-  studyTable,
-  wilson,
-  type Answer,
-} from '../../src/eval/study';
+import { ALL, chosenSource, comparisonsIn, formatCell, formatTable, makeTrials, preference, staticClip, studyTable, wilson, type Answer } from '../../src/eval/study';
+import { answersToCsv, answersToJson, mergeAnswers, parseAnswers, StudyFileError } from '../../src/eval/study-files';
 
 let counter = 0;
 function answer(left: string, right: string, chosen: 'left' | 'right', patch: Partial<Answer> = {}): Answer {

@@ -115,8 +115,8 @@ class BadManifestTest(unittest.TestCase):
         with tempfile.TemporaryDirectory() as tmp:
             directory = Path(tmp)
             cases = {
-                "{": "not a JSON manifest",
-                "[" * 100000: "not a JSON manifest",
+                "{": "not JSON (JSONDecodeError",
+                "[" * 100000: "not JSON (RecursionError",
                 "[]": "not a JSON object",
                 json.dumps({"format": "vgan-shards", "version": 1, "frames": -1, "frameWidth": 16, "frameHeight": 16,
                             "clips": 1, "shards": [{}]}): "frames = -1",

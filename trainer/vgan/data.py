@@ -43,17 +43,23 @@ def _count(value, low: int, high: int) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
 
 
+def _json_object(text: bytes | str, where: str) -> dict:
+    try:
+        value = json.loads(text)
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as e:
+        raise DataError(f"{where}: not JSON ({type(e).__name__}: {e})") from None
+    if not isinstance(value, dict):
+        raise DataError(f"{where}: not a JSON object")
+    return value
+
+
 def read_manifest(directory: Path) -> dict:
     """The manifest, checked as the TypeScript reader checks it; every error names the file and the field."""
     path = directory / "manifest.json"
     try:
-        manifest = json.loads(path.read_text())
+        manifest = _json_object(path.read_bytes(), str(path))
     except FileNotFoundError:
         raise DataError(f"{path}: no such file (is {directory} a dataset folder?)") from None
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as e:
-        raise DataError(f"{path}: not a JSON manifest ({type(e).__name__}: {e})") from None
-    if not isinstance(manifest, dict):
-        raise DataError(f"{path}: not a JSON object")
     if manifest.get("format") != FORMAT_NAME or manifest.get("version") != FORMAT_VERSION:
         raise DataError(f"{path}: expected format {FORMAT_NAME!r} version {FORMAT_VERSION}")
     for field, low, high in (("frames", 1, LIMITS["frames"]), ("frameWidth", 1, LIMITS["frameSide"]),
@@ -119,14 +125,9 @@ def prepare_clip(strip: np.ndarray, meta: dict, size: int, frames: int, stride: 
 
 
 def _decode(key: str, files: dict[str, bytes], size: int, frames: int, stride: int) -> np.ndarray:
-    try:
-        meta = json.loads(files["json"])
-    except KeyError:
-        raise DataError(f"{key}: no .json sidecar") from None
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as e:
-        raise DataError(f"{key}.json: not JSON ({type(e).__name__})") from None
-    if not isinstance(meta, dict):
-        raise DataError(f"{key}.json: not a JSON object")
+    if "json" not in files:
+        raise DataError(f"{key}: no .json sidecar")
+    meta = _json_object(files["json"], f"{key}.json")
     image_ext = next((e for e in ("jpg", "jpeg", "png") if e in files), None)
     if image_ext is None:
         raise DataError(f"{key}: no .jpg frame strip")

@@ -241,6 +241,26 @@ function OwnVideo() {
   );
 }
 
+/** Copies the experiment's link and says whether it worked (a classroom shares it). */
+function CopyLink() {
+  const [said, setSaid] = useState('');
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(location.href);
+      setSaid('Link copied: anyone who opens it gets these settings.');
+    } catch {
+      setSaid('The browser did not allow copying: copy the address bar instead.');
+    }
+    setTimeout(() => setSaid(''), 4000);
+  };
+  return (
+    <>
+      <button onClick={copy}>Copy link to this experiment</button>
+      <span role="status" aria-live="polite" data-testid="copy-link-status">{said}</span>
+    </>
+  );
+}
+
 function Weights() {
   const send = usePlayground((s) => s.send);
   const ready = usePlayground((s) => s.ready);
@@ -261,7 +281,7 @@ function Weights() {
         onLoad={({ modelJson, weights }) => send({ type: 'importWeights', modelJson, weights })}
         onError={(message) => usePlayground.getState().receive({ type: 'error', message: `Load weights: ${message}` })}
       />
-      <button onClick={() => navigator.clipboard?.writeText(location.href)}>Copy link to this experiment</button>
+      <CopyLink />
     </section>
   );
 }

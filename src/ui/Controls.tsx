@@ -3,7 +3,9 @@ import { modelCost } from '../model/cost';
 import { resolveConfig } from '../model/config';
 import type { DatasetName } from '../data/datasets';
 import { configOverrides, parseSetting, settingKeys, settingsTable, type ChoiceKey, type ChoiceSetting, type NumberKey, type NumberSetting, type SettingKey } from '../settings';
+import { useEffect } from 'react';
 import { usePlayground } from './store';
+import { onShortcut } from './shortcuts';
 
 function NumberInput({ name }: { name: NumberKey }) {
   const value = usePlayground((s) => s.settings[name]);
@@ -123,15 +125,26 @@ export function Controls() {
   const hidden = new Set(s.settings.hide);
   const show = (k: SettingKey) => !hidden.has(k);
   const busy = !s.ready;
+  // Space trains or pauses, s steps a whole iteration (never while typing in a field).
+  useEffect(
+    () =>
+      onShortcut({
+        ' ': () => usePlayground.getState().ready && s.send({ type: usePlayground.getState().running ? 'pause' : 'play' }),
+        s: () => usePlayground.getState().ready && !usePlayground.getState().running && s.send({ type: 'step', kind: 'both' }),
+      }),
+    [s.send],
+  );
   return (
     <section className="controls" aria-label="controls">
       <div className="buttons">
-        <button onClick={() => s.send({ type: s.running ? 'pause' : 'play' })} disabled={busy} data-testid="play">
+        <button onClick={() => s.send({ type: s.running ? 'pause' : 'play' })} disabled={busy} data-testid="play" aria-keyshortcuts="Space">
           {s.running ? 'Pause' : 'Train'}
         </button>
         <button onClick={() => s.send({ type: 'step', kind: 'D' })} disabled={busy || s.running} data-testid="step-d">Step D</button>
         <button onClick={() => s.send({ type: 'step', kind: 'G' })} disabled={busy || s.running} data-testid="step-g">Step G</button>
-        <button onClick={() => s.send({ type: 'step', kind: 'both' })} disabled={busy || s.running} data-testid="step-both">Step both</button>
+        <button onClick={() => s.send({ type: 'step', kind: 'both' })} disabled={busy || s.running} data-testid="step-both" aria-keyshortcuts="S">
+          Step both
+        </button>
         <button
           onClick={() => {
             if (confirm('Start this experiment again from fresh weights? The autosave is discarded.')) {

@@ -12,6 +12,7 @@ import { download } from './gif';
 import { usePlayground } from './store';
 import { clearAnswers, loadAnswers, participantId, saveAnswers } from './study-db';
 import { VideoCanvas } from './VideoCanvas';
+import { onShortcut } from './shortcuts';
 
 /** Clips drawn from each source for one participant's run. */
 const POOL = 16;
@@ -46,14 +47,7 @@ function pageSources(seed: number): ClipSource[] {
 const labels = () => Object.fromEntries(pageSources(0).map((s) => [s.id, s.label]));
 
 function Judge({ trial, pools, onAnswer, done, total }: { trial: Trial; pools: Record<string, ClipData[]>; onAnswer: (side: 'left' | 'right') => void; done: number; total: number }) {
-  useEffect(() => {
-    const key = (e: KeyboardEvent) => {
-      if (e.key === 'ArrowLeft') onAnswer('left');
-      else if (e.key === 'ArrowRight') onAnswer('right');
-    };
-    window.addEventListener('keydown', key);
-    return () => window.removeEventListener('keydown', key);
-  }, [onAnswer]);
+  useEffect(() => onShortcut({ ArrowLeft: () => onAnswer('left'), ArrowRight: () => onAnswer('right') }), [onAnswer]);
   const clip = (side: Trial['left']) => pools[side.source][side.clip];
   const [left, right] = [clip(trial.left), clip(trial.right)];
   const scale = (c: ClipData) => Math.max(1, Math.round(160 / c.size));

@@ -116,6 +116,27 @@ test('a shared link opens the same settings and hides what the teacher hid', asy
   await page.locator('input[name=lrD]').fill('0.001');
   await page.locator('input[name=lrD]').blur();
   await expect(page).toHaveURL(/lrD=0\.001/);
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+  await page.getByRole('button', { name: 'Copy link to this experiment' }).click();
+  await expect(page.getByTestId('copy-link-status')).toContainText('Link copied');
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toContain('lrD=0.001');
+});
+
+test('keyboard shortcuts: space trains and pauses, s steps, and neither fires while typing in a field', async ({ page }) => {
+  await open(page, `?seed=${2000 + Math.floor(Math.random() * 1e6)}`);
+  const lrD = page.locator('input[name=lrD]');
+  await lrD.click();
+  await page.keyboard.press('s');
+  await page.keyboard.press(' ');
+  await expect(page.getByTestId('play')).toHaveText('Train');
+  expect(await iteration(page)).toBe(0);
+  await lrD.blur();
+  await page.keyboard.press('s');
+  await expect.poll(() => iteration(page), { timeout: 120_000 }).toBe(1);
+  await page.keyboard.press(' ');
+  await expect(page.getByTestId('play')).toHaveText('Pause', { timeout: 60_000 });
+  await page.keyboard.press(' ');
+  await expect(page.getByTestId('play')).toHaveText('Train', { timeout: 120_000 });
 });
 
 test('a lost GPU device is reported and training resumes from the last autosave', async ({ page }) => {

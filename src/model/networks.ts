@@ -7,7 +7,7 @@ import * as tf from '../tf';
 import { architecture, type Architecture, type GeneratorKind, type LayerSpec, type ModelConfig, type ModelKind } from './config';
 import { runLayer, runLayers, type RunOptions } from './layers';
 import { registerConv3dTransposeGradient } from './gradients';
-import { ParamStore } from './params';
+import { layerParams, ParamStore, type ParamSpec } from './params';
 import { deriveSeed } from './seed';
 import constants from './constants.json';
 
@@ -43,6 +43,31 @@ export interface ForwardOptions {
 
 const DROPOUT_RATE = 0.5;
 
+const classifierHeadOf = (a: Architecture, classes: number): LayerSpec | null =>
+  classes > 0 ? { ...a.discriminatorHead, name: 'logits', outChannels: classes } : null;
+
+/** Every layer that owns parameters, with the prefix of its stable names, in definition order. */
+function modelLayers(a: Architecture, generator: GeneratorKind, classes: number): Array<[string, LayerSpec]> {
+  const head = classifierHeadOf(a, classes);
+  return [
+    ...a.encoder.map((s): [string, LayerSpec] => ['generator/encoder', s]),
+    ...[...a.foreground, a.videoHead].map((s): [string, LayerSpec] => ['generator/foreground', s]),
+    ...(generator === 'twoStream'
+      ? [['generator/foreground', a.maskHead] as [string, LayerSpec], ...a.background.map((s): [string, LayerSpec] => ['generator/background', s])]
+      : []),
+    ...[...a.discriminator, a.discriminatorHead].map((s): [string, LayerSpec] => ['discriminator', s]),
+    ...(head ? [['classifier', head] as [string, LayerSpec]] : []),
+  ];
+}
+
+/** The parameters (names and shapes) of the model `config` and `options` describe, without building it. */
+export function modelParams(config: ModelConfig, options: ModelOptions = {}): ParamSpec[] {
+  const kind = options.kind ?? 'unconditional';
+  return modelLayers(architecture(config, kind), options.generator ?? 'twoStream', options.classes ?? 0).flatMap(([prefix, spec]) =>
+    layerParams(prefix, spec),
+  );
+}
+
 registerConv3dTransposeGradient();
 
 export class VganModel {
@@ -65,16 +90,8 @@ export class VganModel {
     this.seed = options.seed ?? 0;
     this.arch = architecture(config, this.kind);
     this.params = new ParamStore(this.seed);
-    const a = this.arch;
-    for (const spec of a.encoder) this.params.addLayer('generator/encoder', spec);
-    for (const spec of [...a.foreground, a.videoHead]) this.params.addLayer('generator/foreground', spec);
-    if (this.generatorKind === 'twoStream') {
-      this.params.addLayer('generator/foreground', a.maskHead);
-      for (const spec of a.background) this.params.addLayer('generator/background', spec);
-    }
-    for (const spec of [...a.discriminator, a.discriminatorHead]) this.params.addLayer('discriminator', spec);
-    this.classifierHead = this.classes > 0 ? { ...a.discriminatorHead, name: 'logits', outChannels: this.classes } : null;
-    if (this.classifierHead) this.params.addLayer('classifier', this.classifierHead);
+    this.classifierHead = classifierHeadOf(this.arch, this.classes);
+    for (const [prefix, spec] of modelLayers(this.arch, this.generatorKind, this.classes)) this.params.addLayer(prefix, spec);
   }
 
   get config(): ModelConfig {

@@ -7,6 +7,33 @@ import { deriveSeed } from './seed';
 
 let instances = 0;
 
+export interface ParamSpec {
+  name: string;
+  shape: number[];
+  /** Trained (kernels, biases, BatchNorm gamma and beta) or kept (BatchNorm running statistics). */
+  trainable: boolean;
+}
+
+/** The parameters one layer owns, by stable name, in definition order. */
+export function layerParams(prefix: string, spec: LayerSpec): ParamSpec[] {
+  const name = `${prefix}/${spec.name}`;
+  const transposed = spec.op.endsWith('Transpose');
+  const kernel = [...spec.kernel, ...(transposed ? [spec.outChannels, spec.inChannels] : [spec.inChannels, spec.outChannels])];
+  const c = [spec.outChannels];
+  return [
+    { name: `${name}/kernel`, shape: kernel, trainable: true },
+    { name: `${name}/bias`, shape: c, trainable: true },
+    ...(spec.batchNorm
+      ? [
+          { name: `${name}/gamma`, shape: c, trainable: true },
+          { name: `${name}/beta`, shape: c, trainable: true },
+          { name: `${name}/movingMean`, shape: c, trainable: false },
+          { name: `${name}/movingVariance`, shape: c, trainable: false },
+        ]
+      : []),
+  ];
+}
+
 export class ParamStore {
   /** Trainable weights: kernels, biases, BatchNorm gamma and beta. */
   readonly trainable = new Map<string, tf.Variable>();
@@ -19,16 +46,15 @@ export class ParamStore {
 
   /** Creates the parameters of one layer, initialised as the authors do. */
   addLayer(prefix: string, spec: LayerSpec): void {
-    const name = `${prefix}/${spec.name}`;
-    const transposed = spec.op.endsWith('Transpose');
-    const kernelShape = [...spec.kernel, ...(transposed ? [spec.outChannels, spec.inChannels] : [spec.inChannels, spec.outChannels])];
-    this.add(this.trainable, `${name}/kernel`, () => tf.randomNormal(kernelShape, 0, 0.01, 'float32', deriveSeed(this.seed, name, 'kernel')));
-    this.add(this.trainable, `${name}/bias`, () => tf.zeros([spec.outChannels]));
-    if (spec.batchNorm) {
-      this.add(this.trainable, `${name}/gamma`, () => tf.randomNormal([spec.outChannels], 1, 0.02, 'float32', deriveSeed(this.seed, name, 'gamma')));
-      this.add(this.trainable, `${name}/beta`, () => tf.zeros([spec.outChannels]));
-      this.add(this.state, `${name}/movingMean`, () => tf.zeros([spec.outChannels]));
-      this.add(this.state, `${name}/movingVariance`, () => tf.ones([spec.outChannels]));
+    const layer = `${prefix}/${spec.name}`;
+    const init: Record<string, (shape: number[]) => tf.Tensor> = {
+      kernel: (shape) => tf.randomNormal(shape, 0, 0.01, 'float32', deriveSeed(this.seed, layer, 'kernel')),
+      gamma: (shape) => tf.randomNormal(shape, 1, 0.02, 'float32', deriveSeed(this.seed, layer, 'gamma')),
+      movingVariance: (shape) => tf.ones(shape),
+    };
+    for (const p of layerParams(prefix, spec)) {
+      const kind = p.name.slice(p.name.lastIndexOf('/') + 1);
+      this.add(p.trainable ? this.trainable : this.state, p.name, () => (init[kind] ?? tf.zeros)(p.shape));
     }
   }
 

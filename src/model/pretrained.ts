@@ -5,7 +5,7 @@ import { DataError } from '../data/errors';
 import { fetchJson, joinUrl, readBody, type Fetch } from '../data/http';
 import type { GeneratorKind, ModelKind, PresetName } from './config';
 import { MODEL_NAME } from './model-name';
-import { expectedBytes, WeightsError } from './weights';
+import { checkShardPath, expectedBytes, WeightsError } from './weights';
 
 /** A model card as trainer/publish.py writes it (card.json, and one entry of index.json). */
 export interface PretrainedCard {
@@ -52,7 +52,7 @@ export async function loadPretrained(
   const total = expectedBytes(group.weights);
   let loaded = 0;
   const shards: ArrayBuffer[] = [];
-  for (const path of group.paths) {
+  for (const path of group.paths.map(checkShardPath)) {
     const response = await fetchFn(joinUrl(dir, path));
     if (!response.ok) throw new WeightsError(`${dir}/${path}: HTTP ${response.status}`);
     const bytes = await readBody(response, total - loaded, (n) => onProgress((loaded += n), total));

@@ -4,7 +4,7 @@
 // Names are the ParamStore's stable names (docs/weights.md); other trainers write the same names.
 import * as tf from '../tf';
 import { validateConfig, type GeneratorKind, type ModelConfig, type ModelKind } from './config';
-import { VganModel } from './networks';
+import { modelParams, VganModel } from './networks';
 
 export const WEIGHTS_FORMAT = 'vgan-weights';
 
@@ -82,16 +82,71 @@ export function decodeArtifacts(artifacts: tf.io.ModelArtifacts): { topology: Vg
   validateConfig(config);
   const specs = artifacts.weightSpecs;
   if (!specs || artifacts.weightData === undefined) throw new WeightsError('weights file has no weights manifest or data');
+  checkModelListed({ ...(topology as VganTopology), config }, specs);
   const data = tf.io.concatenateArrayBuffers(artifacts.weightData);
   const want = expectedBytes(specs);
   if (data.byteLength !== want) {
     throw new WeightsError(`weights data is ${data.byteLength < want ? 'truncated' : 'too long'}: the manifest needs ${want} bytes, the shards hold ${data.byteLength}`);
   }
+  const bad = firstNonFinite(specs, data);
+  if (bad) throw new WeightsError(`weight ${bad} holds NaN or Infinity: the file is corrupt or its training diverged`);
   const decoded = tf.io.decodeWeights(data, specs);
   return {
     topology: { ...(topology as VganTopology), config },
     tensors: new Map(Object.entries(decoded)),
   };
+}
+
+/** A shard named in a weights manifest must be a plain file beside model.json: nothing that climbs out of its folder. */
+export function checkShardPath(path: unknown): string {
+  if (typeof path !== 'string' || !/^[\w.-]+$/.test(path) || path.startsWith('.')) {
+    throw new WeightsError(`weights manifest names the shard ${JSON.stringify(path)}: only plain file names beside model.json are read`);
+  }
+  return path;
+}
+
+const MODEL_KINDS: readonly string[] = ['unconditional', 'future'];
+const GENERATORS: readonly string[] = ['twoStream', 'oneStream'];
+/** Far more classes than any labelled video set here; a bound so that a lying file cannot ask for more. */
+const MAX_CLASSES = 10_000;
+
+/**
+ * Every parameter of the model the file's config describes must be listed in its manifest with its exact
+ * shape. Checked before anything is decoded or built: a small model.json whose config claims a huge model
+ * is refused here instead of allocating what the config says.
+ */
+function checkModelListed(topology: VganTopology, specs: tf.io.WeightsManifestEntry[]): void {
+  const { kind, generator, classes = 0 } = topology;
+  if (!MODEL_KINDS.includes(kind)) throw new WeightsError(`modelTopology.kind "${String(kind)}" is not one of ${MODEL_KINDS.join(', ')}`);
+  if (!GENERATORS.includes(generator)) throw new WeightsError(`modelTopology.generator "${String(generator)}" is not one of ${GENERATORS.join(', ')}`);
+  if (!Number.isInteger(classes) || classes < 0 || classes > MAX_CLASSES) throw new WeightsError(`modelTopology.classes ${String(classes)} is not a class count`);
+  const listed = new Map(specs.map((s) => [s.name, s.shape]));
+  for (const p of modelParams(topology.config, { kind, generator, classes })) {
+    const shape = listed.get(p.name);
+    if (!shape) throw new WeightsError(`weights file lacks ${p.name}, which the model its config describes has`);
+    if (!tf.util.arraysEqual(shape, p.shape)) {
+      throw new WeightsError(`weight ${p.name} is listed as [${shape}], the model its config describes needs [${p.shape}]`);
+    }
+  }
+}
+
+/** The name of the first tensor holding NaN or ±Infinity, read from the raw bytes before any tensor exists. */
+function firstNonFinite(specs: tf.io.WeightsManifestEntry[], data: ArrayBuffer): string | null {
+  const view = new DataView(data);
+  let offset = 0;
+  for (const s of specs) {
+    const dtype = s.quantization?.dtype ?? s.dtype;
+    const n = s.shape.reduce((a, b) => a * b, 1);
+    if (s.quantization && ![s.quantization.scale, s.quantization.min].every((v) => v === undefined || Number.isFinite(v))) return s.name;
+    if (dtype === 'float32') {
+      for (let i = 0; i < n; i++) if (!Number.isFinite(view.getFloat32(offset + 4 * i, true))) return s.name;
+    } else if (dtype === 'float16') {
+      // All exponent bits set: Infinity or NaN.
+      for (let i = 0; i < n; i++) if ((view.getUint16(offset + 2 * i, true) & 0x7c00) === 0x7c00) return s.name;
+    }
+    offset += BYTES[dtype] * n;
+  }
+  return null;
 }
 
 /** Copies tensors into a model's parameters; every parameter must be present with its exact shape. */

@@ -265,16 +265,18 @@ export class Trainer {
   static restore(artifacts: tf.io.ModelArtifacts, overrides: Partial<TrainerOptions> = {}): Trainer {
     const { topology, tensors } = decodeArtifacts(artifacts);
     const saved = (topology.training ?? {}) as { options?: TrainerOptions; iteration?: number; dIndex?: number; gIndex?: number };
-    const trainer = new Trainer({
-      ...saved.options,
-      kind: topology.kind,
-      generator: topology.generator,
-      seed: topology.seed,
-      ...overrides,
-      // The file's layer table and time span are the model's: no setting may change them on restore.
-      config: topology.config,
-    });
+    let trainer: Trainer | undefined;
     try {
+      // Inside the try: a model that cannot be built still releases the decoded tensors.
+      trainer = new Trainer({
+        ...saved.options,
+        kind: topology.kind,
+        generator: topology.generator,
+        seed: topology.seed,
+        ...overrides,
+        // The file's layer table and time span are the model's: no setting may change them on restore.
+        config: topology.config,
+      });
       assignWeights(trainer.model, tensors);
       trainer.optD.restore('optimizer/discriminator/', tensors);
       trainer.optG.restore('optimizer/generator/', tensors);
@@ -283,7 +285,7 @@ export class Trainer {
       trainer.gIndex = saved.gIndex ?? 0;
       return trainer;
     } catch (e) {
-      trainer.dispose();
+      trainer?.dispose();
       throw e;
     } finally {
       for (const t of tensors.values()) t.dispose();

@@ -95,5 +95,17 @@ describe('shipped pretrained models', () => {
     };
     const artifacts = await loadPretrained('', name, () => {}, cut);
     expect(() => loadModel(artifacts)).toThrow(/truncated/);
+    // A manifest that names a shard outside the model's folder is refused before anything is fetched.
+    const fetched: string[] = [];
+    const climbing = async (url: string) => {
+      fetched.push(url);
+      const r = await serve(url);
+      if (!url.endsWith('model.json')) return r;
+      const json = JSON.parse(await r.text());
+      json.weightsManifest[0].paths = ['../../data/shapes/manifest.json'];
+      return new Response(JSON.stringify(json));
+    };
+    await expect(loadPretrained('', name, () => {}, climbing)).rejects.toThrow(/only plain file names beside model.json are read/);
+    expect(fetched).toEqual([`${name}/model.json`]);
   });
 });

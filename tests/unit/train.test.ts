@@ -3,7 +3,7 @@ import { track } from './track';
 import * as tf from '../../src/tf';
 import { Trainer, TrainingDivergedError, type TrainerOptions } from '../../src/train/trainer';
 import { firstFrameL1, sigmoidCrossEntropy } from '../../src/train/losses';
-import { WeightsError, loadModel, saveModel, modelJson } from '../../src/model/weights';
+import { WeightsError, encodeArtifacts, loadModel, modelJson, saveModel, topologyOf } from '../../src/model/weights';
 
 function trainer(options: Partial<TrainerOptions> = {}): Trainer {
   return track(new Trainer({ preset: 'tiny', seed: 7, ...options }));
@@ -192,6 +192,44 @@ describe('weights', () => {
     const before = tf.memory().numTensors;
     expect(() => loadModel({ ...artifacts, weightData: data.slice(0, 8) })).toThrow(WeightsError);
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('refuses a config that claims a bigger model than the file lists, before building or decoding anything', async () => {
+    const t = trainer({ config: { baseChannels: 8 } });
+    const artifacts = await saveModel(t.model);
+    const topology = artifacts.modelTopology as { config: object };
+    const before = tf.memory();
+    // A paper-size model from a file that holds a tiny one: refused from the manifest, nothing allocated.
+    const lying = { ...artifacts, modelTopology: { ...topology, config: { ...topology.config, size: 64, frames: 32, baseChannels: 512 } } };
+    expect(() => loadModel(lying)).toThrow(/weight generator\/foreground\/conv1\/kernel is listed as \[[\d,]+\], the model its config describes needs/);
+    expect(() => Trainer.restore(lying)).toThrow(WeightsError);
+    expect(() => loadModel({ ...artifacts, modelTopology: { ...topology, kind: 'huge' } })).toThrow(/kind "huge" is not one of/);
+    expect(tf.memory().numTensors).toBe(before.numTensors);
+    expect(tf.memory().numBytes).toBe(before.numBytes);
+  });
+
+  it('refuses weights holding NaN or Infinity, naming the tensor, in float32 and float16 files', async () => {
+    const t = trainer({ config: { baseChannels: 8 } });
+    const tensors = new Map(t.model.params.all() as Map<string, tf.Tensor>);
+    const poisoned = tf.tensor1d([...tensors.get('discriminator/conv1/bias')!.dataSync()].map((v, i) => (i === 3 ? NaN : v)));
+    tensors.set('discriminator/conv1/bias', poisoned);
+    const artifacts = await encodeArtifacts(tensors, topologyOf(t.model));
+    const before = tf.memory().numTensors;
+    expect(() => loadModel(artifacts)).toThrow('weight discriminator/conv1/bias holds NaN or Infinity');
+    expect(tf.memory().numTensors).toBe(before);
+    // float16: Infinity is an all-ones exponent.
+    const specs = artifacts.weightSpecs!.map((s) => ({ ...s }));
+    const bias = specs.findIndex((s) => s.name === 'discriminator/conv1/bias');
+    const offset = specs.slice(0, bias).reduce((n, s) => n + 4 * s.shape.reduce((a, b) => a * b, 1), 0);
+    const half = new Uint16Array([0x7c00]);
+    const data = new Uint8Array(artifacts.weightData as ArrayBuffer);
+    const f16 = new Uint8Array(data.length - 4 * specs[bias].shape[0] + 2 * specs[bias].shape[0]);
+    f16.set(data.subarray(0, offset));
+    f16.set(new Uint8Array(half.buffer), offset);
+    f16.set(data.subarray(offset + 4 * specs[bias].shape[0]), offset + 2 * specs[bias].shape[0]);
+    specs[bias] = { ...specs[bias], quantization: { dtype: 'float16' } } as tf.io.WeightsManifestEntry;
+    expect(() => loadModel({ ...artifacts, weightSpecs: specs, weightData: f16.buffer })).toThrow('weight discriminator/conv1/bias holds NaN or Infinity');
+    poisoned.dispose();
   });
 });
 

@@ -4,6 +4,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '../../src/tf';
 import { modelJson } from '../../src/model/weights';
+import { checkShardPath } from '../../src/model/weights';
 
 /** tfjs's converter default: 4 MiB shards, small enough for any static host and browser cache. */
 const SHARD_BYTES = 4 * 1024 * 1024;
@@ -24,7 +25,8 @@ export async function writeWeightFiles(dir: string, artifacts: tf.io.ModelArtifa
 export function readWeightFiles(dir: string): Promise<tf.io.ModelArtifacts> {
   const fetchFunc = async (input: RequestInfo | URL) => {
     const url = String(input);
-    const bytes = await readFile(join(dir, url.replace(/^file:\/\/\//, '')));
+    const name = url.replace(/^file:\/\/\//, '');
+    const bytes = await readFile(join(dir, name === 'model.json' ? name : checkShardPath(name)));
     return new Response(bytes, { headers: { 'content-type': url.endsWith('.json') ? 'application/json' : 'application/octet-stream' } });
   };
   return tf.io.http('file:///model.json', { fetchFunc }).load!();

@@ -134,5 +134,56 @@ class BadManifestTest(unittest.TestCase):
             self.assertIn("no such file", str(caught.exception))
 
 
+class BadWeightsTest(unittest.TestCase):
+    """The weights reader (vgan/weights.py) checks a file before trusting it, as src/model/weights.ts does."""
+
+    def setUp(self) -> None:
+        from vgan.config import resolve_config
+        from vgan.networks import VganModel
+        from vgan.weights import save_model
+        self.tmp = tempfile.TemporaryDirectory()
+        self.dir = Path(self.tmp.name)
+        save_model(VganModel(resolve_config("tiny", baseChannels=8), seed=1), self.dir)
+        self.json = json.loads((self.dir / "model.json").read_text())
+
+    def tearDown(self) -> None:
+        self.tmp.cleanup()
+
+    def refused(self, edit, message: str) -> None:
+        from vgan.weights import WeightsError, load_model
+        model_json = json.loads(json.dumps(self.json))
+        edit(model_json)
+        (self.dir / "model.json").write_text(json.dumps(model_json))
+        with self.assertRaises(WeightsError) as caught:
+            load_model(self.dir)
+        self.assertIn(message, str(caught.exception))
+
+    def test_a_config_claiming_a_bigger_model_is_refused_before_it_is_built(self) -> None:
+        def paper_size(j):
+            j["modelTopology"]["config"].update(size=64, frames=32, baseChannels=512)
+        self.refused(paper_size, "generator/foreground/conv1/kernel is listed as")
+        self.refused(lambda j: j["modelTopology"].update(kind="huge"), "is not a VGAN model")
+        self.refused(lambda j: j["modelTopology"]["config"].pop("zDim"), "is not a model config")
+
+    def test_shard_names_outside_the_folder_bad_specs_and_non_finite_values(self) -> None:
+        self.refused(lambda j: j["weightsManifest"][0].update(paths=["../model.json"]), "only plain file names")
+        self.refused(lambda j: j["weightsManifest"][0]["weights"][0].update(dtype="complex64"), "cannot read")
+        self.refused(lambda j: j["weightsManifest"][0]["weights"][0].update(shape=[-1]), "is listed as")
+        (self.dir / "model.json").write_text("{")
+        from vgan.weights import WeightsError, load_model
+        with self.assertRaises(WeightsError) as caught:
+            load_model(self.dir)
+        self.assertIn("not a weights model.json", str(caught.exception))
+        (self.dir / "model.json").write_text(json.dumps(self.json))
+        shard = self.dir / self.json["weightsManifest"][0]["paths"][0]
+        data = bytearray(shard.read_bytes())
+        data[0:4] = np.array([np.nan], dtype="<f4").tobytes()  # the first tensor's first value
+        shard.write_bytes(bytes(data))
+        first = self.json["weightsManifest"][0]["weights"][0]["name"]
+        with self.assertRaises(WeightsError) as caught:
+            load_model(self.dir)
+        self.assertIn(f"weight {first} holds NaN or Infinity", str(caught.exception))
+
+
 if __name__ == "__main__":
     unittest.main()

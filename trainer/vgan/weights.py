@@ -11,7 +11,10 @@ from typing import Any
 import numpy as np
 import torch
 
-from .config import ModelConfig, validate_config
+import re
+from dataclasses import replace
+
+from .config import ConfigError, LayerSpec, ModelConfig, architecture, validate_config
 from .networks import ConvLayer, VganModel, tf_name
 
 WEIGHTS_FORMAT = "vgan-weights"
@@ -23,6 +26,38 @@ _DTYPES = {"float32": np.float32, "int32": np.int32, "uint8": np.uint8, "uint16"
 
 class WeightsError(ValueError):
     pass
+
+
+SHARD_PATH = re.compile(r"^[\w.-]+$")
+
+
+def _layer_params(prefix: str, spec: LayerSpec) -> dict[str, list[int]]:
+    """src/model/params.ts's layerParams: one layer's tensors by tfjs name, in tfjs layouts."""
+    name = f"{prefix}/{spec.name}"
+    io_order = [spec.out_channels, spec.in_channels] if spec.transposed else [spec.in_channels, spec.out_channels]
+    out = {f"{name}/kernel": [*spec.kernel, *io_order], f"{name}/bias": [spec.out_channels]}
+    if spec.batch_norm:
+        out.update({f"{name}/{p}": [spec.out_channels] for p in ("gamma", "beta", "movingMean", "movingVariance")})
+    return out
+
+
+def expected_params(topology: dict[str, Any]) -> dict[str, list[int]]:
+    """The tensors (tfjs names and shapes) of the model a topology describes, without building it
+    (src/model/networks.ts's modelParams)."""
+    kind, generator, classes = topology.get("kind"), topology.get("generator"), topology.get("classes", 0)
+    if kind not in ("unconditional", "future") or generator not in ("twoStream", "oneStream"):
+        raise WeightsError(f"modelTopology: kind {kind!r} / generator {generator!r} is not a VGAN model")
+    if not isinstance(classes, int) or not 0 <= classes <= 10_000:
+        raise WeightsError(f"modelTopology.classes {classes!r} is not a class count")
+    a = architecture(config_of(topology), kind)
+    layers = [("generator/encoder", s) for s in a.encoder]
+    layers += [("generator/foreground", s) for s in (*a.foreground, a.video_head)]
+    if generator == "twoStream":
+        layers += [("generator/foreground", a.mask_head)] + [("generator/background", s) for s in a.background]
+    layers += [("discriminator", s) for s in (*a.discriminator, a.discriminator_head)]
+    if classes:
+        layers.append(("classifier", replace(a.discriminator_head, name="logits", out_channels=classes)))
+    return {n: shape for prefix, spec in layers for n, shape in _layer_params(prefix, spec).items()}
 
 
 def topology_of(model: VganModel, training: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -38,20 +73,39 @@ def topology_of(model: VganModel, training: dict[str, Any] | None = None) -> dic
 def read_weight_files(directory: str | Path) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
     """model.json's modelTopology and every tensor of its manifest (dequantised to float32 where quantised)."""
     directory = Path(directory)
-    model_json = json.loads((directory / "model.json").read_text())
-    topology = model_json.get("modelTopology") or {}
+    where = directory / "model.json"
+    try:
+        model_json = json.loads(where.read_text())
+        topology = model_json.get("modelTopology") or {}
+        groups = model_json["weightsManifest"]
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError, AttributeError, KeyError, TypeError) as e:
+        raise WeightsError(f"{where}: not a weights model.json ({type(e).__name__}: {e})") from None
     if topology.get("format") != WEIGHTS_FORMAT:
-        raise WeightsError(f'not a VGAN weights file: modelTopology.format must be "{WEIGHTS_FORMAT}"')
+        raise WeightsError(f'{where}: not a VGAN weights file: modelTopology.format must be "{WEIGHTS_FORMAT}"')
     if topology.get("version") != 1:
-        raise WeightsError(f"unsupported VGAN weights version {topology.get('version')}")
+        raise WeightsError(f"{where}: unsupported VGAN weights version {topology.get('version')}")
+    # Checked before a byte of the shards is read: the manifest must list the model its config describes.
+    listed = {s.get("name"): s.get("shape") for g in groups for s in g.get("weights", []) if isinstance(s, dict)}
+    for name, shape in expected_params(topology).items():
+        if name not in listed:
+            raise WeightsError(f"{where}: lacks {name}, which the model its config describes has")
+        if listed[name] != shape:
+            raise WeightsError(f"{where}: {name} is listed as {listed[name]}, the model its config describes needs {shape}")
     tensors: dict[str, np.ndarray] = {}
-    for group in model_json["weightsManifest"]:
+    for group in groups:
+        for p in group["paths"]:
+            if not isinstance(p, str) or not SHARD_PATH.match(p) or p.startswith("."):
+                raise WeightsError(f"{where} names the shard {p!r}: only plain file names beside model.json are read")
         data = b"".join((directory / p).read_bytes() for p in group["paths"])
         offset = 0
         for spec in group["weights"]:
             q = spec.get("quantization")
-            stored = np.dtype(_DTYPES[q["dtype"] if q else spec["dtype"]])
-            count = int(np.prod(spec["shape"], dtype=np.int64))
+            dtype = q["dtype"] if q else spec.get("dtype")
+            shape = spec.get("shape")
+            if dtype not in _DTYPES or not isinstance(shape, list) or not all(isinstance(n, int) and n >= 0 for n in shape):
+                raise WeightsError(f"{where}: {spec.get('name')!r} has dtype {dtype!r} and shape {shape!r}, which this reader cannot read")
+            stored = np.dtype(_DTYPES[dtype])
+            count = int(np.prod(shape, dtype=np.int64))
             end = offset + count * stored.itemsize
             if end > len(data):
                 raise WeightsError(f"weights data is truncated at {spec['name']}")
@@ -60,7 +114,10 @@ def read_weight_files(directory: str | Path) -> tuple[dict[str, Any], dict[str, 
             if q and q["dtype"] in ("uint8", "uint16"):
                 values = raw.astype(np.float32) * q["scale"] + q["min"]
                 raw = np.round(values).astype(np.int32) if spec["dtype"] == "int32" else values
-            tensors[spec["name"]] = raw.astype(_DTYPES[spec["dtype"]]).reshape(spec["shape"])
+            value = raw.astype(_DTYPES.get(spec.get("dtype"), np.float32)).reshape(shape)
+            if value.dtype.kind == "f" and not np.all(np.isfinite(value)):
+                raise WeightsError(f"{where}: weight {spec['name']} holds NaN or Infinity: the file is corrupt or its training diverged")
+            tensors[spec["name"]] = value
         if offset != len(data):
             raise WeightsError(f"weights data is too long: the manifest needs {offset} bytes, the shards hold {len(data)}")
     return topology, tensors
@@ -152,10 +209,13 @@ def assign_weights(model: VganModel, tensors: dict[str, np.ndarray]) -> None:
 
 
 def config_of(topology: dict[str, Any]) -> ModelConfig:
-    c = topology["config"]
-    config = ModelConfig(size=c["size"], frames=c["frames"], zDim=c["zDim"], baseChannels=c["baseChannels"],
-                         batchSize=c["batchSize"], frameStride=c.get("frameStride", 1))
-    validate_config(config)
+    try:
+        c = topology["config"]
+        config = ModelConfig(size=c["size"], frames=c["frames"], zDim=c["zDim"], baseChannels=c["baseChannels"],
+                             batchSize=c["batchSize"], frameStride=c.get("frameStride", 1))
+        validate_config(config)
+    except (KeyError, TypeError, ConfigError) as e:
+        raise WeightsError(f"modelTopology.config is not a model config ({type(e).__name__}: {e})") from None
     return config
 
 

@@ -46,7 +46,12 @@ if (args.length === 0) {
   if (tscStatus === 0) passed++;
   else failed++;
   console.log(`\n$ ${python} -m unittest discover -s trainer/tests`);
-  const py = spawnSync(python, ['-m', 'unittest', 'discover', '-s', 'trainer/tests', '-p', 'test_*.py'], { cwd: root, env, encoding: 'utf8' });
+  const py = spawnSync(python, ['-m', 'unittest', 'discover', '-s', 'trainer/tests', '-p', 'test_*.py'], {
+    cwd: root,
+    env,
+    encoding: 'utf8',
+    timeout: 15 * 60_000,
+  });
   process.stdout.write(py.stdout);
   process.stdout.write(py.stderr);
   const ran = Number(/Ran (\d+) tests?/.exec(py.stderr)?.[1] ?? 0);

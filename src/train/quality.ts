@@ -1,4 +1,4 @@
-// Quality while training: the numbers of src/eval/metrics.ts for samples from fixed latent codes, beside
+// Quality while training: the numbers of src/data/clip-stats.ts for samples from fixed latent codes, beside
 // the same numbers for real clips, and one score (0 = the real clips') to keep the best checkpoint by.
 // trainer/vgan/quality.py is the PyTorch twin (same definitions, same score).
 import * as tf from '../tf';
@@ -57,8 +57,8 @@ export async function measureQuality(model: VganModel, real: RealClips, seed: nu
     return { video: generated.video, mask: generated.mask };
   });
   try {
-    const video = (await out.video.data()) as Float32Array;
-    const mask = out.mask ? ((await out.mask.data()) as Float32Array) : undefined;
+    // One wait for both read-backs.
+    const [video, mask] = (await Promise.all([out.video.data(), out.mask?.data()])) as [Float32Array, Float32Array | undefined];
     const quality = describeClips(video, mask, real);
     const realNumbers = describeClips(real.video, real.mask, real);
     return { iterations, quality, real: realNumbers, score: qualityScore(quality, realNumbers) };

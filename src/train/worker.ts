@@ -22,7 +22,7 @@ import { loadPretrained } from '../model/pretrained';
 
 /** Samples are sent at most this often while training runs. */
 const SAMPLE_INTERVAL_MS = 1000;
-/** Real clips the samples' quality is measured against. */
+/** Real clips the samples' quality is measured against: this many fresh ones of a procedural dataset; a stored one gives one batch. */
 const QUALITY_CLIPS = 32;
 
 let session: TrainingSession | null = null;

@@ -1,7 +1,7 @@
 // Automatic metrics of a generator from the command line (src/eval/metrics.ts):
 //   npm run metrics -- --weights public/weights/<name> [--data shapes] [--clips 64]
 // --data: a shipped dataset's name (src/data/datasets.ts) or a folder of shards, e.g. public/data/shapes; a
-//         procedural dataset (shapes) is scored against fresh clips, the others against their stored clips.
+//         procedural dataset (shapes, moving-mnist) is scored against fresh clips, the others against their stored clips.
 // Options: --features random|discriminator (the fixed random-weight network, or the model's own trained
 //          discriminator trunk, biased towards its generator) --seed 1 --batch 8 --out runs/metrics
 //          --preset tiny (a fresh, untrained model when no --weights is given, e.g. to see the scale)

@@ -9,7 +9,7 @@ import { appendFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '../src/tf';
-import { fileFetch, nodeDecoder } from '../src/data/node';
+import { fileFetch, nodeDecoder, publicFetch } from '../src/data/node';
 import type { GeneratorKind } from '../src/model/config';
 import { Trainer } from '../src/train/trainer';
 import { datasetSource, openBatchSource, type BatchSource } from '../src/train/data-source';
@@ -19,7 +19,6 @@ import { cpuBackend, referenceClips } from './lib/eval-cli';
 import { writeWeightFiles } from './lib/weights-files';
 
 const REFERENCE_CLIPS = 64;
-const ROOT_PUBLIC = 'public';
 
 export async function main(argv: string[]): Promise<void> {
   const { values: args } = parseArgs({
@@ -47,7 +46,7 @@ export async function main(argv: string[]): Promise<void> {
   const { config } = trainer;
   const batch = Number(args.batch ?? config.batchSize);
   const source: BatchSource = isShipped(args.data)
-    ? await openBatchSource(args.data, config, batch, seed, { root: '', decoder: nodeDecoder, fetch: fileFetch(ROOT_PUBLIC) })
+    ? await openBatchSource(args.data, config, batch, seed, { root: '', decoder: nodeDecoder, fetch: publicFetch })
     : await datasetSource('', config, batch, seed, { decoder: nodeDecoder, fetch: fileFetch(args.data) });
   const { real: reference } = await referenceClips(args.data, config, seed, REFERENCE_CLIPS);
   await mkdir(args.out, { recursive: true });

@@ -30,8 +30,7 @@ from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from vgan.data import ClipStream  # noqa: E402
-from vgan.procedural import PROCEDURAL, shapes_training_clip  # noqa: E402
-from vgan.seed import derive_seed  # noqa: E402
+from vgan.procedural import PROCEDURAL, reference_clips  # noqa: E402
 from vgan.weights import load_model  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,8 +55,7 @@ def generator_inputs(model, data: str, seed: int) -> torch.Tensor:
     clips of a procedural dataset, stored clips of the others."""
     c = model.config
     if model.kind == "future" and data in PROCEDURAL:
-        firsts = [shapes_training_clip(derive_seed(seed, "reference"), i, c.size, c.frames, c.frameStride)[0][0]
-                  for i in range(SAMPLES)]
+        firsts = [rgb[0] for rgb, _ in reference_clips(data, seed, SAMPLES, c.size, c.frames, c.frameStride)]
         return torch.from_numpy(np.stack(firsts)).permute(0, 3, 1, 2).float() / 127.5 - 1
     if model.kind == "future":
         return next(iter(ClipStream(data_dir(data), c.size, c.frames, SAMPLES, seed=seed, stride=c.frameStride)))[:, :, 0]

@@ -17,7 +17,7 @@ from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from vgan.procedural import shapes_training_clip  # noqa: E402
+from vgan.procedural import PROCEDURAL, reference_clips  # noqa: E402
 from vgan.seed import derive_seed  # noqa: E402
 from vgan.weights import load_model  # noqa: E402
 
@@ -29,14 +29,13 @@ def to_pixels(x: torch.Tensor) -> np.ndarray:
     return ((x.clamp(-1, 1) + 1) * 127.5).round().byte().permute(1, 2, 0).numpy()
 
 
-def strip(weights: str, rows: int, seed: int, scale: int) -> Image.Image:
+def strip(weights: str, rows: int, seed: int, scale: int, data: str = "shapes") -> Image.Image:
     model, _topology, _extra = load_model(weights)
     model.eval()
     c = model.config
     with torch.no_grad():
         if model.kind == "future":
-            firsts = [shapes_training_clip(derive_seed(seed, "reference"), i, c.size, c.frames, c.frameStride)[0][0]
-                      for i in range(rows)]
+            firsts = [rgb[0] for rgb, _ in reference_clips(data, seed, rows, c.size, c.frames, c.frameStride)]
             inp = torch.from_numpy(np.stack(firsts)).permute(0, 3, 1, 2).float() / 127.5 - 1
         else:
             g = torch.Generator().manual_seed(derive_seed(seed, "quality"))
@@ -61,8 +60,9 @@ def main() -> None:
     p.add_argument("--rows", type=int, default=6)
     p.add_argument("--seed", type=int, default=1, help="seed of the latent codes (as the trainer's quality samples)")
     p.add_argument("--scale", type=int, default=4)
+    p.add_argument("--data", default="shapes", choices=sorted(PROCEDURAL), help="the procedural dataset a future model's input frames come from")
     args = p.parse_args()
-    strip(args.weights, args.rows, args.seed, args.scale).save(args.out)
+    strip(args.weights, args.rows, args.seed, args.scale, args.data).save(args.out)
 
 
 if __name__ == "__main__":

@@ -28,7 +28,7 @@ import numpy as np  # noqa: E402
 
 from vgan.config import resolve_config  # noqa: E402
 from vgan.data import ClipStream, to_tensor  # noqa: E402
-from vgan.procedural import PROCEDURAL, ShapesStream, shapes_training_clip  # noqa: E402
+from vgan.procedural import PROCEDURAL, ProceduralStream, reference_clips as procedural_reference  # noqa: E402
 from vgan.seed import derive_seed  # noqa: E402
 from vgan.quality import describe, quality_score  # noqa: E402
 from vgan.networks import VganModel  # noqa: E402
@@ -39,8 +39,8 @@ from vgan.weights import export_weights  # noqa: E402
 def parse_args() -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--data", required=True,
-                   help="dataset directory holding manifest.json and its shards, or `shapes`: fresh procedural clips "
-                        "for every batch (src/data/shapes.ts's generator)")
+                   help="dataset directory holding manifest.json and its shards, or `shapes` / `moving-mnist`: fresh "
+                        "procedural clips for every batch (src/data/shapes.ts's, src/data/moving-mnist.ts's generators)")
     p.add_argument("--out", required=True, help="run directory: checkpoint/, weights/, metrics.jsonl")
     p.add_argument("--preset", default="tiny", help="tiny, small or paper (src/model/presets.json)")
     p.add_argument("--kind", default="unconditional", choices=["unconditional", "future"])
@@ -71,7 +71,7 @@ def parse_args() -> argparse.Namespace:
 def training_stream(data: str, config, batch: int, seed: int, trainer: Trainer, rank: int, world: int):
     if data in PROCEDURAL:
         # Batches drawn so far, so that a resumed run continues the clip sequence.
-        return ShapesStream(config.size, config.frames, config.frameStride, batch, seed,
+        return ProceduralStream(data, config.size, config.frames, config.frameStride, batch, seed,
                             start_batch=trainer.iteration * trainer.batches_per_iteration, rank=rank, world=world)
     return ClipStream(data, config.size, config.frames, batch, seed=seed + trainer.iteration, rank=rank, world=world,
                       stride=config.frameStride)
@@ -81,8 +81,7 @@ def reference_clips(data: str, config, seed: int, count: int = 64) -> tuple[torc
     """Real clips the samples are scored against (with true masks where the data has them): clips the
     training stream never draws for procedural data, the first shuffled ones of a stored dataset."""
     if data in PROCEDURAL:
-        clips = [shapes_training_clip(derive_seed(seed, "reference"), i, config.size, config.frames, config.frameStride)
-                 for i in range(count)]
+        clips = procedural_reference(data, seed, count, config.size, config.frames, config.frameStride)
         video = to_tensor(np.stack([rgb for rgb, _ in clips]))
         mask = torch.from_numpy(np.stack([m for _, m in clips])).float().div_(255).unsqueeze(1)
         return video, mask

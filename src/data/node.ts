@@ -53,8 +53,14 @@ export function fileFetch(dir: string): (url: string) => Promise<Response> {
   };
 }
 
-/** Where a shipped dataset's files are in a checkout of this repository (run from its root). */
-export const datasetDir = (name: ShippedDataset) => join('public', datasets[name].files);
+/** The site's files in a checkout of this repository (the CLIs run from its root). */
+const PUBLIC = 'public';
+
+/** The page's fetches of site files (root ''), served from the checkout. */
+export const publicFetch = fileFetch(PUBLIC);
+
+/** Where a shipped dataset's files are in a checkout of this repository. */
+export const datasetDir = (name: ShippedDataset) => join(PUBLIC, datasets[name].files);
 
 /** A CLI's dataset argument: a shipped dataset's name, or the folder of any dataset of shards. */
 export const dataDirOf = (nameOrDir: string) => (isShipped(nameOrDir) ? datasetDir(nameOrDir) : nameOrDir);

@@ -4,33 +4,77 @@
 import * as tf from '../tf';
 import type { ModelConfig } from '../model/config';
 import { deriveSeed } from '../model/seed';
-import { datasets, type DatasetName, type PageGenerator } from '../data/datasets';
+import { fromRgba } from '../data/codec';
+import { datasets, type DatasetName, type Generator } from '../data/datasets';
 import { DataError } from '../data/errors';
 import { joinUrl } from '../data/http';
 import { memoryFetch } from '../data/own-video';
 import type { BuiltDataset } from '../data/shards';
-import { generateShapesClip, type ShapesClip } from '../data/shapes';
+import { atlasDigits, DIGITS_FILE, movingMnistClip, MOVING_MNIST_SIDE, type DigitAtlas } from '../data/moving-mnist';
+import { generateShapesClip } from '../data/shapes';
 import { openDataset, type LoaderOptions, type VideoDataset } from '../data/loader';
 
+type Geometry = Pick<ModelConfig, 'size' | 'frames' | 'frameStride'>;
+
+/** A clip drawn on the fly: frames × size × size × 3 bytes, and its true mask (frames × size × size, 0–255). */
+export interface TrainingClip {
+  rgb: Uint8Array;
+  mask: Uint8Array;
+}
+
+/** Clip `index` of a run with `seed`, at a config's geometry: what a procedural dataset's generator gives. */
+export type ClipMaker = (seed: number, index: number, geometry: Geometry) => TrainingClip;
+
 /**
- * Clip `index` of a training run with `seed`: `frames` frames, every `frameStride`-th of a clip drawn
- * frames·frameStride long, so the clip spans the config's time. trainer/vgan/procedural.py is its twin.
+ * Frames 0, stride, 2·stride, … of a clip drawn `side` pixels wide, box-averaged down to `size` (a divisor
+ * of `side`) with exact integer rounding, so that Python can repeat it byte for byte.
  */
-export function shapesTrainingClip(
-  seed: number,
-  index: number,
-  { size, frames, frameStride }: Pick<ModelConfig, 'size' | 'frames' | 'frameStride'>,
-): ShapesClip {
-  const full = generateShapesClip(deriveSeed(seed, 'shapes', index), { size, frames: frames * frameStride });
-  if (frameStride === 1) return full;
-  const plane = size * size;
-  const rgb = new Uint8Array(frames * plane * 3);
-  const mask = new Uint8Array(frames * plane);
-  for (let t = 0; t < frames; t++) {
-    rgb.set(full.rgb.subarray(t * frameStride * plane * 3, (t * frameStride + 1) * plane * 3), t * plane * 3);
-    mask.set(full.mask.subarray(t * frameStride * plane, (t * frameStride + 1) * plane), t * plane);
-  }
-  return { rgb, mask, sprites: full.sprites };
+function trainingFrames(full: TrainingClip, side: number, { size, frames, frameStride }: Geometry): TrainingClip {
+  const k = side / size;
+  if (!Number.isInteger(k)) throw new DataError(`clips drawn at ${side}² cannot be box-averaged to ${size}²`);
+  const shrink = (src: Uint8Array, channels: number) => {
+    const out = new Uint8Array(frames * size * size * channels);
+    for (let t = 0; t < frames; t++) {
+      const from = t * frameStride * side * side * channels;
+      for (let y = 0; y < size; y++) {
+        for (let x = 0; x < size; x++) {
+          for (let c = 0; c < channels; c++) {
+            let sum = 0;
+            for (let dy = 0; dy < k; dy++) {
+              for (let dx = 0; dx < k; dx++) sum += src[from + ((y * k + dy) * side + x * k + dx) * channels + c];
+            }
+            out[((t * size + y) * size + x) * channels + c] = Math.floor((2 * sum + k * k) / (2 * k * k));
+          }
+        }
+      }
+    }
+    return out;
+  };
+  return { rgb: shrink(full.rgb, 3), mask: shrink(full.mask, 1) };
+}
+
+/**
+ * Shapes clip `index` of a training run with `seed`: `frames` frames, every `frameStride`-th of a clip
+ * drawn frames·frameStride long, so the clip spans the config's time. trainer/vgan/procedural.py is its twin.
+ */
+export const shapesTrainingClip: ClipMaker = (seed, index, geometry) =>
+  trainingFrames(
+    generateShapesClip(deriveSeed(seed, 'shapes', index), { size: geometry.size, frames: geometry.frames * geometry.frameStride }),
+    geometry.size,
+    geometry,
+  );
+
+/**
+ * Moving-MNIST clips drawn from a digit atlas as the stored dataset's are (64², frames·frameStride frames),
+ * then strided and box-averaged to the config's geometry. trainer/vgan/procedural.py is its twin.
+ */
+export function movingMnistClips(atlas: DigitAtlas): ClipMaker {
+  const { digits, samplesPerDigit } = atlasDigits(atlas);
+  return (seed, index, geometry) => {
+    const frames = geometry.frames * geometry.frameStride;
+    const clip = movingMnistClip(digits, deriveSeed(seed, 'moving-mnist', index), index, { size: MOVING_MNIST_SIDE, frames, samplesPerDigit });
+    return trainingFrames(clip, MOVING_MNIST_SIDE, geometry);
+  };
 }
 
 export interface BatchSource {
@@ -39,11 +83,8 @@ export interface BatchSource {
   dispose(): void;
 }
 
-/**
- * Shapes scenes at the config's size, frame count and time span; clip k of the run comes from (seed, k).
- * trainer/vgan/procedural.py draws the same clips in Python.
- */
-export function shapesSource(config: ModelConfig, batchSize: number, seed: number): BatchSource {
+/** Batches of clips made on the fly at the config's geometry; clip k of the run comes from (seed, k). */
+export function proceduralSource(clip: ClipMaker, config: ModelConfig, batchSize: number, seed: number): BatchSource {
   let index = 0;
   return {
     async next() {
@@ -51,7 +92,7 @@ export function shapesSource(config: ModelConfig, batchSize: number, seed: numbe
       const n = frames * size * size * 3;
       const values = new Float32Array(batchSize * n);
       for (let b = 0; b < batchSize; b++) {
-        const { rgb } = shapesTrainingClip(seed, index++, config);
+        const { rgb } = clip(seed, index++, config);
         for (let i = 0; i < n; i++) values[b * n + i] = rgb[i] / 127.5 - 1;
       }
       return tf.tensor5d(values, [batchSize, frames, size, size, 3]);
@@ -59,6 +100,9 @@ export function shapesSource(config: ModelConfig, batchSize: number, seed: numbe
     dispose() {},
   };
 }
+
+/** Shapes batches, the default dataset's, which need nothing downloaded. */
+export const shapesSource = (config: ModelConfig, batchSize: number, seed: number) => proceduralSource(shapesTrainingClip, config, batchSize, seed);
 
 /** Batches from a shard dataset at `baseUrl`, looping over it forever in a seeded order. */
 export async function datasetSource(
@@ -94,8 +138,15 @@ export async function datasetSource(
   };
 }
 
-/** The generators that run in the page, by the name a procedural dataset gives. */
-const proceduralSources: Record<PageGenerator, typeof shapesSource> = { shapes: shapesSource };
+/** The clip maker of a procedural dataset's generator, with what it reads from `root` (moving-mnist's digits). */
+export async function openClipMaker(generator: Generator, options: Pick<SourceOptions, 'root' | 'fetch' | 'decoder'>): Promise<ClipMaker> {
+  if (generator === 'shapes') return shapesTrainingClip;
+  const url = joinUrl(joinUrl(options.root, datasets['moving-mnist'].files), DIGITS_FILE);
+  const response = await (options.fetch ?? fetch)(url);
+  if (!response.ok) throw new DataError(`${url}: HTTP ${response.status}; the moving-mnist digits are needed to draw its clips`);
+  const image = await options.decoder.decode(new Uint8Array(await response.arrayBuffer()), 'png');
+  return movingMnistClips({ grey: fromRgba(image, 1), width: image.width, height: image.height });
+}
 
 export interface SourceOptions extends Pick<LoaderOptions, 'decoder' | 'fetch' | 'onProgress' | 'onError'> {
   /** The site's root, under which a dataset's `files` lie: the base URL in a worker; '' in Node, with `fetch` reading public/. */
@@ -104,8 +155,8 @@ export interface SourceOptions extends Pick<LoaderOptions, 'decoder' | 'fetch' |
   own?: BuiltDataset | null;
 }
 
-/** Batches, and how many clips one pass over them holds (Infinity for clips made on the fly). */
-export type CountedSource = BatchSource & { clips: number };
+/** Batches, and how many clips one pass over them holds (Infinity for clips made on the fly, with their maker). */
+export type CountedSource = BatchSource & { clips: number; maker?: ClipMaker };
 
 /** A registered dataset's batches, made, streamed or read from the page as its entry's kind says. */
 export async function openBatchSource(
@@ -116,8 +167,11 @@ export async function openBatchSource(
   options: SourceOptions,
 ): Promise<CountedSource> {
   const entry = datasets[name];
-  if (entry.kind === 'procedural') return { ...proceduralSources[entry.generator](config, batchSize, seed), clips: Infinity };
   const { root, own, ...loader } = options;
+  if (entry.kind === 'procedural') {
+    const maker = await openClipMaker(entry.generator, { root, ...loader });
+    return { ...proceduralSource(maker, config, batchSize, seed), clips: Infinity, maker };
+  }
   let source: Awaited<ReturnType<typeof datasetSource>>;
   if (entry.kind === 'own') {
     if (!own) throw new DataError('No video of your own is loaded in this page: drop or pick one under "Your own video" first.');

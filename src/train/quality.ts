@@ -5,7 +5,7 @@ import * as tf from '../tf';
 import { deriveSeed } from '../model/seed';
 import type { ModelConfig } from '../model/config';
 import type { VganModel } from '../model/networks';
-import { shapesTrainingClip } from './data-source';
+import type { ClipMaker } from './data-source';
 import { backgroundStillness, flicker, highFrequency, maskCoverage, realClips, type ClipShape, type RealClips } from '../data/clip-stats';
 import type { ClipData } from '../model/sample';
 
@@ -68,12 +68,12 @@ export async function measureQuality(model: VganModel, real: RealClips, seed: nu
 }
 
 /**
- * Real shapes clips to score samples against: clips no training stream draws (run seed derived from
+ * Real procedural clips to score samples against: clips no training stream draws (run seed derived from
  * `seed` and "reference"), with their true masks; trainer/train.py's reference_clips draws the same ones.
  */
-export function shapesReferenceClips(seed: number, count: number, config: ModelConfig): RealClips {
+export function referenceClips(maker: ClipMaker, seed: number, count: number, config: ModelConfig): RealClips {
   const clips = Array.from({ length: count }, (_, i) => {
-    const { rgb, mask } = shapesTrainingClip(deriveSeed(seed, 'reference'), i, config);
+    const { rgb, mask } = maker(deriveSeed(seed, 'reference'), i, config);
     return { key: `reference${i}`, rgb, mask };
   });
   return realClips(clips, config.frames, config.size);

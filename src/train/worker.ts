@@ -10,14 +10,13 @@ import { saveModel, modelJson, WeightsError } from '../model/weights';
 import { staticUrl, startWorker } from '../worker-host';
 import type { Call } from '../worker-rpc';
 import { configOverrides, type Settings } from '../settings';
-import { openBatchSource, type BatchSource } from './data-source';
+import { openBatchSource, type BatchSource, type ClipMaker } from './data-source';
 import { QUALITY_EVERY, type ToWorker, type TrainApi, type WeightsFile } from './protocol';
 import { liveTrainerOptions, TrainingSession, trainerOptions } from './session';
 import { Trainer, TrainingDivergedError } from './trainer';
 import { presetConfig, resolveConfig, type ModelConfig } from '../model/config';
-import { datasets } from '../data/datasets';
 import type { RealClips } from '../data/clip-stats';
-import { clipDataToReal, measureQuality, shapesReferenceClips } from './quality';
+import { clipDataToReal, measureQuality, referenceClips } from './quality';
 import { loadPretrained } from '../model/pretrained';
 
 /** Samples are sent at most this often while training runs. */
@@ -75,14 +74,19 @@ async function pretrainedTrainer(s: Settings): Promise<Trainer> {
   return trainer;
 }
 
-function makeSource(s: Settings, config: ModelConfig): Promise<BatchSource> {
-  return openBatchSource(s.dataset, config, s.batchSize, s.seed, {
+/** The clip maker of the dataset being trained on, when it is procedural: quality is scored on its clips. */
+let clipMaker: ClipMaker | undefined;
+
+async function makeSource(s: Settings, config: ModelConfig): Promise<BatchSource> {
+  const source = await openBatchSource(s.dataset, config, s.batchSize, s.seed, {
     root: staticUrl(''),
     own: ownDataset,
     decoder: browserDecoder(),
     onProgress: (p) => post({ type: 'progress', label: `Loading ${s.dataset}`, done: p.bytesLoaded, total: p.bytesTotal }),
     onError: (e) => post({ type: 'error', message: `Data: ${e.message} (skipped; training goes on)` }),
   });
+  clipMaker = source.maker;
+  return source;
 }
 
 async function init(s: Settings, fresh: boolean) {
@@ -123,11 +127,9 @@ async function sendQuality() {
   if (!session || !settings) return;
   const { config } = session.trainer;
   if (!reference) {
-    const { seed, dataset } = settings;
-    reference =
-      datasets[dataset].kind === 'procedural'
-        ? shapesReferenceClips(seed, QUALITY_CLIPS, config)
-        : clipDataToReal(await session.realClips(QUALITY_CLIPS));
+    reference = clipMaker
+      ? referenceClips(clipMaker, settings.seed, QUALITY_CLIPS, config)
+      : clipDataToReal(await session.realClips(QUALITY_CLIPS));
   }
   post({ type: 'quality', measurement: await measureQuality(session.trainer.model, reference, settings.seed, session.trainer.iteration) });
 }

@@ -1,28 +1,38 @@
-// The procedural shapes stream and the quality metrics are the same in TypeScript and in the PyTorch
-// trainer (trainer/vgan/procedural.py, trainer/vgan/quality.py): the same seed gives the same bytes, and
-// the same clips give the same flicker, high frequency, mask coverage and stillness.
+// The procedural streams (shapes, moving-mnist) and the quality metrics are the same in TypeScript and in
+// the PyTorch trainer (trainer/vgan/procedural.py, trainer/vgan/quality.py): the same seed gives the same
+// bytes, and the same clips give the same flicker, high frequency, mask coverage and stillness.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveConfig, type ModelConfig } from '../../src/model/config';
-import { shapesTrainingClip } from '../../src/train/data-source';
+import { openClipMaker, shapesTrainingClip, type ClipMaker } from '../../src/train/data-source';
+import { nodeDecoder, publicFetch } from '../../src/data/node';
+import type { Generator } from '../../src/data/datasets';
 import { backgroundStillness, flicker, highFrequency, maskCoverage } from '../../src/data/clip-stats';
 import { ensureTorch, PYTHON, ROOT } from './python';
 
 let dir = '';
-beforeAll(() => {
+const makers = {} as Record<Generator, ClipMaker>;
+beforeAll(async () => {
   ensureTorch();
   dir = mkdtempSync(join(tmpdir(), 'procedural-parity-'));
+  for (const generator of ['shapes', 'moving-mnist'] as const) {
+    makers[generator] = await openClipMaker(generator, { root: '', decoder: nodeDecoder, fetch: publicFetch });
+  }
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 type Geometry = Pick<ModelConfig, 'size' | 'frames' | 'frameStride'>;
-const CASES: Array<{ seed: number; first: number; count: number; geometry: Geometry }> = [
-  { seed: 1, first: 0, count: 4, geometry: resolveConfig('tiny') },
-  { seed: 2 ** 31 + 5, first: 1000, count: 2, geometry: resolveConfig('small') },
-  { seed: 7, first: 3, count: 1, geometry: { size: 64, frames: 32, frameStride: 1 } },
+const CASES: Array<{ generator: Generator; seed: number; first: number; count: number; geometry: Geometry }> = [
+  { generator: 'shapes', seed: 1, first: 0, count: 4, geometry: resolveConfig('tiny') },
+  { generator: 'shapes', seed: 2 ** 31 + 5, first: 1000, count: 2, geometry: resolveConfig('small') },
+  { generator: 'shapes', seed: 7, first: 3, count: 1, geometry: { size: 64, frames: 32, frameStride: 1 } },
+  // Seven clips in a row: every motion class.
+  { generator: 'moving-mnist', seed: 1, first: 0, count: 7, geometry: resolveConfig('tiny') },
+  { generator: 'moving-mnist', seed: 2 ** 32 - 3, first: 500, count: 7, geometry: resolveConfig('small') },
+  { generator: 'moving-mnist', seed: 11, first: 4, count: 2, geometry: { size: 64, frames: 32, frameStride: 1 } },
 ];
 
 /** Python writes each case's clips (rgb then mask bytes) and its quality numbers. */
@@ -31,13 +41,13 @@ function runPython(): Array<{ bytes: Buffer; quality: Record<string, number> }> 
 import json, sys
 import numpy as np, torch
 sys.path.insert(0, ${JSON.stringify(join(ROOT, 'trainer'))})
-from vgan.procedural import shapes_training_clip
+from vgan.procedural import PROCEDURAL
 from vgan.quality import describe
 cases, out = json.loads(sys.argv[1]), sys.argv[2]
 results = []
 for k, c in enumerate(cases):
     g = c["geometry"]
-    clips = [shapes_training_clip(c["seed"], c["first"] + i, g["size"], g["frames"], g["frameStride"]) for i in range(c["count"])]
+    clips = [PROCEDURAL[c["generator"]](c["seed"], c["first"] + i, g["size"], g["frames"], g["frameStride"]) for i in range(c["count"])]
     with open(f"{out}/case{k}.bin", "wb") as f:
         for rgb, mask in clips:
             f.write(rgb.tobytes()); f.write(mask.tobytes())
@@ -52,13 +62,13 @@ print(json.dumps(results))
   return quality.map((q, k) => ({ bytes: readFileSync(join(dir, `case${k}.bin`)), quality: q }));
 }
 
-describe('procedural shapes, TypeScript and Python', () => {
+describe('procedural clips, TypeScript and Python', () => {
   it('draw identical clips for a seed, and score them identically', () => {
     const python = runPython();
-    CASES.forEach(({ seed, first, count, geometry }, k) => {
+    CASES.forEach(({ generator, seed, first, count, geometry }, k) => {
       const { size, frames } = geometry;
       const plane = frames * size * size;
-      const clips = Array.from({ length: count }, (_, i) => shapesTrainingClip(seed, first + i, geometry));
+      const clips = Array.from({ length: count }, (_, i) => makers[generator](seed, first + i, geometry));
       const bytes = Buffer.concat(clips.flatMap((c) => [Buffer.from(c.rgb), Buffer.from(c.mask)]));
       expect(bytes.length).toBe(python[k].bytes.length);
       expect(bytes.equals(python[k].bytes)).toBe(true);

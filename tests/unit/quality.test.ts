@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 import * as tf from '../../src/tf';
 import { resolveConfig } from '../../src/model/config';
 import { VganModel } from '../../src/model/networks';
-import { clipDataToReal, describeClips, measureQuality, qualityScore, shapesReferenceClips } from '../../src/train/quality';
-import { shapesSource } from '../../src/train/data-source';
+import { clipDataToReal, describeClips, measureQuality, qualityScore, referenceClips } from '../../src/train/quality';
+import { shapesSource, shapesTrainingClip } from '../../src/train/data-source';
 import { Trainer } from '../../src/train/trainer';
 
 describe('quality score', () => {
@@ -26,7 +26,7 @@ describe('measuring a generator against real clips', () => {
   const config = resolveConfig({ preset: 'tiny', baseChannels: 8 });
 
   it('compares with the reference clips unchanged and leaks no tensor', async () => {
-    const reference = shapesReferenceClips(1, 6, config);
+    const reference = referenceClips(shapesTrainingClip, 1, 6, config);
     const model = new VganModel(config, { seed: 2 });
     const before = tf.memory().numTensors;
     const m = await measureQuality(model, reference, 1, 0);
@@ -50,7 +50,7 @@ describe('measuring a generator against real clips', () => {
   it('a short seeded run moves the samples’ flicker toward the real clips’', async () => {
     const trainer = new Trainer({ preset: 'tiny', config: { baseChannels: 8 }, seed: 3 });
     const source = shapesSource(trainer.config, 8, 3);
-    const reference = shapesReferenceClips(3, 8, trainer.config);
+    const reference = referenceClips(shapesTrainingClip, 3, 8, trainer.config);
     const distance = async () => {
       const m = await measureQuality(trainer.model, reference, 3, trainer.iteration);
       return Math.abs(Math.log(m.quality.flicker / m.real.flicker));

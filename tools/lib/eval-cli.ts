@@ -6,13 +6,14 @@ import { join } from 'node:path';
 import * as tf from '../../src/tf';
 import { openDataset, type PreparedClip } from '../../src/data/loader';
 import { parseManifest, type Manifest } from '../../src/data/format';
-import { dataDirOf, fileFetch, nodeDecoder } from '../../src/data/node';
+import { dataDirOf, fileFetch, nodeDecoder, publicFetch } from '../../src/data/node';
 import type { ModelConfig } from '../../src/model/config';
 import type { VganModel } from '../../src/model/networks';
 import { loadModel } from '../../src/model/weights';
 import { gatherClips } from '../../src/eval/clips';
 import { realClips, type RealClips } from '../../src/data/clip-stats';
-import { shapesReferenceClips } from '../../src/train/quality';
+import { referenceClips as proceduralReference } from '../../src/train/quality';
+import { openClipMaker } from '../../src/train/data-source';
 import { datasets, isShipped } from '../../src/data/datasets';
 import { readWeightFiles } from './weights-files';
 
@@ -51,8 +52,10 @@ export async function loadLocalClips(data: string, config: ModelConfig, opts: { 
  * (src/train/quality.ts), else the first `limit` clips of the stored dataset, with true masks where it has them.
  */
 export async function referenceClips(data: string, config: ModelConfig, seed: number, limit: number): Promise<{ real: RealClips; source: string }> {
-  if (isShipped(data) && datasets[data].kind === 'procedural') {
-    return { real: shapesReferenceClips(seed, limit, config), source: `${limit} fresh ${data} clips (seed ${seed})` };
+  const entry = isShipped(data) ? datasets[data] : undefined;
+  if (entry?.kind === 'procedural') {
+    const maker = await openClipMaker(entry.generator, { root: '', decoder: nodeDecoder, fetch: publicFetch });
+    return { real: proceduralReference(maker, seed, limit, config), source: `${limit} fresh ${data} clips (seed ${seed})` };
   }
   const { clips } = await loadLocalClips(data, config, { seed, limit, withMask: true });
   return { real: realClips(clips, config.frames, config.size), source: `${clips.length} clips of ${data}` };

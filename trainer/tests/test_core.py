@@ -23,7 +23,7 @@ from vgan import ops  # noqa: E402
 from vgan.config import architecture, load_presets, resolve_config  # noqa: E402
 from vgan.data import ClipStream, prepare_clip  # noqa: E402
 from vgan.networks import VganModel  # noqa: E402
-from vgan.procedural import ShapesStream  # noqa: E402
+from vgan.procedural import ProceduralStream  # noqa: E402
 from vgan.seed import derive_seed  # noqa: E402
 from vgan.trainer import Trainer, TrainerOptions  # noqa: E402
 from vgan.weights import export_weights, load_model, read_weight_files, save_model  # noqa: E402
@@ -224,13 +224,13 @@ class TrainScriptTest(unittest.TestCase):
             self.assertEqual(model.config.frameStride, 2)
 
 
-class ShapesStreamTest(unittest.TestCase):
+class ProceduralStreamTest(unittest.TestCase):
     def test_resumed_and_parallel_streams_draw_the_clips_of_one_process(self) -> None:
-        whole = iter(ShapesStream(16, 4, 2, batch=4, seed=3))
+        whole = iter(ProceduralStream("shapes", 16, 4, 2, batch=4, seed=3))
         first, second = next(whole), next(whole)
-        resumed = next(iter(ShapesStream(16, 4, 2, batch=4, seed=3, start_batch=1)))
+        resumed = next(iter(ProceduralStream("shapes", 16, 4, 2, batch=4, seed=3, start_batch=1)))
         self.assertTrue(torch.equal(resumed, second))
-        halves = [next(iter(ShapesStream(16, 4, 2, batch=2, seed=3, rank=r, world=2))) for r in (0, 1)]
+        halves = [next(iter(ProceduralStream("shapes", 16, 4, 2, batch=2, seed=3, rank=r, world=2))) for r in (0, 1)]
         self.assertTrue(torch.equal(torch.cat(halves), first))
         self.assertEqual(tuple(first.shape), (4, 3, 4, 16, 16))
 

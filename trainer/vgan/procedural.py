@@ -1,6 +1,7 @@
-"""Procedural "shapes" clips, drawn fresh for every batch: src/data/shapes.ts in Python, pixel for pixel.
+"""Procedural clips, drawn fresh for every batch: "shapes" (src/data/shapes.ts) and "moving-mnist"
+(src/data/moving-mnist.ts, from the digit atlas beside its stored shards) in Python, pixel for pixel.
 
-The TypeScript generator is the source of truth; this twin follows it operation by operation (the same
+The TypeScript generators are the source of truth; this twin follows them operation by operation (the same
 mulberry32 stream, the same order of random draws, float32 background, Math.round's half-up rounding) so
 that a seed gives the same bytes in both languages (tests/unit/procedural-parity.test.ts checks it).
 Unlimited fresh clips keep the discriminator from memorising a small stored set.
@@ -8,16 +9,17 @@ Unlimited fresh clips keep the discriminator from memorising a small stored set.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 import torch
+from PIL import Image
 
 from .data import to_tensor
 from .seed import derive_seed, seeded_random
 
-# Datasets a run can name in --data to draw fresh clips (src/data/datasets.ts's procedural entries).
-PROCEDURAL = ("shapes",)
 SHAPE_KINDS = ("circle", "square", "triangle", "ring")
 SQRT3 = math.sqrt(3)
 def _js_round(x: np.ndarray) -> np.ndarray:
@@ -112,27 +114,154 @@ def generate_shapes_clip(seed: int, size: int = 64, frames: int = 32,
     return rgb, mask
 
 
+def _training_frames(rgb: np.ndarray, mask: np.ndarray, size: int, frames: int, stride: int) -> tuple[np.ndarray, np.ndarray]:
+    """src/train/data-source.ts's trainingFrames: frames 0, stride, 2·stride, …, box-averaged from the drawn
+    side down to `size` with exact integer half-up rounding."""
+    side = rgb.shape[1]
+    if side % size:
+        raise ValueError(f"clips drawn at {side}² cannot be box-averaged to {size}²")
+    k = side // size
+
+    def shrink(x: np.ndarray) -> np.ndarray:
+        x = x[::stride][:frames].astype(np.int64)
+        t, _, _, c = x.shape
+        total = x.reshape(t, size, k, size, k, c).sum(axis=(2, 4))
+        return ((2 * total + k * k) // (2 * k * k)).astype(np.uint8)
+
+    return shrink(rgb), shrink(mask[..., None])[..., 0]
+
+
 def shapes_training_clip(seed: int, index: int, size: int, frames: int, stride: int) -> tuple[np.ndarray, np.ndarray]:
-    """Clip `index` of a training run (src/train/data-source.ts's shapesSource): `frames` frames, every
+    """Clip `index` of a training run (src/train/data-source.ts's shapesTrainingClip): `frames` frames, every
     `stride`-th of a clip drawn `frames · stride` frames long."""
     rgb, mask = generate_shapes_clip(derive_seed(seed, "shapes", index), size, frames * stride)
-    return rgb[::stride], mask[::stride]
+    return _training_frames(rgb, mask, size, frames, stride)
 
 
-class ShapesStream:
-    """Endless batches [N, 3, T, size, size] in [−1, 1] of fresh shapes clips. Clip k of the run comes from
-    (seed, k), numbered across the global batch: process r of w takes clips r·n … r·n + n − 1 of each global
-    batch of w·n, so a resumed or data-parallel run draws the clips of one uninterrupted process."""
+# src/data/moving-mnist.ts: the motion classes, the digit side, the atlas layout and the stored clips' side.
+MOTIONS = ("left", "right", "up", "down", "bounce", "zoom", "still")
+DIGIT = 28
+ATLAS_COLUMNS = 32
+MOVING_MNIST_SIDE = 64
+DIGITS_PATH = Path(__file__).resolve().parents[2] / "public" / "data" / "moving-mnist" / "digits.png"
 
-    def __init__(self, size: int, frames: int, stride: int, batch: int, seed: int, start_batch: int = 0,
+
+@lru_cache(maxsize=1)
+def digit_atlas() -> np.ndarray:
+    """[10, samples per digit, 28, 28] intensities in [0, 1] from the atlas PNG (tools/build-mnist-digits.ts)."""
+    with Image.open(DIGITS_PATH) as image:
+        grey = np.asarray(image.convert("L"), dtype=np.float64) / 255
+    height, width = grey.shape
+    rows = height // (10 * DIGIT)
+    if width != ATLAS_COLUMNS * DIGIT or rows < 1 or height % (10 * DIGIT):
+        raise ValueError(f"{DIGITS_PATH}: a digit atlas is {ATLAS_COLUMNS * DIGIT} pixels wide and a multiple of "
+                         f"{10 * DIGIT} high, not {width}×{height}")
+    cells = grey.reshape(10, rows, DIGIT, ATLAS_COLUMNS, DIGIT).transpose(0, 1, 3, 2, 4)
+    return cells.reshape(10, rows * ATLAS_COLUMNS, DIGIT, DIGIT)
+
+
+def _trajectory(motion: str, rand, size: int, frames: int) -> list[tuple[float, float, float]]:
+    lo = DIGIT / 2
+    hi = size - DIGIT / 2
+    across = (hi - lo) / (frames - 1)
+    speed = across * (0.6 + 0.4 * rand())
+    span = speed * (frames - 1)
+    start = lo + rand() * (hi - lo - span)
+    other = lo + rand() * (hi - lo)
+    x = lo + rand() * (hi - lo)
+    y = lo + rand() * (hi - lo)
+    heading = rand() * 2 * math.pi
+    vx, vy = 2.5 * math.cos(heading), 2.5 * math.sin(heading)
+    zoom_in = rand() < 0.5
+    path = []
+    for t in range(frames):
+        f = t / (frames - 1)
+        if motion == "left":
+            path.append((start + span - speed * t, other, 1))
+        elif motion == "right":
+            path.append((start + speed * t, other, 1))
+        elif motion == "up":
+            path.append((other, start + span - speed * t, 1))
+        elif motion == "down":
+            path.append((other, start + speed * t, 1))
+        elif motion == "bounce":
+            path.append((x, y, 1))
+            x += vx
+            y += vy
+            if x < lo or x > hi:
+                vx, x = -vx, min(hi, max(lo, x))
+            if y < lo or y > hi:
+                vy, y = -vy, min(hi, max(lo, y))
+        elif motion == "zoom":
+            path.append((size / 2, size / 2, 0.6 + 1.2 * f if zoom_in else 1.8 - 1.2 * f))
+        else:
+            path.append((x, y, 1))
+    return path
+
+
+def _render_digit(image: np.ndarray, path, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """renderMovingDigit: bilinear samples of the digit at each pixel centre, grey RGB and the mask value > ½."""
+    padded = np.zeros((DIGIT + 2, DIGIT + 2))
+    padded[1:-1, 1:-1] = image  # index + 1, so that the taps just outside the digit read 0
+    centres = np.arange(size, dtype=np.float64) + 0.5
+    rgb = np.empty((len(path), size, size, 3), dtype=np.uint8)
+    mask = np.empty((len(path), size, size), dtype=np.uint8)
+    for t, (cx, cy, scale) in enumerate(path):
+        u = (centres[None, :] - cx) / scale + DIGIT / 2 - 0.5
+        v = (centres[:, None] - cy) / scale + DIGIT / 2 - 0.5
+        u, v = np.broadcast_to(u, (size, size)), np.broadcast_to(v, (size, size))
+        u0, v0 = np.floor(u), np.floor(v)
+        fu, fv = u - u0, v - v0
+
+        def at(du: int, dv: int) -> np.ndarray:
+            return padded[np.clip(v0 + dv, -1, DIGIT).astype(int) + 1, np.clip(u0 + du, -1, DIGIT).astype(int) + 1]
+
+        value = (1 - fv) * ((1 - fu) * at(0, 0) + fu * at(1, 0)) + fv * ((1 - fu) * at(0, 1) + fu * at(1, 1))
+        rgb[t] = _js_round(255 * np.minimum(1, np.maximum(0, value))).astype(np.uint8)[..., None]
+        mask[t] = np.where(value > 0.5, 255, 0)
+    return rgb, mask
+
+
+def moving_mnist_clip(seed: int, index: int, size: int = MOVING_MNIST_SIDE, frames: int = 32) -> tuple[np.ndarray, np.ndarray]:
+    """movingMnistClip: the motion class cycles with the index; the digit, sample and trajectory come from the seed."""
+    digits = digit_atlas()
+    rand = seeded_random(seed ^ ((index + 1) * 0x85EBCA6B & 0xFFFFFFFF))
+    motion = MOTIONS[index % len(MOTIONS)]
+    digit = math.floor(rand() * 10)
+    sample = math.floor(rand() * digits.shape[1])
+    return _render_digit(digits[digit, sample], _trajectory(motion, rand, size, frames), size)
+
+
+def moving_mnist_training_clip(seed: int, index: int, size: int, frames: int, stride: int) -> tuple[np.ndarray, np.ndarray]:
+    """src/train/data-source.ts's movingMnistClips: drawn at 64², frames · stride long, then strided and shrunk."""
+    rgb, mask = moving_mnist_clip(derive_seed(seed, "moving-mnist", index), index, MOVING_MNIST_SIDE, frames * stride)
+    return _training_frames(rgb, mask, size, frames, stride)
+
+
+# Datasets a run can name in --data to draw fresh clips (src/data/datasets.ts's procedural entries).
+TrainingClip = Callable[[int, int, int, int, int], tuple[np.ndarray, np.ndarray]]
+PROCEDURAL: dict[str, TrainingClip] = {"shapes": shapes_training_clip, "moving-mnist": moving_mnist_training_clip}
+
+
+def reference_clips(data: str, seed: int, count: int, size: int, frames: int, stride: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Clips of a procedural dataset no training stream draws (src/train/quality.ts's referenceClips)."""
+    return [PROCEDURAL[data](derive_seed(seed, "reference"), i, size, frames, stride) for i in range(count)]
+
+
+class ProceduralStream:
+    """Endless batches [N, 3, T, size, size] in [−1, 1] of fresh clips of a procedural dataset. Clip k of the
+    run comes from (seed, k), numbered across the global batch: process r of w takes clips r·n … r·n + n − 1
+    of each global batch of w·n, so a resumed or data-parallel run draws the clips of one uninterrupted process."""
+
+    def __init__(self, data: str, size: int, frames: int, stride: int, batch: int, seed: int, start_batch: int = 0,
                  rank: int = 0, world: int = 1) -> None:
+        self.clip = PROCEDURAL[data]
         self.size, self.frames, self.stride, self.batch = size, frames, stride, batch
         self.seed, self.global_batch, self.rank, self.world = seed, start_batch, rank, world
 
     def __iter__(self) -> Iterator[torch.Tensor]:
         while True:
             first = (self.global_batch * self.world + self.rank) * self.batch
-            clips = [shapes_training_clip(self.seed, first + j, self.size, self.frames, self.stride)[0]
-                     for j in range(self.batch)]
+            clips = [self.clip(self.seed, first + j, self.size, self.frames, self.stride)[0] for j in range(self.batch)]
             self.global_batch += 1
             yield to_tensor(np.stack(clips))

@@ -60,6 +60,10 @@ export const settingsTable = {
   lrG: { type: 'number', default: 2e-4, min: 1e-6, max: 1e-1, label: 'G learning rate', rebuild: false, hideable: true, trainer: true },
   beta1: { type: 'number', default: 0.5, min: 0, max: 0.999, label: 'Adam β1', rebuild: false, hideable: true, trainer: true },
   batchSize: { type: 'number', default: 8, min: 1, max: 64, int: true, label: 'batch size', rebuild: true, hideable: true },
+  mirror: {
+    type: 'choice', options: ['off', 'on'], default: 'off', label: 'mirror clips', rebuild: true, hideable: true,
+    help: 'Flip each stored clip left–right half the time, so a dataset of few sources (real) shows the discriminator twice the scenes. Procedural datasets draw fresh clips instead.',
+  },
   maskLambda: { type: 'number', default: 0.1, min: 0, max: 10, label: 'mask λ', rebuild: false, hideable: true, trainer: true },
   dSteps: { type: 'number', default: 1, min: 1, max: 10, int: true, label: 'D steps / iteration', rebuild: false, hideable: true, trainer: true },
   gSteps: { type: 'number', default: 1, min: 1, max: 10, int: true, label: 'G steps / iteration', rebuild: false, hideable: true, trainer: true },

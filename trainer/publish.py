@@ -29,7 +29,7 @@ import torch
 from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from vgan.data import ClipStream  # noqa: E402
+from vgan.data import ClipStream, read_manifest  # noqa: E402
 from vgan.procedural import PROCEDURAL, reference_clips  # noqa: E402
 from vgan.weights import load_model  # noqa: E402
 
@@ -223,7 +223,8 @@ def main() -> None:
     info = topology.get("training", {})
     run_info = info.get("run", {})
     data = run_info["data"]
-    dataset = data if data in PROCEDURAL else data_dir(data).name
+    # A stored dataset by its manifest's name: a denser build of `real` (every window) is still `real`.
+    dataset = data if data in PROCEDURAL else read_manifest(data_dir(data))["name"]
     inputs = generator_inputs(model, data, args.seed)
     write_gif(sample_rows(model, inputs), out / "sample.gif")
     (out / "check.json").write_text(json.dumps(reference_outputs(model, inputs)) + "\n")
@@ -244,7 +245,7 @@ def main() -> None:
         "baseChannels": c.baseChannels,
         "dataset": dataset,
         "dataDescription": ("fresh procedural clips for every batch" if data in PROCEDURAL
-                            else f"public/data/{dataset}"),
+                            else f"{data}" + (", each clip mirrored left-right with probability 1/2" if run_info.get("mirror") else "")),
         "iterations": info.get("iteration"),
         "runIterations": max((json.loads(x).get("iterations", 0) for x in (run / "metrics.jsonl").read_text().splitlines()
                               if '"quality"' in x), default=info.get("iteration")),

@@ -60,6 +60,8 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--g-steps", type=int, default=1, help="G updates per iteration, after the D updates")
     p.add_argument("--mask-lambda", type=float, default=0.1)
     p.add_argument("--recon-lambda", type=float, default=10.0)
+    p.add_argument("--mirror", action="store_true",
+                   help="flip each stored clip left-right with probability 1/2 (for datasets of few sources, such as real)")
     p.add_argument("--checkpoint-every", type=int, default=500)
     p.add_argument("--log-every", type=int, default=10)
     p.add_argument("--float16", action="store_true", help="store the exported weights as float16 when outputs allow")
@@ -68,13 +70,15 @@ def parse_args() -> argparse.Namespace:
     return p.parse_args()
 
 
-def training_stream(data: str, config, batch: int, seed: int, trainer: Trainer, rank: int, world: int):
+def training_stream(data: str, config, batch: int, seed: int, trainer: Trainer, rank: int, world: int, mirror: bool):
     if data in PROCEDURAL:
+        if mirror:
+            raise SystemExit(f"--mirror is for stored clips: {data} draws fresh clips for every batch")
         # Batches drawn so far, so that a resumed run continues the clip sequence.
         return ProceduralStream(data, config.size, config.frames, config.frameStride, batch, seed,
                             start_batch=trainer.iteration * trainer.batches_per_iteration, rank=rank, world=world)
     return ClipStream(data, config.size, config.frames, batch, seed=seed + trainer.iteration, rank=rank, world=world,
-                      stride=config.frameStride)
+                      stride=config.frameStride, mirror=mirror)
 
 
 def reference_clips(data: str, config, seed: int, count: int = 64) -> tuple[torch.Tensor, torch.Tensor | None]:
@@ -155,9 +159,9 @@ def main() -> None:
     batch = args.batch or config.batchSize
     if batch % world:
         raise SystemExit(f"--batch {batch} must be a multiple of the {world} processes")
-    data = iter(training_stream(args.data, config, batch // world, args.seed, trainer, rank, world))
+    data = iter(training_stream(args.data, config, batch // world, args.seed, trainer, rank, world, args.mirror))
     run_info = {"data": args.data, "preset": preset, "batch": batch, "processes": world, "device": str(device),
-                "torch": torch.__version__}
+                "torch": torch.__version__, "mirror": args.mirror}
     tracker = QualityTracker(trainer, reference_clips(args.data, config, args.seed), out) if rank == 0 else None
     if rank == 0:
         out.mkdir(parents=True, exist_ok=True)

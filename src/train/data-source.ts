@@ -110,7 +110,7 @@ export async function datasetSource(
   config: ModelConfig,
   batchSize: number,
   seed: number,
-  options: Pick<LoaderOptions, 'decoder' | 'fetch' | 'onProgress' | 'onError'>,
+  options: Pick<LoaderOptions, 'decoder' | 'fetch' | 'onProgress' | 'onError' | 'mirror'>,
 ): Promise<BatchSource & { dataset: VideoDataset }> {
   const dataset = await openDataset(baseUrl, {
     ...options,
@@ -148,7 +148,7 @@ export async function openClipMaker(generator: Generator, options: Pick<SourceOp
   return movingMnistClips({ grey: fromRgba(image, 1), width: image.width, height: image.height });
 }
 
-export interface SourceOptions extends Pick<LoaderOptions, 'decoder' | 'fetch' | 'onProgress' | 'onError'> {
+export interface SourceOptions extends Pick<LoaderOptions, 'decoder' | 'fetch' | 'onProgress' | 'onError' | 'mirror'> {
   /** The site's root, under which a dataset's `files` lie: the base URL in a worker; '' in Node, with `fetch` reading public/. */
   root: string;
   /** The user's own video, cut into shards in the page: what the `own` dataset reads. */
@@ -175,7 +175,7 @@ export async function openBatchSource(
   let source: Awaited<ReturnType<typeof datasetSource>>;
   if (entry.kind === 'own') {
     if (!own) throw new DataError('No video of your own is loaded in this page: drop or pick one under "Your own video" first.');
-    source = await datasetSource('', config, batchSize, seed, { decoder: loader.decoder, fetch: memoryFetch(own) });
+    source = await datasetSource('', config, batchSize, seed, { decoder: loader.decoder, fetch: memoryFetch(own), mirror: loader.mirror });
   } else {
     source = await datasetSource(joinUrl(root, entry.files), config, batchSize, seed, loader);
   }

@@ -82,6 +82,7 @@ async function makeSource(s: Settings, config: ModelConfig): Promise<BatchSource
     root: staticUrl(''),
     own: ownDataset,
     decoder: browserDecoder(),
+    mirror: s.mirror === 'on',
     onProgress: (p) => post({ type: 'progress', label: `Loading ${s.dataset}`, done: p.bytesLoaded, total: p.bytesTotal }),
     onError: (e) => post({ type: 'error', message: `Data: ${e.message} (skipped; training goes on)` }),
   });

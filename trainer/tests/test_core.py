@@ -189,6 +189,17 @@ class DataTest(unittest.TestCase):
             shares = [next(iter(ClipStream(Path(tmp, "d"), 16, 8, 3, seed=1, rank=r, world=2))) for r in (0, 1)]
             self.assertFalse(torch.equal(shares[0], shares[1]))
 
+    def test_mirror_flips_some_clips_of_the_same_sequence(self) -> None:
+        with tempfile.TemporaryDirectory() as tmp:
+            write_dataset(Path(tmp, "d"), clips=8, frames=8, side=32)
+            plain = next(iter(ClipStream(Path(tmp, "d"), 16, 8, 8, seed=2)))
+            mirrored = next(iter(ClipStream(Path(tmp, "d"), 16, 8, 8, seed=2, mirror=True)))
+            verdicts = ["same" if torch.equal(p, m) else "flipped" if torch.equal(p.flip(-1), m) else "other"
+                        for p, m in zip(plain, mirrored)]
+            self.assertIn("same", verdicts)
+            self.assertIn("flipped", verdicts)
+            self.assertNotIn("other", verdicts)
+
 
 class TrainScriptTest(unittest.TestCase):
     def test_train_resume_and_export(self) -> None:

@@ -182,12 +182,18 @@ def read_shard(path: Path, info: dict | None = None) -> Iterator[tuple[str, dict
     yield from groups.items()
 
 
+# Offset of the mirroring stream's seed from the shuffle's (src/data/loader.ts's MIRROR_STREAM).
+MIRROR_STREAM = 104729
+
+
 class ClipStream:
     """Endless shuffled batches [N, 3, T, size, size] in [−1, 1] from one process's share of a dataset."""
 
     def __init__(self, directory: str | Path, size: int, frames: int, batch: int, seed: int = 0,
-                 rank: int = 0, world: int = 1, shuffle_buffer: int | None = None, stride: int = 1) -> None:
+                 rank: int = 0, world: int = 1, shuffle_buffer: int | None = None, stride: int = 1,
+                 mirror: bool = False) -> None:
         self.directory = Path(directory)
+        self.mirror = mirror  # flip each clip left–right with probability ½, as the TypeScript loader's `mirror`
         self.manifest = read_manifest(self.directory)
         self.size, self.frames, self.batch, self.stride = size, frames, batch, stride
         self.seed, self.rank, self.world = seed, rank, world
@@ -244,6 +250,7 @@ class ClipStream:
 
     def __iter__(self) -> Iterator[torch.Tensor]:
         rng = random.Random(self.seed * 31 + self.rank)
+        flip = random.Random(self.seed * 31 + self.rank + MIRROR_STREAM)
         buffer: list[np.ndarray] = []
         batch: list[np.ndarray] = []
         for clip in self.clips():
@@ -252,7 +259,8 @@ class ClipStream:
                 continue
             i = rng.randrange(len(buffer))
             buffer[i], buffer[-1] = buffer[-1], buffer[i]
-            batch.append(buffer.pop())
+            clip = buffer.pop()
+            batch.append(clip[:, :, ::-1] if self.mirror and flip.random() < 0.5 else clip)
             if len(batch) == self.batch:
                 yield to_tensor(np.stack(batch))
                 batch = []

@@ -99,6 +99,38 @@ describe('loader', () => {
     expect(c.keys).not.toEqual(a.keys);
   });
 
+  it('mirrors some clips left–right when asked, in the same order, with their masks', async () => {
+    const plain = await load(datasetFiles(built), { seed: 3, withMask: true });
+    const mirrored = await load(datasetFiles(built), { seed: 3, withMask: true, mirror: true });
+    expect(mirrored.keys).toEqual(plain.keys);
+    // Clip k of a batch [N, T, 16, 16, C] as rows of 16 pixels, and the same rows reversed.
+    const rows = (t: tf.Tensor, k: number, channels: number) => {
+      const all = t.dataSync();
+      const n = all.length / t.shape[0];
+      const clip = Array.from(all.subarray(k * n, (k + 1) * n));
+      const width = 16 * channels;
+      const flip = clip.map((_, i) => {
+        const [row, x, c] = [Math.floor(i / width), Math.floor((i % width) / channels), i % channels];
+        return clip[row * width + (15 - x) * channels + c];
+      });
+      return { clip, flip };
+    };
+    const verdicts = plain.batches.flatMap((b, i) => {
+      const m = mirrored.batches[i];
+      return b.keys.map((_, k) => {
+        const [p, q] = [rows(b.video, k, 3), rows(m.video, k, 3)];
+        const [pm, qm] = [rows(b.mask!, k, 1), rows(m.mask!, k, 1)];
+        const same = p.clip.every((v, j) => v === q.clip[j]) && pm.clip.every((v, j) => v === qm.clip[j]);
+        const flip = p.flip.every((v, j) => v === q.clip[j]) && pm.flip.every((v, j) => v === qm.clip[j]);
+        return same ? 'same' : flip ? 'flipped' : 'other';
+      });
+    });
+    expect(verdicts).toContain('same');
+    expect(verdicts).toContain('flipped');
+    expect(verdicts).not.toContain('other');
+    tf.dispose([...plain.batches, ...mirrored.batches].flatMap((b) => [b.video, b.mask!]));
+  });
+
   it('reports a bad JPEG and still loads the other clips of the shard', async () => {
     const one = await shapesDataset(3, { shardBytes: 1 << 20 });
     const files = datasetFiles(one);

@@ -23,6 +23,7 @@ import { usePlayground } from './store';
 import { Study } from './Study';
 import { Units } from './Units';
 import { VideoCanvas } from './VideoCanvas';
+import { WebGpuHelp } from './WebGpuHelp';
 
 function startWorker() {
   const worker = new Worker(new URL('../train/worker.ts', import.meta.url), { type: 'module' });
@@ -322,7 +323,7 @@ export function App() {
           {s.savedIteration !== null && ` · autosaved at ${s.savedIteration}`}
           {s.running && ' · training'}
         </p>
-        {s.backend?.notes.map((n) => <p key={n} className="note">{n}</p>)}
+        {s.backend && s.backend.name !== 'webgpu' && <WebGpuHelp backend={s.backend} />}
         {s.progress && (
           <p>
             {s.progress.label} <progress value={s.progress.done} max={s.progress.total} />

@@ -199,7 +199,8 @@ function OwnVideo() {
     try {
       const own = await videoToDataset(file, { stride: 8, stabilize: stabilize.current?.checked ?? false, onProgress: (label, done, total) => setStatus({ label, done, total }) });
       const clips = own.dataset.manifest.clips;
-      setBuilt({ dataset: own.dataset, note: `${clips} clips at ${own.fps} fps${own.dropped ? `; the stabiliser dropped ${own.dropped} of ${own.windows} windows` : ''}` });
+      const fpsFrom = { 'frame durations': 'from its frame durations', 'frame timestamps': 'from its frame timestamps', assumed: 'assumed: this browser cannot time video frames' }[own.fpsFrom];
+      setBuilt({ dataset: own.dataset, note: `${clips} clips at ${own.fps} fps (${fpsFrom})${own.dropped ? `; the stabiliser dropped ${own.dropped} of ${own.windows} windows` : ''}` });
       send({ type: 'ownDataset', dataset: own.dataset });
       if (settings.dataset === 'own') send({ type: 'init', settings });
       else setSettings({ dataset: 'own' });
@@ -221,11 +222,11 @@ function OwnVideo() {
       }}
     >
       <h2>Your own video</h2>
-      <p className="hint">Drop a video here or pick one: it is cut into 32-frame clips in this page and becomes the dataset “own”. Fixed-camera footage works best.</p>
+      <p className="hint">Drop a video or an animated GIF here or pick one: it is cut into 32-frame clips in this page and becomes the dataset “own”. Fixed-camera footage works best.</p>
       <label>
         <input type="checkbox" ref={stabilize} /> stabilise (cancels camera shake; slower)
       </label>{' '}
-      <input type="file" accept="video/*,image/gif" aria-label="pick a video" onChange={(e) => void use(e.target.files?.[0])} />
+      <input type="file" accept="video/*,image/gif,image/webp,image/apng,image/avif" aria-label="pick a video" onChange={(e) => void use(e.target.files?.[0])} />
       {status && (
         <p>
           {status.label} <progress value={status.done} max={status.total || 1} />

@@ -156,6 +156,8 @@ test('a lost GPU device is reported and training resumes from the last autosave'
 });
 
 test('a video dropped into the page is stabilised and becomes a dataset the model trains on', async ({ page }) => {
+  const requested: string[] = [];
+  page.on('request', (r) => requested.push(r.url()));
   await open(page);
   await page.getByLabel('stabilise').check();
   // Record a short WebM of a moving square in the page itself: no binary fixture needed.
@@ -189,12 +191,47 @@ test('a video dropped into the page is stabilised and becomes a dataset the mode
     drop.items.add(file);
     document.querySelector('[aria-label="your own video"]')!.dispatchEvent(new DragEvent('drop', { dataTransfer: drop, bubbles: true, cancelable: true }));
   });
-  await expect(page.getByText(/\d+ clips at/)).toBeVisible({ timeout: 180_000 });
+  await expect(page.getByText(/\d+ clips at [\d.]+ fps \(from its frame timestamps\)/)).toBeVisible({ timeout: 180_000 });
+  expect(requested.filter((url) => /opencv/.test(url))).not.toEqual([]); // stabilising is what loads opencv.js
   await expect(page.locator('select[name=dataset]')).toHaveValue('own');
   await expect(page.getByTestId('play')).toBeEnabled({ timeout: 120_000 });
   await expect(page.getByLabel('real 0', { exact: true })).toBeVisible({ timeout: 120_000 });
   await page.getByTestId('step-both').click();
   await expect.poll(() => iteration(page), { timeout: 240_000 }).toBe(1);
+});
+
+/** Drops a file on the own-video panel, as a person dragging it from their desktop would. */
+async function dropOwnFile(page: Page, name: string, type: string, bytes: Buffer) {
+  await page.evaluate(
+    ({ name, type, bytes }) => {
+      const drop = new DataTransfer();
+      drop.items.add(new File([new Uint8Array(bytes)], name, { type }));
+      document.querySelector('[aria-label="your own video"]')!.dispatchEvent(new DragEvent('drop', { dataTransfer: drop, bubbles: true, cancelable: true }));
+    },
+    { name, type, bytes: [...bytes] },
+  );
+}
+
+test('an animated GIF dropped as video becomes a dataset at the rate of its frame delays, without fetching opencv.js', async ({ page }) => {
+  const requested: string[] = [];
+  page.on('request', (r) => requested.push(r.url()));
+  await open(page);
+  // The page's own GIF export: 8 frames of the tiny preset, 130 ms apart.
+  const download = page.waitForEvent('download', { timeout: 120_000 });
+  await page.getByRole('button', { name: 'export selected video as GIF' }).click();
+  const chunks: Buffer[] = [];
+  for await (const c of await (await download).createReadStream()) chunks.push(c as Buffer);
+  const gif = Buffer.concat(chunks);
+
+  await dropOwnFile(page, 'sample.gif', 'image/gif', gif.subarray(0, 20));
+  await expect(page.getByRole('alert')).toContainText('this GIF has no frame this browser can decode', { timeout: 60_000 });
+  await dropOwnFile(page, 'sample.gif', 'image/gif', gif);
+  const note = page.getByText(/\d+ clips at [\d.]+ fps \(from its frame durations\)/);
+  await expect(note).toBeVisible({ timeout: 120_000 });
+  expect(Number((await note.textContent())!.match(/at ([\d.]+) fps/)![1])).toBeCloseTo(1000 / 130, 1);
+  await expect(page.locator('select[name=dataset]')).toHaveValue('own');
+  await expect(page.getByLabel('real 0', { exact: true })).toBeVisible({ timeout: 120_000 });
+  expect(requested.filter((url) => /opencv/.test(url))).toEqual([]);
 });
 
 test('a file that is not a video gets a clear message and the page stays usable', async ({ page }) => {

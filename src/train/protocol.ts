@@ -58,5 +58,7 @@ export type FromWorker =
   | { type: 'layers'; index: number; views: LayerView[] }
   | { type: 'running'; running: boolean }
   | { type: 'progress'; label: string; done: number; total: number }
+  /** What the worker is waiting for when it has no count to give (null: nothing), e.g. kernels compiling. */
+  | { type: 'stage'; label: string | null }
   | { type: 'saved'; iteration: number }
   | { type: 'error'; message: string };

@@ -19,6 +19,8 @@ import { datasets } from '../data/datasets';
 import type { RealClips } from '../data/clip-stats';
 import { clipDataToReal, measureQuality, shapesReferenceClips } from './quality';
 import { loadPretrained } from '../model/pretrained';
+import { watchCompiles } from './compile-watch';
+import type { StepKind } from './session';
 
 /** Samples are sent at most this often while training runs. */
 const SAMPLE_INTERVAL_MS = 1000;
@@ -37,7 +39,32 @@ let reference: RealClips | null = null;
 // queue and takes effect between iterations, without waiting behind the loop.
 const { server, ready } = startWorker<TrainApi>(handle, { immediate: (m) => m.type === 'pause', describe: stopFor });
 const post = server.emit;
-void ready.then(() => onDeviceLoss(deviceLost, (job) => void server.enqueue(job).catch(fail), resumeOn), () => undefined);
+void ready.then(() => {
+  watchCompiles(compiledKernel);
+  onDeviceLoss(deviceLost, (job) => void server.enqueue(job).catch(fail), resumeOn);
+}, () => undefined);
+
+/** GPU kernels compiled since the backend started, and when the page last heard of it. */
+let compiled = 0;
+let compiledTold = 0;
+/** What the worker waits for, and the kernel count when it started waiting. */
+let waiting: { label: string; from: number } | null = null;
+/** Step kinds this session has run once: the first of each compiles its kernels. */
+let stepped = new Set<StepKind>();
+
+/** Tells the page at once what the worker now waits for (null: nothing), so that no wait is silent. */
+function waitFor(label: string | null) {
+  waiting = label === null ? null : { label, from: compiled };
+  post({ type: 'stage', label });
+}
+
+function compiledKernel(count: number) {
+  compiled = count;
+  // A first iteration compiles a kernel every few milliseconds: a word every quarter second is enough.
+  if (!waiting || performance.now() - compiledTold < 250) return;
+  compiledTold = performance.now();
+  post({ type: 'stage', label: `${waiting.label}: ${compiled - waiting.from} GPU kernels compiled` });
+}
 
 /** A lost GPU device stops training and takes the session's tensors with it. */
 function deviceLost(reason: string) {
@@ -50,6 +77,7 @@ function deviceLost(reason: string) {
 /** On the new device: resume from the last autosave. */
 async function resumeOn(info: BackendInfo) {
   post({ type: 'backend', info });
+  watchCompiles(compiledKernel);
   if (settings) await init(settings, false);
 }
 
@@ -61,6 +89,7 @@ const autosaveUrl = (s: Settings) => {
 
 /** A trainer starting from the shipped model `s.weights`, which must be the model the settings describe. */
 async function pretrainedTrainer(s: Settings): Promise<Trainer> {
+  waitFor(`Loading the pretrained model ${s.weights}`);
   const artifacts = await loadPretrained(staticUrl('weights/'), s.weights, (done, total) =>
     post({ type: 'progress', label: `Loading the pretrained model ${s.weights}`, done, total }),
   );
@@ -80,7 +109,8 @@ function makeSource(s: Settings, config: ModelConfig): Promise<BatchSource> {
     root: staticUrl(''),
     own: ownDataset,
     decoder: browserDecoder(),
-    onProgress: (p) => post({ type: 'progress', label: `Loading ${s.dataset}`, done: p.bytesLoaded, total: p.bytesTotal }),
+    // The shard being fetched, not the dataset: training fetches only the shards its batches need.
+    onProgress: ({ shard }) => post({ type: 'progress', label: `Loading ${s.dataset}: ${shard?.name}`, done: shard?.bytesLoaded ?? 1, total: shard?.bytes ?? 1 }),
     onError: (e) => post({ type: 'error', message: `Data: ${e.message} (skipped; training goes on)` }),
   });
 }
@@ -111,12 +141,17 @@ async function init(s: Settings, fresh: boolean) {
     }
   }
   trainer ??= new Trainer(trainerOptions(s));
+  waitFor(`Opening ${s.dataset}`);
   session = new TrainingSession(s, await makeSource(s, trainer.config), trainer);
+  stepped = new Set();
   post({ type: 'ready', iteration: trainer.iteration, from });
+  waitFor('Drawing the first samples');
   await sendSamples();
   post({ type: 'real', clips: await session.realClips(4) });
   reference = null;
+  waitFor('Measuring the samples against real clips');
   await sendQuality();
+  waitFor(null);
 }
 
 async function sendQuality() {
@@ -151,10 +186,15 @@ async function autosave() {
   post({ type: 'saved', iteration: session.trainer.iteration });
 }
 
-async function step(kind: 'D' | 'G' | 'both') {
+async function step(kind: StepKind) {
   if (!session) return;
   const before = session.trainer.iteration;
+  const first = !stepped.has(kind);
+  const what = { D: 'D update', G: 'G update', both: 'iteration' }[kind];
+  if (first) waitFor(`The first ${what} of this model${tf.getBackend() === 'cpu' ? '' : ', compiling its GPU kernels'}`);
   const report = await session.step(kind);
+  stepped.add(kind);
+  if (first) waitFor(null);
   post({ type: 'report', report });
   if (report.iteration !== before && report.iteration % QUALITY_EVERY === 0) await sendQuality();
   const every = settings?.autosaveEvery ?? 0;
@@ -174,6 +214,7 @@ async function loop() {
 function stopFor(e: unknown): string {
   running = false;
   post({ type: 'running', running: false });
+  waitFor(null);
   return e instanceof TrainingDivergedError ? `${e.message}. Training paused; lower the learning rates or reset.` : errorMessage(e);
 }
 
@@ -237,10 +278,13 @@ async function handle(m: ToWorker, call: Call<never>): Promise<WeightsFile | voi
       running = false;
       session?.dispose();
       session = new TrainingSession(settings, await makeSource(settings, trainer.config), trainer);
+      stepped = new Set();
       post({ type: 'ready', iteration: trainer.iteration, from: 'file' });
       reference = null;
+      waitFor('Measuring the loaded model against real clips');
       await sendQuality();
-      return sendSamples();
+      await sendSamples();
+      return waitFor(null);
     }
   }
 }

@@ -14,6 +14,8 @@ import { Baseline } from './Baseline';
 import { Chart } from './Chart';
 import { Controls } from './Controls';
 import { WeightsFilesInput } from './WeightsFilesInput';
+import { FileInput } from './FileInput';
+import { ProgressBar } from './ProgressBar';
 import { download } from './gif';
 import { Future } from './Future';
 import { Metrics } from './Metrics';
@@ -128,7 +130,7 @@ function LayerPicture({ view }: { view: LayerView }) {
     ctx.putImageData(new ImageData(rgba, w, h), 0, 0);
   }, [view, h, w]);
   const scale = Math.max(1, Math.floor(48 / Math.max(h, w)));
-  return <canvas ref={ref} width={w} height={h} style={{ width: w * scale, height: h * scale, imageRendering: 'pixelated' }} aria-label={`layer ${view.name}`} />;
+  return <canvas ref={ref} width={w} height={h} style={{ width: w * scale, height: h * scale, imageRendering: 'pixelated' }} role="img" aria-label={`layer ${view.name}`} />;
 }
 
 function Diagram({ sample }: { sample: SampleClips | undefined }) {
@@ -226,10 +228,10 @@ function OwnVideo() {
       <label>
         <input type="checkbox" ref={stabilize} /> stabilise (cancels camera shake; slower)
       </label>{' '}
-      <input type="file" accept="video/*,image/gif,image/webp,image/apng,image/avif" aria-label="pick a video" onChange={(e) => void use(e.target.files?.[0])} />
+      <FileInput label="pick a video" accept="video/*,image/gif,image/webp,image/apng,image/avif" onFiles={(files) => void use(files[0])} />
       {status && (
         <p>
-          {status.label} <progress value={status.done} max={status.total || 1} />
+          <ProgressBar label={status.label} done={status.done} total={status.total} />
         </p>
       )}
       {error && <p role="alert" className="error">{error}</p>}
@@ -325,11 +327,10 @@ export function App() {
           {s.running && ' · training'}
         </p>
         {s.backend && s.backend.name !== 'webgpu' && <WebGpuHelp backend={s.backend} />}
-        {s.progress && (
-          <p>
-            {s.progress.label} <progress value={s.progress.done} max={s.progress.total} />
-          </p>
-        )}
+        {/* What the page waits for, read out politely; the iteration count above changes too often for that. */}
+        <p role="status" aria-live="polite" className="activity" data-testid="activity">
+          {s.progress ? <ProgressBar label={s.progress.label} done={s.progress.done} total={s.progress.total} /> : s.stage ?? (s.running ? 'Training.' : s.ready ? 'Ready.' : '')}
+        </p>
         {s.errors.map((e, i) => (
           <p key={i} role="alert" className="error">
             {e} <button className="link" onClick={() => s.dismissError(i)}>dismiss</button>

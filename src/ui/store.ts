@@ -33,6 +33,8 @@ export interface PlaygroundState {
   layers: LayerView[];
   savedIteration: number | null;
   progress: { label: string; done: number; total: number } | null;
+  /** What the worker waits for when it has no count to give, e.g. kernels compiling. */
+  stage: string | null;
   errors: string[];
   /** Set once the worker exists; tests and components send through it. A failed request becomes an error. */
   send: (m: ToWorker) => void;
@@ -62,6 +64,7 @@ export const usePlayground = create<PlaygroundState>((set, get) => ({
   layers: [],
   savedIteration: null,
   progress: null,
+  stage: null,
   errors: [],
   send: () => {},
   request: () => Promise.reject(new Error('The training worker has not started.')),
@@ -106,6 +109,8 @@ export const usePlayground = create<PlaygroundState>((set, get) => ({
         return set({ layers: m.views });
       case 'running':
         return set({ running: m.running });
+      case 'stage':
+        return set({ stage: m.label });
       case 'progress':
         return set({ progress: m.done >= m.total ? null : { label: m.label, done: m.done, total: m.total } });
       case 'saved':

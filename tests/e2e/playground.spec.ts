@@ -82,6 +82,22 @@ test('trains the tiny preset live, steps D and G, exports a GIF and resumes afte
   expect(errors).toEqual([]);
 });
 
+test('pressing Train says within a second what it waits for, then counts the GPU kernels as they compile', async ({ page }) => {
+  await open(page, `?seed=${4000 + Math.floor(Math.random() * 1e6)}`);
+  const activity = page.getByTestId('activity');
+  await expect(activity).toHaveRole('status');
+  await expect(activity).toHaveAttribute('aria-live', 'polite');
+  await expect(activity).toHaveText('Ready.', { timeout: 120_000 });
+  await expect(page.getByRole('img', { name: 'sample 0', exact: true })).toBeVisible(); // canvases are named pictures
+  await page.getByTestId('play').click();
+  await expect(activity).toContainText('The first iteration of this model, compiling its GPU kernels', { timeout: 1000 });
+  await expect(activity).toContainText(/: \d+ GPU kernels compiled/, { timeout: 120_000 });
+  await expect.poll(() => iteration(page), { timeout: 300_000 }).toBeGreaterThanOrEqual(1);
+  await expect(activity).toHaveText('Training.');
+  await page.getByTestId('play').click();
+  await expect(activity).toHaveText('Ready.', { timeout: 120_000 });
+});
+
 test('a shipped pretrained model loads from public/weights and renders samples', async ({ page }) => {
   const card = JSON.parse(readFileSync('public/weights/shapes-tiny/card.json', 'utf8'));
   const seed = 1000 + Math.floor(Math.random() * 1e6); // no autosave of this experiment exists yet
@@ -225,6 +241,12 @@ test('an animated GIF dropped as video becomes a dataset at the rate of its fram
 
   await dropOwnFile(page, 'sample.gif', 'image/gif', gif.subarray(0, 20));
   await expect(page.getByRole('alert')).toContainText('this GIF has no frame this browser can decode', { timeout: 60_000 });
+  // Every progress bar shown while the GIF is decoded, cut and encoded: named, and read as a share.
+  await page.evaluate(() => {
+    const seen = new Set<string>();
+    Object.assign(window, { progressBars: seen });
+    new MutationObserver(() => document.querySelectorAll('progress').forEach((p) => seen.add(`${p.getAttribute('aria-label')} ${p.getAttribute('aria-valuetext')}`))).observe(document.body, { subtree: true, childList: true, attributes: true });
+  });
   await dropOwnFile(page, 'sample.gif', 'image/gif', gif);
   const note = page.getByText(/\d+ clips at [\d.]+ fps \(from its frame durations\)/);
   await expect(note).toBeVisible({ timeout: 120_000 });
@@ -232,12 +254,16 @@ test('an animated GIF dropped as video becomes a dataset at the rate of its fram
   await expect(page.locator('select[name=dataset]')).toHaveValue('own');
   await expect(page.getByLabel('real 0', { exact: true })).toBeVisible({ timeout: 120_000 });
   expect(requested.filter((url) => /opencv/.test(url))).toEqual([]);
+  const bars = await page.evaluate(() => [...(window as unknown as { progressBars: Set<string> }).progressBars]);
+  expect(bars).toContain('cutting 100%');
+  for (const bar of bars) expect(bar).toMatch(/^(decoding|cutting|encoding) \d+%$/);
 });
 
 test('a file that is not a video gets a clear message and the page stays usable', async ({ page }) => {
   await open(page);
   await page.getByLabel('pick a video').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not a video') });
   await expect(page.getByRole('alert')).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByLabel('pick a video')).toHaveAccessibleDescription('chosen: notes.txt');
   await page.getByTestId('step-both').click();
   // The first step compiles every kernel for these shapes: slow on SwiftShader.
   await expect.poll(() => iteration(page), { timeout: 240_000 }).toBe(1);
@@ -283,6 +309,7 @@ test('a multi-shard model written by the PyTorch trainer loads through Load weig
   // Only one of the shards: the page names the missing one.
   await load.setInputFiles([{ name: 'model.json', mimeType: 'application/json', buffer: json }, { name: paths[0], mimeType: 'application/octet-stream', buffer: await readFile(join(dir, paths[0])) }]);
   await expect(page.getByRole('alert')).toContainText(`names ${paths.slice(1).join(', ')}`);
+  await expect(load).toHaveAccessibleDescription(`chosen: model.json, ${paths[0]}`); // not the browser's "2 files"
   const shards = await Promise.all(paths.map(async (p) => ({ name: p, mimeType: 'application/octet-stream', buffer: await readFile(join(dir, p)) })));
   await load.setInputFiles([...shards.reverse(), { name: 'model.json', mimeType: 'application/json', buffer: json }]);
   await expect(page.getByTestId('status')).toContainText('weights loaded from file', { timeout: 180_000 });

@@ -11,7 +11,7 @@ import { staticUrl, startWorker } from '../worker-host';
 import type { Call } from '../worker-rpc';
 import { configOverrides, type Settings } from '../settings';
 import { openBatchSource, type BatchSource } from './data-source';
-import { QUALITY_EVERY, type ToWorker, type TrainApi, type WeightsFile } from './protocol';
+import { HISTORY, QUALITY_EVERY, type Charts, type ToWorker, type TrainApi, type WeightsFile } from './protocol';
 import { liveTrainerOptions, TrainingSession, trainerOptions } from './session';
 import { Trainer, TrainingDivergedError } from './trainer';
 import { presetConfig, resolveConfig, type ModelConfig } from '../model/config';
@@ -35,6 +35,14 @@ let selected = 0;
 let ownDataset: BuiltDataset | null = null;
 /** Real clips the quality measurements compare with: fresh ones of a procedural dataset, else a batch of the data. */
 let reference: RealClips | null = null;
+/** The session's charts, saved with its autosave; the iteration last saved. */
+let charts: Charts = { history: [], quality: [] };
+let savedIteration = -1;
+/** Whether this tab holds the Web Lock on the session's autosave key (another tab on the same link may), and what releases it. */
+let ownsAutosave = true;
+let releaseAutosave = () => {};
+/** The training loop's end, with its pause autosave: a rebuild waits for it, so that the run it replaces is saved whole. */
+let loopEnded: Promise<void> = Promise.resolve();
 // Requests are handled one at a time, in order, so a step never overlaps a rebuild; a pause passes the
 // queue and takes effect between iterations, without waiting behind the loop.
 const { server, ready } = startWorker<TrainApi>(handle, { immediate: (m) => m.type === 'pause', describe: stopFor });
@@ -115,18 +123,46 @@ function makeSource(s: Settings, config: ModelConfig): Promise<BatchSource> {
   });
 }
 
-async function init(s: Settings, fresh: boolean) {
+/** Holds the Web Lock named `url` while this tab's session uses that autosave; false when another tab holds it. */
+function claimAutosave(url: string): Promise<boolean> {
+  releaseAutosave();
+  if (!navigator.locks) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    void navigator.locks.request(url, { ifAvailable: true }, (lock) => {
+      resolve(lock !== null);
+      return lock ? new Promise<void>((release) => (releaseAutosave = release)) : undefined;
+    });
+  });
+}
+
+/** Saves the run being replaced (unless it is being reset), so that going back to its link resumes it. */
+async function keepOutgoingRun(fresh: boolean) {
   running = false;
+  await loopEnded;
+  if (!fresh && session && session.trainer.iteration > 0 && session.trainer.iteration !== savedIteration) await autosave();
+}
+
+async function init(s: Settings, fresh: boolean) {
+  await keepOutgoingRun(fresh);
   session?.dispose();
   session = null;
   settings = s;
+  savedIteration = -1;
   const url = autosaveUrl(s);
-  if (fresh) await tf.io.removeModel(url).catch(() => undefined);
+  ownsAutosave = await claimAutosave(url);
+  if (!ownsAutosave) {
+    post({ type: 'error', message: 'Another tab is training this same experiment and owns its autosave: this tab trains without autosaving. Close the other tab, or change the seed here, to autosave.' });
+  }
+  if (fresh && ownsAutosave) await tf.io.removeModel(url).catch(() => undefined);
   let trainer: Trainer | undefined;
+  charts = { history: [], quality: [] };
   const saved = fresh ? [] : Object.keys(await tf.io.listModels()).filter((k) => k === url);
   if (saved.length > 0) {
     try {
-      trainer = Trainer.restore(await tf.io.getLoadHandlers(url)[0].load!(), trainerOptions(s));
+      const artifacts = await tf.io.getLoadHandlers(url)[0].load!();
+      trainer = Trainer.restore(artifacts, trainerOptions(s));
+      charts = (artifacts.userDefinedMetadata?.charts as Charts | undefined) ?? charts;
+      savedIteration = trainer.iteration;
     } catch (e) {
       post({ type: 'error', message: `The autosave could not be restored (${(e as Error).message}); starting afresh.` });
     }
@@ -144,7 +180,7 @@ async function init(s: Settings, fresh: boolean) {
   waitFor(`Opening ${s.dataset}`);
   session = new TrainingSession(s, await makeSource(s, trainer.config), trainer);
   stepped = new Set();
-  post({ type: 'ready', iteration: trainer.iteration, from });
+  post({ type: 'ready', iteration: trainer.iteration, from, charts });
   waitFor('Drawing the first samples');
   await sendSamples();
   post({ type: 'real', clips: await session.realClips(4) });
@@ -164,7 +200,9 @@ async function sendQuality() {
         ? shapesReferenceClips(seed, QUALITY_CLIPS, config)
         : clipDataToReal(await session.realClips(QUALITY_CLIPS));
   }
-  post({ type: 'quality', measurement: await measureQuality(session.trainer.model, reference, settings.seed, session.trainer.iteration) });
+  const measurement = await measureQuality(session.trainer.model, reference, settings.seed, session.trainer.iteration);
+  charts.quality = [...charts.quality.slice(-(HISTORY - 1)), measurement];
+  post({ type: 'quality', measurement });
 }
 
 async function sendSamples() {
@@ -181,9 +219,11 @@ async function sendLayers() {
 }
 
 async function autosave() {
-  if (!session || !settings) return;
-  await tf.io.getSaveHandlers(autosaveUrl(settings))[0].save!(await session.trainer.checkpoint());
-  post({ type: 'saved', iteration: session.trainer.iteration });
+  if (!session || !settings || !ownsAutosave) return;
+  const checkpoint = await session.trainer.checkpoint();
+  await tf.io.getSaveHandlers(autosaveUrl(settings))[0].save!({ ...checkpoint, userDefinedMetadata: { charts } });
+  savedIteration = session.trainer.iteration;
+  post({ type: 'saved', iteration: savedIteration });
 }
 
 async function step(kind: StepKind) {
@@ -195,6 +235,7 @@ async function step(kind: StepKind) {
   const report = await session.step(kind);
   stepped.add(kind);
   if (first) waitFor(null);
+  charts.history = [...charts.history.slice(-(HISTORY - 1)), report];
   post({ type: 'report', report });
   if (report.iteration !== before && report.iteration % QUALITY_EVERY === 0) await sendQuality();
   const every = settings?.autosaveEvery ?? 0;
@@ -242,7 +283,7 @@ async function handle(m: ToWorker, call: Call<never>): Promise<WeightsFile | voi
       running = true;
       post({ type: 'running', running: true });
       // The loop runs outside the queue so that pause and updates get through while it runs.
-      void loop()
+      loopEnded = loop()
         .then(async () => {
           post({ type: 'running', running: false });
           await sendSamples();
@@ -275,11 +316,12 @@ async function handle(m: ToWorker, call: Call<never>): Promise<WeightsFile | voi
       const json = JSON.parse(m.modelJson) as tf.io.ModelJSON;
       const artifacts = tf.io.getModelArtifactsForJSONSync(json, json.weightsManifest?.[0]?.weights ?? [], m.weights);
       const trainer = Trainer.restore(artifacts, liveTrainerOptions(settings));
-      running = false;
+      await keepOutgoingRun(false);
       session?.dispose();
       session = new TrainingSession(settings, await makeSource(settings, trainer.config), trainer);
       stepped = new Set();
-      post({ type: 'ready', iteration: trainer.iteration, from: 'file' });
+      charts = { history: [], quality: [] };
+      post({ type: 'ready', iteration: trainer.iteration, from: 'file', charts });
       reference = null;
       waitFor('Measuring the loaded model against real clips');
       await sendQuality();

@@ -325,6 +325,14 @@ export function App() {
           {s.resumedFrom === 'pretrained' && ` · started from the pretrained model ${s.settings.weights}`}
           {s.savedIteration !== null && ` · autosaved at ${s.savedIteration}`}
           {s.running && ' · training'}
+          {s.previous && (
+            <>
+              {' · '}
+              <button className="link" onClick={() => s.setSettings(s.previous!.settings)}>
+                Back to the previous run (iteration {s.previous.iteration})
+              </button>
+            </>
+          )}
         </p>
         {s.backend && s.backend.name !== 'webgpu' && <WebGpuHelp backend={s.backend} />}
         {/* What the page waits for, read out politely; the iteration count above changes too often for that. */}

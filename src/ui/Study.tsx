@@ -13,6 +13,7 @@ import { usePlayground } from './store';
 import { clearAnswers, loadAnswers, participantId, saveAnswers } from './study-db';
 import { VideoCanvas } from './VideoCanvas';
 import { FileInput } from './FileInput';
+import { keepStorage } from './persist';
 import { ProgressBar } from './ProgressBar';
 import { onShortcut } from './shortcuts';
 
@@ -130,7 +131,7 @@ export function Study() {
       time: new Date().toISOString(),
     };
     setAnswers((all) => [...all, a]);
-    saveAnswers([a]).catch((e: Error) => setNotes([`This answer was not stored: ${e.message}`]));
+    saveAnswers([a]).then(keepStorage, (e: Error) => setNotes([`This answer was not stored: ${e.message}`]));
     setRun(run.index + 1 < run.trials.length ? { ...run, index: run.index + 1, shownAt: performance.now() } : null);
   };
 

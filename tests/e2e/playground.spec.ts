@@ -121,6 +121,43 @@ test('a shipped pretrained model loads from public/weights and renders samples',
   await expect(page.getByRole('alert').first()).toContainText('no pretrained model named "no-such-model"');
 });
 
+test('switching runs asks first and keeps the run it replaces, whose charts come back with it; one tab owns an autosave', async ({ page, context }) => {
+  const link = `/?seed=${5000 + Math.floor(Math.random() * 1e6)}&autosaveEvery=0`;
+  await page.addInitScript(() => {
+    const persist = navigator.storage.persist.bind(navigator.storage);
+    Object.assign(window, { persistAsked: 0 });
+    navigator.storage.persist = () => ((window as unknown as { persistAsked: number }).persistAsked++, persist());
+  });
+  await open(page, link.slice(1));
+  await page.getByTestId('step-both').click();
+  await expect.poll(() => iteration(page), { timeout: 240_000 }).toBe(1);
+  // A second tab on the same link is told that the first owns the autosave.
+  const other = await context.newPage();
+  await other.goto(link);
+  await expect(other.getByRole('alert').first()).toContainText('Another tab is training this same experiment', { timeout: 120_000 });
+  await other.close();
+
+  const weights = page.locator('select[name=weights]');
+  let asked = '';
+  page.once('dialog', (d) => ((asked = d.message()), void d.dismiss()));
+  await weights.selectOption('shapes-tiny');
+  await expect.poll(() => asked).toContain('The run being trained (iteration 1) is saved first');
+  await expect(weights).toHaveValue('');
+  expect(await iteration(page)).toBe(1);
+
+  page.once('dialog', (d) => void d.accept());
+  await weights.selectOption('shapes-tiny');
+  await expect(page.getByTestId('status')).toContainText('started from the pretrained model shapes-tiny', { timeout: 120_000 });
+  await expect(page.getByTestId('status')).not.toContainText('autosaved at');
+  await expect(page.getByTestId('chart-D loss')).toHaveAttribute('data-points', '0');
+  page.once('dialog', (d) => void d.accept());
+  await page.getByRole('button', { name: 'Back to the previous run (iteration 1)' }).click();
+  await expect(page.getByTestId('status')).toContainText('resumed from autosave', { timeout: 120_000 });
+  expect(await iteration(page)).toBe(1);
+  await expect(page.getByTestId('chart-D loss')).toHaveAttribute('data-points', '1');
+  expect(await page.evaluate(() => (window as unknown as { persistAsked: number }).persistAsked)).toBe(1);
+});
+
 test('a shared link opens the same settings and hides what the teacher hid', async ({ page }) => {
   await open(page, '?preset=tiny&lrD=0.0005&maskLambda=0.3&generator=oneStream&hide=lrG,beta1');
   await expect(page.locator('input[name=lrD]')).toHaveValue('0.0005');

@@ -40,6 +40,11 @@ export async function initBackend(order: BackendName[] = ['webgpu', 'webgl', 'cp
       notes.push('This browser has no WebGPU (navigator.gpu is missing); training will be much slower.');
       continue;
     }
+    // tfjs's webgpu factory throws a TypeError into the console when there is no adapter: ask first.
+    if (name === 'webgpu' && !(await navigator.gpu.requestAdapter())) {
+      notes.push('This browser has WebGPU but offers no GPU adapter to it (turned off, or this GPU is blocklisted); training will be much slower.');
+      continue;
+    }
     try {
       if (await tf.setBackend(name)) {
         await tf.ready();

@@ -18,6 +18,8 @@ export interface LoadProgress {
   bytesLoaded: number;
   bytesTotal: number;
   clipsLoaded: number;
+  /** The shard being fetched, if any: shards are fetched only as batches are asked for, so a bar over the whole dataset would stall. */
+  shard: { name: string; bytesLoaded: number; bytes: number } | null;
 }
 
 export interface LoaderOptions {
@@ -96,7 +98,7 @@ export class VideoDataset {
     private readonly baseUrl: string,
     private readonly opts: LoaderOptions,
   ) {
-    this.progress = { shardsDone: 0, shards: 0, bytesLoaded: 0, bytesTotal: 0, clipsLoaded: 0 };
+    this.progress = { shardsDone: 0, shards: 0, bytesLoaded: 0, bytesTotal: 0, clipsLoaded: 0, shard: null };
   }
 
   private report(e: unknown, context: string) {
@@ -111,9 +113,11 @@ export class VideoDataset {
     if (cached) return cached;
     const response = await (this.opts.fetch ?? fetch)(joinUrl(this.baseUrl, info.name));
     if (!response.ok) throw new DataError(`HTTP ${response.status} ${response.statusText}`);
+    const shard = { name: info.name, bytesLoaded: 0, bytes: info.bytes };
     const bytes = await readBody(response, info.bytes, (n) => {
       this.progress.bytesLoaded += n;
-      this.opts.onProgress?.({ ...this.progress });
+      shard.bytesLoaded += n;
+      this.opts.onProgress?.({ ...this.progress, shard: { ...shard } });
     });
     // A mismatch is reported, and the tar reader then salvages whatever clips are intact.
     if (bytes.length !== info.bytes) {
@@ -166,7 +170,7 @@ export class VideoDataset {
         yield prepareClip(result.value, size, frames, this.opts.frameStride);
       }
       this.progress.shardsDone++;
-      this.opts.onProgress?.({ ...this.progress });
+      this.opts.onProgress?.({ ...this.progress, shard: null });
     }
   }
 

@@ -1,12 +1,14 @@
-// The user's own video → an in-memory dataset, in the browser: decode with a <video> element (seeking
-// frame by frame at the native rate, which requestVideoFrameCallback measures), resize the short side and
-// centre-crop, cut clips (and stabilise) in a worker, encode shards that can be downloaded.
+// The user's own video → an in-memory dataset, in the browser: decode an animated image (GIF, WebP, PNG,
+// AVIF) with WebCodecs' ImageDecoder at the rate its frame durations give, any other video with a <video>
+// element (seeking frame by frame at the native rate, which requestVideoFrameCallback measures); resize
+// the short side and centre-crop, cut clips (and stabilise) in a worker, encode shards that can be downloaded.
 import { browserEncoder } from './browser';
 import type { CutResult, FrameSequence } from './clips';
 import type { CutRequest, CutResponse } from './cut-worker';
 import { DataError, NoFramesError, NotAVideoError, UnsupportedCodecError } from './errors';
 import { buildDataset, type BuiltDataset } from './shards';
 import type { StabilizeOptions } from './stabilize';
+import { BACKGROUND_GREY } from './still-image';
 
 export interface OwnVideoOptions {
   /** Frames per clip (default 32). */
@@ -25,9 +27,16 @@ export interface OwnVideoOptions {
   signal?: AbortSignal;
 }
 
+/** Where a frame rate came from: an animated image's frame durations, a video's frame timestamps, or nowhere. */
+export type FpsSource = 'frame durations' | 'frame timestamps' | 'assumed';
+
+/** Decoded frames and where their rate came from. */
+export type DecodedVideo = FrameSequence & { fpsFrom: FpsSource };
+
 export interface OwnVideoDataset {
   dataset: BuiltDataset;
   fps: number;
+  fpsFrom: FpsSource;
   /** Windows dropped by the stabiliser, and windows in all. */
   dropped: number;
   windows: number;
@@ -49,9 +58,12 @@ function once(target: EventTarget, ok: string, signal?: AbortSignal): Promise<vo
   });
 }
 
-/** Native frame rate from the timestamps of frames presented while the video plays muted. */
-async function measureFps(video: HTMLVideoElement): Promise<number> {
-  if (!('requestVideoFrameCallback' in video)) return 25;
+/** The assumed rate of a video whose frames the browser will not time. */
+const ASSUMED_FPS = 25;
+
+/** Native frame rate from the timestamps of frames presented while the video plays muted; null where the browser cannot say. */
+async function measureFps(video: HTMLVideoElement): Promise<number | null> {
+  if (!('requestVideoFrameCallback' in video)) return null;
   const times: number[] = [];
   await new Promise<void>((resolve) => {
     const onFrame = (_: number, meta: VideoFrameCallbackMetadata) => {
@@ -65,11 +77,27 @@ async function measureFps(video: HTMLVideoElement): Promise<number> {
   });
   video.pause();
   const gaps = times.slice(1).map((t, i) => t - times[i]).filter((g) => g > 0).sort((a, b) => a - b);
-  return gaps.length > 0 ? Math.round(100 / gaps[gaps.length >> 1]) / 100 : 25;
+  return gaps.length > 0 ? Math.round(100 / gaps[gaps.length >> 1]) / 100 : null;
+}
+
+/** Draws frames' centre squares, resized to side × side, into back-to-back RGB (transparency over mid-grey, as for stills). */
+function frameGrabber(side: number, count: number) {
+  const ctx = new OffscreenCanvas(side, side).getContext('2d', { willReadFrequently: true })!;
+  ctx.imageSmoothingQuality = 'high';
+  ctx.fillStyle = `rgb(${BACKGROUND_GREY}, ${BACKGROUND_GREY}, ${BACKGROUND_GREY})`;
+  const rgb = new Uint8Array(count * side * side * 3);
+  const grab = (source: CanvasImageSource, width: number, height: number, i: number) => {
+    const crop = Math.min(width, height);
+    ctx.fillRect(0, 0, side, side);
+    ctx.drawImage(source, (width - crop) / 2, (height - crop) / 2, crop, crop, 0, 0, side, side);
+    const rgba = ctx.getImageData(0, 0, side, side).data;
+    for (let p = 0; p < side * side; p++) rgb.set(rgba.subarray(p * 4, p * 4 + 3), (i * side * side + p) * 3);
+  };
+  return { rgb, grab };
 }
 
 /** Decodes a video file into side × side RGB frames (short side resized, centre crop) at its native rate. */
-export async function decodeVideoFile(file: Blob, side: number, opts: Pick<OwnVideoOptions, 'maxFrames' | 'onProgress' | 'signal'> = {}): Promise<FrameSequence> {
+export async function decodeVideoFile(file: Blob, side: number, opts: Pick<OwnVideoOptions, 'maxFrames' | 'onProgress' | 'signal'> = {}): Promise<DecodedVideo> {
   const video = document.createElement('video');
   video.muted = true;
   video.playsInline = true;
@@ -88,29 +116,96 @@ export async function decodeVideoFile(file: Blob, side: number, opts: Pick<OwnVi
     }
     if (video.videoWidth === 0 || video.videoHeight === 0) throw new NoFramesError('the file has no video track');
     if (!Number.isFinite(video.duration) || video.duration <= 0) throw new NoFramesError('the video reports no duration');
-    const fps = await measureFps(video);
+    const measured = await measureFps(video);
+    const fps = measured ?? ASSUMED_FPS;
     const count = Math.min(Math.floor(video.duration * fps), opts.maxFrames ?? 3000);
     if (count < 1) throw new NoFramesError('the video is shorter than one frame');
-    const canvas = new OffscreenCanvas(side, side);
-    const ctx = canvas.getContext('2d', { willReadFrequently: true })!;
-    ctx.imageSmoothingQuality = 'high';
-    const crop = Math.min(video.videoWidth, video.videoHeight);
-    const [sx, sy] = [(video.videoWidth - crop) / 2, (video.videoHeight - crop) / 2];
-    const rgb = new Uint8Array(count * side * side * 3);
+    const { rgb, grab } = frameGrabber(side, count);
     for (let i = 0; i < count; i++) {
       video.currentTime = (i + 0.5) / fps; // mid-frame, so rounding never lands on the neighbour
       await once(video, 'seeked', opts.signal);
-      ctx.drawImage(video, sx, sy, crop, crop, 0, 0, side, side);
-      const rgba = ctx.getImageData(0, 0, side, side).data;
-      for (let p = 0; p < side * side; p++) rgb.set(rgba.subarray(p * 4, p * 4 + 3), (i * side * side + p) * 3);
+      grab(video, video.videoWidth, video.videoHeight, i);
       opts.onProgress?.('decoding', i + 1, count);
     }
-    return { rgb, frames: count, side, fps };
+    return { rgb, frames: count, side, fps, fpsFrom: measured ? 'frame timestamps' : 'assumed' };
   } finally {
     video.removeAttribute('src');
     video.load();
     URL.revokeObjectURL(url);
   }
+}
+
+/** The MIME type of an image format that can be animated, from the file's first bytes; null for anything else. */
+export function animatedImageType(head: Uint8Array): string | null {
+  const ascii = (at: number, n: number) => String.fromCharCode(...head.subarray(at, at + n));
+  if (/^GIF8[79]a$/.test(ascii(0, 6))) return 'image/gif';
+  if (ascii(0, 4) === 'RIFF' && ascii(8, 4) === 'WEBP') return 'image/webp';
+  if (ascii(1, 3) === 'PNG' && head[0] === 0x89) return 'image/png';
+  if (ascii(4, 4) === 'ftyp' && /^avi[fs]$/.test(ascii(8, 4))) return 'image/avif';
+  return null;
+}
+
+/** Browsers play GIF delays of 0 or 10 ms at 100 ms, and so does this. */
+const playedMs = (ms: number) => (ms <= 10 ? 100 : ms);
+
+/**
+ * A uniform rate for frames of the given durations (the median frame's) and, for each output frame, the
+ * source frame shown at its middle: a frame held twice as long is repeated.
+ */
+export function resampleDurations(durationsMs: number[], maxFrames: number): { fps: number; pick: number[] } {
+  const played = durationsMs.map(playedMs);
+  const sorted = [...played].sort((a, b) => a - b);
+  const fps = Math.round(100_000 / sorted[sorted.length >> 1]) / 100;
+  const total = played.reduce((a, b) => a + b, 0);
+  const count = Math.max(1, Math.min(Math.round((total * fps) / 1000), maxFrames));
+  const pick: number[] = [];
+  let source = 0;
+  let end = played[0];
+  for (let i = 0; i < count; i++) {
+    const t = ((i + 0.5) * 1000) / fps;
+    while (t >= end && source < played.length - 1) end += played[++source];
+    pick.push(source);
+  }
+  return { fps, pick };
+}
+
+/** Decodes an animated image with WebCodecs' ImageDecoder, at the rate its frame durations give. */
+export async function decodeAnimatedImage(file: Blob, type: string, side: number, opts: Pick<OwnVideoOptions, 'maxFrames' | 'onProgress'> = {}): Promise<DecodedVideo> {
+  const format = type.slice('image/'.length).toUpperCase();
+  if (typeof ImageDecoder === 'undefined' || !(await ImageDecoder.isTypeSupported(type))) {
+    throw new UnsupportedCodecError(`this browser cannot decode an animated ${format} frame by frame (it lacks WebCodecs' ImageDecoder for it): convert it to an MP4 or WebM video, or use Chrome or Edge`);
+  }
+  const decoder = new ImageDecoder({ data: file.stream(), type });
+  try {
+    await decoder.completed.catch((e: Error) => {
+      throw new NotAVideoError(`this ${format} is corrupted: ${e.message}`);
+    });
+    const sources = Math.min(decoder.tracks.selectedTrack?.frameCount ?? 0, opts.maxFrames ?? 3000);
+    if (sources === 0) throw new NotAVideoError(`this ${format} has no frame this browser can decode: it is corrupted or truncated`);
+    if (sources === 1) throw new NoFramesError(`this ${format} has one frame: it is a still image, not a video (the Future view predicts a still image's future)`);
+    const { rgb, grab } = frameGrabber(side, sources);
+    const durations: number[] = [];
+    for (let i = 0; i < sources; i++) {
+      const { image } = await decoder.decode({ frameIndex: i });
+      grab(image, image.displayWidth, image.displayHeight, i);
+      durations.push((image.duration ?? 0) / 1000);
+      image.close();
+      opts.onProgress?.('decoding', i + 1, sources);
+    }
+    const { fps, pick } = resampleDurations(durations, opts.maxFrames ?? 3000);
+    const frame = side * side * 3;
+    const out = new Uint8Array(pick.length * frame);
+    pick.forEach((source, i) => out.set(rgb.subarray(source * frame, (source + 1) * frame), i * frame));
+    return { rgb: out, frames: pick.length, side, fps, fpsFrom: 'frame durations' };
+  } finally {
+    decoder.close();
+  }
+}
+
+/** An animated image through ImageDecoder (a <video> cannot play one), anything else through <video>. */
+export async function decodeOwnFile(file: Blob, side: number, opts: Pick<OwnVideoOptions, 'maxFrames' | 'onProgress' | 'signal'> = {}): Promise<DecodedVideo> {
+  const type = animatedImageType(new Uint8Array(await file.slice(0, 12).arrayBuffer()));
+  return type ? decodeAnimatedImage(file, type, side, opts) : decodeVideoFile(file, side, opts);
 }
 
 function cutInWorker(request: CutRequest): Promise<CutResult> {
@@ -128,7 +223,7 @@ export async function videoToDataset(file: File, opts: OwnVideoOptions = {}): Pr
   const size = opts.size ?? 64;
   const stabilize = opts.stabilize === true ? {} : opts.stabilize || false;
   // Like the CLI: stabilise at twice the clip size, then area-downsample.
-  const video = await decodeVideoFile(file, stabilize ? 2 * size : size, opts);
+  const video = await decodeOwnFile(file, stabilize ? 2 * size : size, opts);
   opts.onProgress?.('cutting', 0, 1);
   const cut = await cutInWorker({
     video,
@@ -143,7 +238,7 @@ export async function videoToDataset(file: File, opts: OwnVideoOptions = {}): Pr
     encoder: browserEncoder,
     onProgress: (done) => opts.onProgress?.('encoding', done, cut.clips.length),
   });
-  return { dataset, fps: video.fps, dropped: cut.dropped, windows: cut.windows };
+  return { dataset, fps: video.fps, fpsFrom: video.fpsFrom, dropped: cut.dropped, windows: cut.windows };
 }
 
 /** The dataset's files (manifest.json and shards) as Blobs, e.g. for download links or a zip. */

@@ -9,6 +9,15 @@ import type { QualityMeasurement } from './quality';
 /** The samples' quality is measured every this many iterations. */
 export const QUALITY_EVERY = 25;
 
+/** Reports and quality measurements kept for the charts, in the page and in an autosave. */
+export const HISTORY = 500;
+
+/** What the charts show, saved with an autosave so that a resumed run shows its past. */
+export interface Charts {
+  history: StepReport[];
+  quality: QualityMeasurement[];
+}
+
 /** Where a session's weights came from, when not fresh. */
 export type ResumedFrom = 'autosave' | 'file' | 'pretrained' | null;
 
@@ -47,8 +56,8 @@ export interface TrainApi {
 /** What the worker says unasked: the session's state as it trains. */
 export type FromWorker =
   | { type: 'backend'; info: BackendInfo }
-  /** `from`: where the weights came from, when not fresh. */
-  | { type: 'ready'; iteration: number; from: ResumedFrom }
+  /** `from`: where the weights came from, when not fresh; `charts`: the run's charts so far (empty when fresh). */
+  | { type: 'ready'; iteration: number; from: ResumedFrom; charts: Charts }
   | { type: 'report'; report: StepReport }
   /** The samples' flicker, high frequency and mask coverage beside the real clips', every QUALITY_EVERY iterations. */
   | { type: 'quality'; measurement: QualityMeasurement }
@@ -58,5 +67,7 @@ export type FromWorker =
   | { type: 'layers'; index: number; views: LayerView[] }
   | { type: 'running'; running: boolean }
   | { type: 'progress'; label: string; done: number; total: number }
+  /** What the worker is waiting for when it has no count to give (null: nothing), e.g. kernels compiling. */
+  | { type: 'stage'; label: string | null }
   | { type: 'saved'; iteration: number }
   | { type: 'error'; message: string };

@@ -11,13 +11,15 @@ import { staticUrl, startWorker } from '../worker-host';
 import type { Call } from '../worker-rpc';
 import { configOverrides, type Settings } from '../settings';
 import { openBatchSource, type BatchSource, type ClipMaker } from './data-source';
-import { QUALITY_EVERY, type ToWorker, type TrainApi, type WeightsFile } from './protocol';
+import { HISTORY, QUALITY_EVERY, type Charts, type ToWorker, type TrainApi, type WeightsFile } from './protocol';
 import { liveTrainerOptions, TrainingSession, trainerOptions } from './session';
 import { Trainer, TrainingDivergedError } from './trainer';
 import { presetConfig, resolveConfig, type ModelConfig } from '../model/config';
 import type { RealClips } from '../data/clip-stats';
 import { clipDataToReal, measureQuality, referenceClips } from './quality';
 import { loadPretrained } from '../model/pretrained';
+import { watchCompiles } from './compile-watch';
+import type { StepKind } from './session';
 
 /** Samples are sent at most this often while training runs. */
 const SAMPLE_INTERVAL_MS = 1000;
@@ -32,11 +34,44 @@ let selected = 0;
 let ownDataset: BuiltDataset | null = null;
 /** Real clips the quality measurements compare with: fresh ones of a procedural dataset, else a batch of the data. */
 let reference: RealClips | null = null;
+/** The session's charts, saved with its autosave; the iteration last saved. */
+let charts: Charts = { history: [], quality: [] };
+let savedIteration = -1;
+/** Whether this tab holds the Web Lock on the session's autosave key (another tab on the same link may), and what releases it. */
+let ownsAutosave = true;
+let releaseAutosave = () => {};
+/** The training loop's end, with its pause autosave: a rebuild waits for it, so that the run it replaces is saved whole. */
+let loopEnded: Promise<void> = Promise.resolve();
 // Requests are handled one at a time, in order, so a step never overlaps a rebuild; a pause passes the
 // queue and takes effect between iterations, without waiting behind the loop.
 const { server, ready } = startWorker<TrainApi>(handle, { immediate: (m) => m.type === 'pause', describe: stopFor });
 const post = server.emit;
-void ready.then(() => onDeviceLoss(deviceLost, (job) => void server.enqueue(job).catch(fail), resumeOn), () => undefined);
+void ready.then(() => {
+  watchCompiles(compiledKernel);
+  onDeviceLoss(deviceLost, (job) => void server.enqueue(job).catch(fail), resumeOn);
+}, () => undefined);
+
+/** GPU kernels compiled since the backend started, and when the page last heard of it. */
+let compiled = 0;
+let compiledTold = 0;
+/** What the worker waits for, and the kernel count when it started waiting. */
+let waiting: { label: string; from: number } | null = null;
+/** Step kinds this session has run once: the first of each compiles its kernels. */
+let stepped = new Set<StepKind>();
+
+/** Tells the page at once what the worker now waits for (null: nothing), so that no wait is silent. */
+function waitFor(label: string | null) {
+  waiting = label === null ? null : { label, from: compiled };
+  post({ type: 'stage', label });
+}
+
+function compiledKernel(count: number) {
+  compiled = count;
+  // A first iteration compiles a kernel every few milliseconds: a word every quarter second is enough.
+  if (!waiting || performance.now() - compiledTold < 250) return;
+  compiledTold = performance.now();
+  post({ type: 'stage', label: `${waiting.label}: ${compiled - waiting.from} GPU kernels compiled` });
+}
 
 /** A lost GPU device stops training and takes the session's tensors with it. */
 function deviceLost(reason: string) {
@@ -49,6 +84,7 @@ function deviceLost(reason: string) {
 /** On the new device: resume from the last autosave. */
 async function resumeOn(info: BackendInfo) {
   post({ type: 'backend', info });
+  watchCompiles(compiledKernel);
   if (settings) await init(settings, false);
 }
 
@@ -60,6 +96,7 @@ const autosaveUrl = (s: Settings) => {
 
 /** A trainer starting from the shipped model `s.weights`, which must be the model the settings describe. */
 async function pretrainedTrainer(s: Settings): Promise<Trainer> {
+  waitFor(`Loading the pretrained model ${s.weights}`);
   const artifacts = await loadPretrained(staticUrl('weights/'), s.weights, (done, total) =>
     post({ type: 'progress', label: `Loading the pretrained model ${s.weights}`, done, total }),
   );
@@ -83,25 +120,54 @@ async function makeSource(s: Settings, config: ModelConfig): Promise<BatchSource
     own: ownDataset,
     decoder: browserDecoder(),
     mirror: s.mirror === 'on',
-    onProgress: (p) => post({ type: 'progress', label: `Loading ${s.dataset}`, done: p.bytesLoaded, total: p.bytesTotal }),
+    // The shard being fetched, not the dataset: training fetches only the shards its batches need.
+    onProgress: ({ shard }) => post({ type: 'progress', label: `Loading ${s.dataset}: ${shard?.name}`, done: shard?.bytesLoaded ?? 1, total: shard?.bytes ?? 1 }),
     onError: (e) => post({ type: 'error', message: `Data: ${e.message} (skipped; training goes on)` }),
   });
   clipMaker = source.maker;
   return source;
 }
 
-async function init(s: Settings, fresh: boolean) {
+/** Holds the Web Lock named `url` while this tab's session uses that autosave; false when another tab holds it. */
+function claimAutosave(url: string): Promise<boolean> {
+  releaseAutosave();
+  if (!navigator.locks) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    void navigator.locks.request(url, { ifAvailable: true }, (lock) => {
+      resolve(lock !== null);
+      return lock ? new Promise<void>((release) => (releaseAutosave = release)) : undefined;
+    });
+  });
+}
+
+/** Saves the run being replaced (unless it is being reset), so that going back to its link resumes it. */
+async function keepOutgoingRun(fresh: boolean) {
   running = false;
+  await loopEnded;
+  if (!fresh && session && session.trainer.iteration > 0 && session.trainer.iteration !== savedIteration) await autosave();
+}
+
+async function init(s: Settings, fresh: boolean) {
+  await keepOutgoingRun(fresh);
   session?.dispose();
   session = null;
   settings = s;
+  savedIteration = -1;
   const url = autosaveUrl(s);
-  if (fresh) await tf.io.removeModel(url).catch(() => undefined);
+  ownsAutosave = await claimAutosave(url);
+  if (!ownsAutosave) {
+    post({ type: 'error', message: 'Another tab is training this same experiment and owns its autosave: this tab trains without autosaving. Close the other tab, or change the seed here, to autosave.' });
+  }
+  if (fresh && ownsAutosave) await tf.io.removeModel(url).catch(() => undefined);
   let trainer: Trainer | undefined;
+  charts = { history: [], quality: [] };
   const saved = fresh ? [] : Object.keys(await tf.io.listModels()).filter((k) => k === url);
   if (saved.length > 0) {
     try {
-      trainer = Trainer.restore(await tf.io.getLoadHandlers(url)[0].load!(), trainerOptions(s));
+      const artifacts = await tf.io.getLoadHandlers(url)[0].load!();
+      trainer = Trainer.restore(artifacts, trainerOptions(s));
+      charts = (artifacts.userDefinedMetadata?.charts as Charts | undefined) ?? charts;
+      savedIteration = trainer.iteration;
     } catch (e) {
       post({ type: 'error', message: `The autosave could not be restored (${(e as Error).message}); starting afresh.` });
     }
@@ -116,12 +182,17 @@ async function init(s: Settings, fresh: boolean) {
     }
   }
   trainer ??= new Trainer(trainerOptions(s));
+  waitFor(`Opening ${s.dataset}`);
   session = new TrainingSession(s, await makeSource(s, trainer.config), trainer);
-  post({ type: 'ready', iteration: trainer.iteration, from });
+  stepped = new Set();
+  post({ type: 'ready', iteration: trainer.iteration, from, charts });
+  waitFor('Drawing the first samples');
   await sendSamples();
   post({ type: 'real', clips: await session.realClips(4) });
   reference = null;
+  waitFor('Measuring the samples against real clips');
   await sendQuality();
+  waitFor(null);
 }
 
 async function sendQuality() {
@@ -132,7 +203,9 @@ async function sendQuality() {
       ? referenceClips(clipMaker, settings.seed, QUALITY_CLIPS, config)
       : clipDataToReal(await session.realClips(QUALITY_CLIPS));
   }
-  post({ type: 'quality', measurement: await measureQuality(session.trainer.model, reference, settings.seed, session.trainer.iteration) });
+  const measurement = await measureQuality(session.trainer.model, reference, settings.seed, session.trainer.iteration);
+  charts.quality = [...charts.quality.slice(-(HISTORY - 1)), measurement];
+  post({ type: 'quality', measurement });
 }
 
 async function sendSamples() {
@@ -149,15 +222,23 @@ async function sendLayers() {
 }
 
 async function autosave() {
-  if (!session || !settings) return;
-  await tf.io.getSaveHandlers(autosaveUrl(settings))[0].save!(await session.trainer.checkpoint());
-  post({ type: 'saved', iteration: session.trainer.iteration });
+  if (!session || !settings || !ownsAutosave) return;
+  const checkpoint = await session.trainer.checkpoint();
+  await tf.io.getSaveHandlers(autosaveUrl(settings))[0].save!({ ...checkpoint, userDefinedMetadata: { charts } });
+  savedIteration = session.trainer.iteration;
+  post({ type: 'saved', iteration: savedIteration });
 }
 
-async function step(kind: 'D' | 'G' | 'both') {
+async function step(kind: StepKind) {
   if (!session) return;
   const before = session.trainer.iteration;
+  const first = !stepped.has(kind);
+  const what = { D: 'D update', G: 'G update', both: 'iteration' }[kind];
+  if (first) waitFor(`The first ${what} of this model${tf.getBackend() === 'cpu' ? '' : ', compiling its GPU kernels'}`);
   const report = await session.step(kind);
+  stepped.add(kind);
+  if (first) waitFor(null);
+  charts.history = [...charts.history.slice(-(HISTORY - 1)), report];
   post({ type: 'report', report });
   if (report.iteration !== before && report.iteration % QUALITY_EVERY === 0) await sendQuality();
   const every = settings?.autosaveEvery ?? 0;
@@ -177,6 +258,7 @@ async function loop() {
 function stopFor(e: unknown): string {
   running = false;
   post({ type: 'running', running: false });
+  waitFor(null);
   return e instanceof TrainingDivergedError ? `${e.message}. Training paused; lower the learning rates or reset.` : errorMessage(e);
 }
 
@@ -204,7 +286,7 @@ async function handle(m: ToWorker, call: Call<never>): Promise<WeightsFile | voi
       running = true;
       post({ type: 'running', running: true });
       // The loop runs outside the queue so that pause and updates get through while it runs.
-      void loop()
+      loopEnded = loop()
         .then(async () => {
           post({ type: 'running', running: false });
           await sendSamples();
@@ -237,13 +319,17 @@ async function handle(m: ToWorker, call: Call<never>): Promise<WeightsFile | voi
       const json = JSON.parse(m.modelJson) as tf.io.ModelJSON;
       const artifacts = tf.io.getModelArtifactsForJSONSync(json, json.weightsManifest?.[0]?.weights ?? [], m.weights);
       const trainer = Trainer.restore(artifacts, liveTrainerOptions(settings));
-      running = false;
+      await keepOutgoingRun(false);
       session?.dispose();
       session = new TrainingSession(settings, await makeSource(settings, trainer.config), trainer);
-      post({ type: 'ready', iteration: trainer.iteration, from: 'file' });
+      stepped = new Set();
+      charts = { history: [], quality: [] };
+      post({ type: 'ready', iteration: trainer.iteration, from: 'file', charts });
       reference = null;
+      waitFor('Measuring the loaded model against real clips');
       await sendQuality();
-      return sendSamples();
+      await sendSamples();
+      return waitFor(null);
     }
   }
 }

@@ -14,6 +14,8 @@ import { Baseline } from './Baseline';
 import { Chart } from './Chart';
 import { Controls } from './Controls';
 import { WeightsFilesInput } from './WeightsFilesInput';
+import { FileInput } from './FileInput';
+import { ProgressBar } from './ProgressBar';
 import { download } from './gif';
 import { Future } from './Future';
 import { Metrics } from './Metrics';
@@ -23,6 +25,7 @@ import { usePlayground } from './store';
 import { Study } from './Study';
 import { Units } from './Units';
 import { VideoCanvas } from './VideoCanvas';
+import { WebGpuHelp } from './WebGpuHelp';
 
 function startWorker() {
   const worker = new Worker(new URL('../train/worker.ts', import.meta.url), { type: 'module' });
@@ -127,7 +130,7 @@ function LayerPicture({ view }: { view: LayerView }) {
     ctx.putImageData(new ImageData(rgba, w, h), 0, 0);
   }, [view, h, w]);
   const scale = Math.max(1, Math.floor(48 / Math.max(h, w)));
-  return <canvas ref={ref} width={w} height={h} style={{ width: w * scale, height: h * scale, imageRendering: 'pixelated' }} aria-label={`layer ${view.name}`} />;
+  return <canvas ref={ref} width={w} height={h} style={{ width: w * scale, height: h * scale, imageRendering: 'pixelated' }} role="img" aria-label={`layer ${view.name}`} />;
 }
 
 function Diagram({ sample }: { sample: SampleClips | undefined }) {
@@ -198,7 +201,8 @@ function OwnVideo() {
     try {
       const own = await videoToDataset(file, { stride: 8, stabilize: stabilize.current?.checked ?? false, onProgress: (label, done, total) => setStatus({ label, done, total }) });
       const clips = own.dataset.manifest.clips;
-      setBuilt({ dataset: own.dataset, note: `${clips} clips at ${own.fps} fps${own.dropped ? `; the stabiliser dropped ${own.dropped} of ${own.windows} windows` : ''}` });
+      const fpsFrom = { 'frame durations': 'from its frame durations', 'frame timestamps': 'from its frame timestamps', assumed: 'assumed: this browser cannot time video frames' }[own.fpsFrom];
+      setBuilt({ dataset: own.dataset, note: `${clips} clips at ${own.fps} fps (${fpsFrom})${own.dropped ? `; the stabiliser dropped ${own.dropped} of ${own.windows} windows` : ''}` });
       send({ type: 'ownDataset', dataset: own.dataset });
       if (settings.dataset === 'own') send({ type: 'init', settings });
       else setSettings({ dataset: 'own' });
@@ -220,14 +224,14 @@ function OwnVideo() {
       }}
     >
       <h2>Your own video</h2>
-      <p className="hint">Drop a video here or pick one: it is cut into 32-frame clips in this page and becomes the dataset “own”. Fixed-camera footage works best.</p>
+      <p className="hint">Drop a video or an animated GIF here or pick one: it is cut into 32-frame clips in this page and becomes the dataset “own”. Fixed-camera footage works best.</p>
       <label>
         <input type="checkbox" ref={stabilize} /> stabilise (cancels camera shake; slower)
       </label>{' '}
-      <input type="file" accept="video/*,image/gif" aria-label="pick a video" onChange={(e) => void use(e.target.files?.[0])} />
+      <FileInput label="pick a video" accept="video/*,image/gif,image/webp,image/apng,image/avif" onFiles={(files) => void use(files[0])} />
       {status && (
         <p>
-          {status.label} <progress value={status.done} max={status.total || 1} />
+          <ProgressBar label={status.label} done={status.done} total={status.total} />
         </p>
       )}
       {error && <p role="alert" className="error">{error}</p>}
@@ -321,13 +325,20 @@ export function App() {
           {s.resumedFrom === 'pretrained' && ` · started from the pretrained model ${s.settings.weights}`}
           {s.savedIteration !== null && ` · autosaved at ${s.savedIteration}`}
           {s.running && ' · training'}
+          {s.previous && (
+            <>
+              {' · '}
+              <button className="link" onClick={() => s.setSettings(s.previous!.settings)}>
+                Back to the previous run (iteration {s.previous.iteration})
+              </button>
+            </>
+          )}
         </p>
-        {s.backend?.notes.map((n) => <p key={n} className="note">{n}</p>)}
-        {s.progress && (
-          <p>
-            {s.progress.label} <progress value={s.progress.done} max={s.progress.total} />
-          </p>
-        )}
+        {s.backend && s.backend.name !== 'webgpu' && <WebGpuHelp backend={s.backend} />}
+        {/* What the page waits for, read out politely; the iteration count above changes too often for that. */}
+        <p role="status" aria-live="polite" className="activity" data-testid="activity">
+          {s.progress ? <ProgressBar label={s.progress.label} done={s.progress.done} total={s.progress.total} /> : s.stage ?? (s.running ? 'Training.' : s.ready ? 'Ready.' : '')}
+        </p>
         {s.errors.map((e, i) => (
           <p key={i} role="alert" className="error">
             {e} <button className="link" onClick={() => s.dismissError(i)}>dismiss</button>

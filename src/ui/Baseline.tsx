@@ -7,6 +7,8 @@ import type { BaselineSettings } from '../eval/baseline-protocol';
 import { isShipped } from '../data/datasets';
 import { useBaseline } from './baseline-store';
 import { WeightsFilesInput } from './WeightsFilesInput';
+import { FileInput } from './FileInput';
+import { ProgressBar } from './ProgressBar';
 import { ShippedDatasetOptions } from './DatasetOptions';
 import { Chart } from './Chart';
 import { usePlayground } from './store';
@@ -79,7 +81,7 @@ export function Baseline() {
           <button onClick={() => b.send({ type: 'train', settings: current, steps })}>Train {steps} steps</button>
         )}{' '}
         <span data-testid="baseline-iteration">step {b.iteration}</span>
-        {b.progress && <progress value={b.progress.done} max={b.progress.total} />}
+        {b.progress && <ProgressBar label="training steps" done={b.progress.done} total={b.progress.total} />}
         {b.backend && <span className="hint"> · {b.backend.name}</span>}
       </div>
       {b.losses.length > 0 && <Chart title="reconstruction error (mean squared)" series={[{ label: 'L2', color: '#1f77b4', values: b.losses }]} />}
@@ -107,9 +109,7 @@ export function Baseline() {
       {b.error && <p role="alert" className="error">{b.error}</p>}
       <div className="weights">
         <button disabled={b.iteration === 0 && !b.loaded} onClick={() => b.send({ type: 'export' })}>Download baseline</button>
-        <label>
-          gmm.json (optional, first) <input type="file" accept=".json,application/json" onChange={(e) => setGmm(e.target.files?.[0])} />
-        </label>
+        <FileInput label="gmm.json (optional, first)" accept=".json,application/json" onFiles={(files) => setGmm(files[0])} />
         <WeightsFilesInput
           label="Load: model.json and its .bin files"
           onLoad={async ({ modelJson, weights }) => b.send({ type: 'import', modelJson, weights, gmmJson: await gmm?.text() })}

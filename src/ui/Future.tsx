@@ -7,6 +7,7 @@ import type { ModelConfig } from '../model/config';
 import { defaultFutureOptions, type FutureOptions } from '../eval/predict';
 import type { ModelSource, Prediction, PredictorApi, PredictorEvent, ToPredictor } from '../eval/predict-protocol';
 import { CancelledError, connect, type Client } from '../worker-rpc';
+import { FileInput } from './FileInput';
 import { Pane } from './Pane';
 import { usePlayground } from './store';
 import { VideoCanvas } from './VideoCanvas';
@@ -227,7 +228,7 @@ export function Future() {
         </p>
       )}
       <div className="row">
-        <input type="file" accept="image/*" aria-label="pick an image" onChange={(e) => e.target.files?.[0] && setFile(e.target.files[0])} />
+        <FileInput label="pick an image" accept="image/*" onFiles={(files) => setFile(files[0])} />
         <button onClick={() => load({ type: 'loadShipped', name: SHIPPED_FUTURE })}>Use the shipped model</button>
         <button
           disabled={!playgroundReady || playgroundKind !== 'future'}

@@ -1,4 +1,5 @@
 // A research job's progress bar and error, shown under the panel that started it.
+import { ProgressBar } from './ProgressBar';
 import { useResearch, type Job } from './research-store';
 
 export function ResearchStatus({ job }: { job: Job }) {
@@ -6,7 +7,7 @@ export function ResearchStatus({ job }: { job: Job }) {
   if (busy !== job) return error && last === job ? <p role="alert" className="error">{error}</p> : null;
   return (
     <p>
-      {progress?.label ?? 'Starting…'} <progress value={progress?.done ?? 0} max={progress?.total || 1} />
+      <ProgressBar label={progress?.label ?? 'Starting…'} done={progress?.done ?? 0} total={progress?.total ?? 0} />
     </p>
   );
 }

@@ -12,6 +12,9 @@ import { download } from './gif';
 import { usePlayground } from './store';
 import { clearAnswers, loadAnswers, participantId, saveAnswers } from './study-db';
 import { VideoCanvas } from './VideoCanvas';
+import { FileInput } from './FileInput';
+import { keepStorage } from './persist';
+import { ProgressBar } from './ProgressBar';
 import { onShortcut } from './shortcuts';
 
 /** Clips drawn from each source for one participant's run. */
@@ -61,7 +64,7 @@ function Judge({ trial, pools, onAnswer, done, total }: { trial: Trial; pools: R
       </div>
       <div className="buttons">
         <button onClick={() => onAnswer('left')}>← Left</button> <button onClick={() => onAnswer('right')}>Right →</button>{' '}
-        <progress value={done} max={total} /> <span data-testid="study-progress">{done} / {total}</span>
+        <ProgressBar label="trials answered" done={done} total={total} /> <span data-testid="study-progress">{done} / {total}</span>
       </div>
     </div>
   );
@@ -128,14 +131,13 @@ export function Study() {
       time: new Date().toISOString(),
     };
     setAnswers((all) => [...all, a]);
-    saveAnswers([a]).catch((e: Error) => setNotes([`This answer was not stored: ${e.message}`]));
+    saveAnswers([a]).then(keepStorage, (e: Error) => setNotes([`This answer was not stored: ${e.message}`]));
     setRun(run.index + 1 < run.trials.length ? { ...run, index: run.index + 1, shownAt: performance.now() } : null);
   };
 
-  const importFiles = async (files: FileList | null) => {
-    if (!files) return;
+  const importFiles = async (files: File[]) => {
     try {
-      const lists = await Promise.all([...files].map(async (f) => parseAnswers(await f.text(), f.name)));
+      const lists = await Promise.all(files.map(async (f) => parseAnswers(await f.text(), f.name)));
       const merged = mergeAnswers(answers, ...lists);
       await saveAnswers(merged.answers);
       await refresh();
@@ -223,9 +225,7 @@ export function Study() {
         <button disabled={answers.length === 0} onClick={() => download(new Blob([answersToJson(answers)], { type: 'application/json' }), 'study-answers.json')}>Export JSON</button>
         <button disabled={answers.length === 0} onClick={() => download(new Blob([answersToCsv(answers)], { type: 'text/csv' }), 'study-answers.csv')}>Export CSV</button>
         <button disabled={mine.length === 0} onClick={() => navigator.clipboard?.writeText(formatTable(table, names))}>Copy table</button>
-        <label>
-          Import and merge answer files <input type="file" multiple accept=".json,.csv,application/json,text/csv" onChange={(e) => void importFiles(e.target.files)} />
-        </label>
+        <FileInput label="Import and merge answer files" multiple accept=".json,.csv,application/json,text/csv" onFiles={(files) => void importFiles(files)} />
         <button
           disabled={answers.length === 0}
           onClick={async () => {

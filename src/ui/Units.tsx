@@ -28,7 +28,7 @@ function UnitImage({ frame, region, label }: { frame: ClipData; region: Region; 
     ctx.lineWidth = 2;
     ctx.strokeRect(region.left * SCALE + 1, region.top * SCALE + 1, (region.right - region.left) * SCALE - 2, (region.bottom - region.top) * SCALE - 2);
   }, [frame, region]);
-  return <canvas ref={ref} width={frame.size * SCALE} height={frame.size * SCALE} aria-label={label} />;
+  return <canvas ref={ref} width={frame.size * SCALE} height={frame.size * SCALE} role="img" aria-label={label} />;
 }
 
 export function Units() {

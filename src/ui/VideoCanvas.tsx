@@ -43,6 +43,7 @@ export function VideoCanvas({ clip, fps = 8, scale = 4, label }: { clip: ClipDat
       ref={ref}
       width={clip.size}
       height={clip.size}
+      role="img"
       aria-label={label}
       data-frames={clip.frames}
       style={{ width: clip.size * scale, height: clip.size * scale, imageRendering: 'pixelated' }}

@@ -1,4 +1,5 @@
 // One file input for a model: its model.json and all its shard files, picked together (src/ui/weights-files.ts).
+import { FileInput } from './FileInput';
 import { readWeightsFiles, type WeightsUpload } from './weights-files';
 
 export function WeightsFilesInput({ label, disabled, onLoad, onError }: {
@@ -8,25 +9,19 @@ export function WeightsFilesInput({ label, disabled, onLoad, onError }: {
   onError: (message: string) => void;
 }) {
   return (
-    <label>
-      {label}{' '}
-      <input
-        type="file"
-        multiple
-        accept=".json,.bin,application/json,application/octet-stream"
-        aria-label={label}
-        title="model.json and every .bin file it names, selected together"
-        disabled={disabled}
-        onChange={async (e) => {
-          const files = [...(e.target.files ?? [])];
-          if (files.length === 0) return;
-          try {
-            onLoad(await readWeightsFiles(files));
-          } catch (err) {
-            onError((err as Error).message);
-          }
-        }}
-      />
-    </label>
+    <FileInput
+      label={label}
+      multiple
+      accept=".json,.bin,application/json,application/octet-stream"
+      title="model.json and every .bin file it names, selected together"
+      disabled={disabled}
+      onFiles={async (files) => {
+        try {
+          onLoad(await readWeightsFiles(files));
+        } catch (err) {
+          onError((err as Error).message);
+        }
+      }}
+    />
   );
 }

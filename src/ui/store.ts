@@ -3,14 +3,13 @@ import { create } from 'zustand';
 import type { BackendInfo } from '../backend';
 import type { ClipData, SampleClips } from '../model/sample';
 import { defaultSettings, rebuildKeys, reconcile, type Settings } from '../settings';
-import type { FromWorker, ResumedFrom, ToWorker, TrainApi } from '../train/protocol';
+import { HISTORY, type FromWorker, type ResumedFrom, type ToWorker, type TrainApi } from '../train/protocol';
 import type { ResultOf } from '../worker-rpc';
 import type { PretrainedCard } from '../model/pretrained';
 import type { LayerView, StepReport } from '../train/session';
 import type { QualityMeasurement } from '../train/quality';
+import { keepStorage } from './persist';
 
-/** Reports kept for the charts. */
-export const HISTORY = 500;
 
 export interface PlaygroundState {
   settings: Settings;
@@ -33,7 +32,11 @@ export interface PlaygroundState {
   layers: LayerView[];
   savedIteration: number | null;
   progress: { label: string; done: number; total: number } | null;
+  /** What the worker waits for when it has no count to give, e.g. kernels compiling. */
+  stage: string | null;
   errors: string[];
+  /** The run a settings change replaced (saved by the worker first), to go back to. */
+  previous: { settings: Settings; iteration: number } | null;
   /** Set once the worker exists; tests and components send through it. A failed request becomes an error. */
   send: (m: ToWorker) => void;
   /** A request whose answer the caller wants, e.g. the weights file. */
@@ -62,7 +65,9 @@ export const usePlayground = create<PlaygroundState>((set, get) => ({
   layers: [],
   savedIteration: null,
   progress: null,
+  stage: null,
   errors: [],
+  previous: null,
   send: () => {},
   request: () => Promise.reject(new Error('The training worker has not started.')),
   setSettings: (patch) => {
@@ -73,6 +78,12 @@ export const usePlayground = create<PlaygroundState>((set, get) => ({
     }
     reconcile(settings); // e.g. the future model has no one-stream form
     const rebuild = rebuildKeys.some((k) => patch[k] !== undefined && patch[k] !== get().settings[k]);
+    const { iteration, settings: old } = get();
+    if (rebuild && iteration > 0) {
+      const kept = `The run being trained (iteration ${iteration}) is saved first: “Back to the previous run” above, or its link, reopens it where it stopped.`;
+      if (!confirm(`Switch to another run? ${kept}`)) return;
+      set({ previous: { settings: old, iteration } });
+    }
     set({ settings });
     if (rebuild) {
       set({ ready: false, running: false, history: [], quality: [], samples: [], real: [], interpolation: [] });
@@ -91,7 +102,8 @@ export const usePlayground = create<PlaygroundState>((set, get) => ({
       case 'backend':
         return set({ backend: m.info });
       case 'ready':
-        return set({ ready: true, iteration: m.iteration, resumedFrom: m.from, history: [], quality: [], progress: null });
+        // "autosaved at" speaks of this run only: a run just replaced was saved under its own link.
+        return set({ ready: true, iteration: m.iteration, resumedFrom: m.from, ...m.charts, savedIteration: m.from === 'autosave' ? m.iteration : null, progress: null });
       case 'report':
         return set({ iteration: m.report.iteration, history: [...get().history.slice(-(HISTORY - 1)), m.report] });
       case 'quality':
@@ -106,9 +118,12 @@ export const usePlayground = create<PlaygroundState>((set, get) => ({
         return set({ layers: m.views });
       case 'running':
         return set({ running: m.running });
+      case 'stage':
+        return set({ stage: m.label });
       case 'progress':
         return set({ progress: m.done >= m.total ? null : { label: m.label, done: m.done, total: m.total } });
       case 'saved':
+        keepStorage();
         return set({ savedIteration: m.iteration });
       case 'error':
         return set({ errors: [...get().errors, m.message] });

@@ -82,6 +82,22 @@ test('trains the tiny preset live, steps D and G, exports a GIF and resumes afte
   expect(errors).toEqual([]);
 });
 
+test('pressing Train says within a second what it waits for, then counts the GPU kernels as they compile', async ({ page }) => {
+  await open(page, `?seed=${4000 + Math.floor(Math.random() * 1e6)}`);
+  const activity = page.getByTestId('activity');
+  await expect(activity).toHaveRole('status');
+  await expect(activity).toHaveAttribute('aria-live', 'polite');
+  await expect(activity).toHaveText('Ready.', { timeout: 120_000 });
+  await expect(page.getByRole('img', { name: 'sample 0', exact: true })).toBeVisible(); // canvases are named pictures
+  await page.getByTestId('play').click();
+  await expect(activity).toContainText('The first iteration of this model, compiling its GPU kernels', { timeout: 1000 });
+  await expect(activity).toContainText(/: \d+ GPU kernels compiled/, { timeout: 120_000 });
+  await expect.poll(() => iteration(page), { timeout: 300_000 }).toBeGreaterThanOrEqual(1);
+  await expect(activity).toHaveText('Training.');
+  await page.getByTestId('play').click();
+  await expect(activity).toHaveText('Ready.', { timeout: 120_000 });
+});
+
 test('a shipped pretrained model loads from public/weights and renders samples', async ({ page }) => {
   const card = JSON.parse(readFileSync('public/weights/shapes-tiny/card.json', 'utf8'));
   const seed = 1000 + Math.floor(Math.random() * 1e6); // no autosave of this experiment exists yet
@@ -103,6 +119,43 @@ test('a shipped pretrained model loads from public/weights and renders samples',
   // A link with a model that does not exist says so and trains from fresh weights.
   await open(page, `?seed=${seed}&weights=no-such-model`);
   await expect(page.getByRole('alert').first()).toContainText('no pretrained model named "no-such-model"');
+});
+
+test('switching runs asks first and keeps the run it replaces, whose charts come back with it; one tab owns an autosave', async ({ page, context }) => {
+  const link = `/?seed=${5000 + Math.floor(Math.random() * 1e6)}&autosaveEvery=0`;
+  await page.addInitScript(() => {
+    const persist = navigator.storage.persist.bind(navigator.storage);
+    Object.assign(window, { persistAsked: 0 });
+    navigator.storage.persist = () => ((window as unknown as { persistAsked: number }).persistAsked++, persist());
+  });
+  await open(page, link.slice(1));
+  await page.getByTestId('step-both').click();
+  await expect.poll(() => iteration(page), { timeout: 240_000 }).toBe(1);
+  // A second tab on the same link is told that the first owns the autosave.
+  const other = await context.newPage();
+  await other.goto(link);
+  await expect(other.getByRole('alert').first()).toContainText('Another tab is training this same experiment', { timeout: 120_000 });
+  await other.close();
+
+  const weights = page.locator('select[name=weights]');
+  let asked = '';
+  page.once('dialog', (d) => ((asked = d.message()), void d.dismiss()));
+  await weights.selectOption('shapes-tiny');
+  await expect.poll(() => asked).toContain('The run being trained (iteration 1) is saved first');
+  await expect(weights).toHaveValue('');
+  expect(await iteration(page)).toBe(1);
+
+  page.once('dialog', (d) => void d.accept());
+  await weights.selectOption('shapes-tiny');
+  await expect(page.getByTestId('status')).toContainText('started from the pretrained model shapes-tiny', { timeout: 120_000 });
+  await expect(page.getByTestId('status')).not.toContainText('autosaved at');
+  await expect(page.getByTestId('chart-D loss')).toHaveAttribute('data-points', '0');
+  page.once('dialog', (d) => void d.accept());
+  await page.getByRole('button', { name: 'Back to the previous run (iteration 1)' }).click();
+  await expect(page.getByTestId('status')).toContainText('resumed from autosave', { timeout: 120_000 });
+  expect(await iteration(page)).toBe(1);
+  await expect(page.getByTestId('chart-D loss')).toHaveAttribute('data-points', '1');
+  expect(await page.evaluate(() => (window as unknown as { persistAsked: number }).persistAsked)).toBe(1);
 });
 
 test('a shared link opens the same settings and hides what the teacher hid', async ({ page }) => {
@@ -156,6 +209,8 @@ test('a lost GPU device is reported and training resumes from the last autosave'
 });
 
 test('a video dropped into the page is stabilised and becomes a dataset the model trains on', async ({ page }) => {
+  const requested: string[] = [];
+  page.on('request', (r) => requested.push(r.url()));
   await open(page);
   await page.getByLabel('stabilise').check();
   // Record a short WebM of a moving square in the page itself: no binary fixture needed.
@@ -189,7 +244,8 @@ test('a video dropped into the page is stabilised and becomes a dataset the mode
     drop.items.add(file);
     document.querySelector('[aria-label="your own video"]')!.dispatchEvent(new DragEvent('drop', { dataTransfer: drop, bubbles: true, cancelable: true }));
   });
-  await expect(page.getByText(/\d+ clips at/)).toBeVisible({ timeout: 180_000 });
+  await expect(page.getByText(/\d+ clips at [\d.]+ fps \(from its frame timestamps\)/)).toBeVisible({ timeout: 180_000 });
+  expect(requested.filter((url) => /opencv/.test(url))).not.toEqual([]); // stabilising is what loads opencv.js
   await expect(page.locator('select[name=dataset]')).toHaveValue('own');
   await expect(page.getByTestId('play')).toBeEnabled({ timeout: 120_000 });
   await expect(page.getByLabel('real 0', { exact: true })).toBeVisible({ timeout: 120_000 });
@@ -197,10 +253,54 @@ test('a video dropped into the page is stabilised and becomes a dataset the mode
   await expect.poll(() => iteration(page), { timeout: 240_000 }).toBe(1);
 });
 
+/** Drops a file on the own-video panel, as a person dragging it from their desktop would. */
+async function dropOwnFile(page: Page, name: string, type: string, bytes: Buffer) {
+  await page.evaluate(
+    ({ name, type, bytes }) => {
+      const drop = new DataTransfer();
+      drop.items.add(new File([new Uint8Array(bytes)], name, { type }));
+      document.querySelector('[aria-label="your own video"]')!.dispatchEvent(new DragEvent('drop', { dataTransfer: drop, bubbles: true, cancelable: true }));
+    },
+    { name, type, bytes: [...bytes] },
+  );
+}
+
+test('an animated GIF dropped as video becomes a dataset at the rate of its frame delays, without fetching opencv.js', async ({ page }) => {
+  const requested: string[] = [];
+  page.on('request', (r) => requested.push(r.url()));
+  await open(page);
+  // The page's own GIF export: 8 frames of the tiny preset, 130 ms apart.
+  const download = page.waitForEvent('download', { timeout: 120_000 });
+  await page.getByRole('button', { name: 'export selected video as GIF' }).click();
+  const chunks: Buffer[] = [];
+  for await (const c of await (await download).createReadStream()) chunks.push(c as Buffer);
+  const gif = Buffer.concat(chunks);
+
+  await dropOwnFile(page, 'sample.gif', 'image/gif', gif.subarray(0, 20));
+  await expect(page.getByRole('alert')).toContainText('this GIF has no frame this browser can decode', { timeout: 60_000 });
+  // Every progress bar shown while the GIF is decoded, cut and encoded: named, and read as a share.
+  await page.evaluate(() => {
+    const seen = new Set<string>();
+    Object.assign(window, { progressBars: seen });
+    new MutationObserver(() => document.querySelectorAll('progress').forEach((p) => seen.add(`${p.getAttribute('aria-label')} ${p.getAttribute('aria-valuetext')}`))).observe(document.body, { subtree: true, childList: true, attributes: true });
+  });
+  await dropOwnFile(page, 'sample.gif', 'image/gif', gif);
+  const note = page.getByText(/\d+ clips at [\d.]+ fps \(from its frame durations\)/);
+  await expect(note).toBeVisible({ timeout: 120_000 });
+  expect(Number((await note.textContent())!.match(/at ([\d.]+) fps/)![1])).toBeCloseTo(1000 / 130, 1);
+  await expect(page.locator('select[name=dataset]')).toHaveValue('own');
+  await expect(page.getByLabel('real 0', { exact: true })).toBeVisible({ timeout: 120_000 });
+  expect(requested.filter((url) => /opencv/.test(url))).toEqual([]);
+  const bars = await page.evaluate(() => [...(window as unknown as { progressBars: Set<string> }).progressBars]);
+  expect(bars).toContain('cutting 100%');
+  for (const bar of bars) expect(bar).toMatch(/^(decoding|cutting|encoding) \d+%$/);
+});
+
 test('a file that is not a video gets a clear message and the page stays usable', async ({ page }) => {
   await open(page);
   await page.getByLabel('pick a video').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not a video') });
   await expect(page.getByRole('alert')).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByLabel('pick a video')).toHaveAccessibleDescription('chosen: notes.txt');
   await page.getByTestId('step-both').click();
   // The first step compiles every kernel for these shapes: slow on SwiftShader.
   await expect.poll(() => iteration(page), { timeout: 240_000 }).toBe(1);
@@ -246,6 +346,7 @@ test('a multi-shard model written by the PyTorch trainer loads through Load weig
   // Only one of the shards: the page names the missing one.
   await load.setInputFiles([{ name: 'model.json', mimeType: 'application/json', buffer: json }, { name: paths[0], mimeType: 'application/octet-stream', buffer: await readFile(join(dir, paths[0])) }]);
   await expect(page.getByRole('alert')).toContainText(`names ${paths.slice(1).join(', ')}`);
+  await expect(load).toHaveAccessibleDescription(`chosen: model.json, ${paths[0]}`); // not the browser's "2 files"
   const shards = await Promise.all(paths.map(async (p) => ({ name: p, mimeType: 'application/octet-stream', buffer: await readFile(join(dir, p)) })));
   await load.setInputFiles([...shards.reverse(), { name: 'model.json', mimeType: 'application/json', buffer: json }]);
   await expect(page.getByTestId('status')).toContainText('weights loaded from file', { timeout: 180_000 });

@@ -2,7 +2,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ClipError, IntegrityError, ManifestError, TarError, type DataError } from '../../../src/data/errors';
-import { openDataset, type Batch, type LoaderOptions } from '../../../src/data/loader';
+import { openDataset, type Batch, type LoadProgress, type LoaderOptions } from '../../../src/data/loader';
 import { nodeDecoder } from '../../../src/data/node';
 import { shapesClip } from '../../../src/data/shapes';
 import { writeTar, readTar } from '../../../src/data/tar';
@@ -89,6 +89,15 @@ describe('loader', () => {
     // Source frames 0 and 2, then frame 4 is past the 4-frame clips: the last (3) is repeated.
     for (const [t, source] of [[0, 0], [1, 2], [2, 3]]) expect(tf.max(tf.abs(tf.sub(s[t], a[source]))).dataSync()[0]).toBe(0);
     tf.dispose([...a, ...s, ...all.batches.map((b) => b.video), ...strided.batches.map((b) => b.video)]);
+  });
+
+  it('reports each shard it fetches, up to its size, and no shard once it is in', async () => {
+    const reports: LoadProgress[] = [];
+    await load(datasetFiles(built), { onProgress: (p) => reports.push(p) });
+    const fetched = new Map(reports.filter((p) => p.shard).map((p) => [p.shard!.name, p.shard!]));
+    expect([...fetched.keys()].sort()).toEqual(built.manifest.shards.map((s) => s.name).sort());
+    for (const s of built.manifest.shards) expect(fetched.get(s.name)!.bytesLoaded).toBe(s.bytes);
+    expect(reports.at(-1)!.shard).toBeNull();
   });
 
   it('shuffles reproducibly from a seed', async () => {

@@ -26,9 +26,10 @@ import { Study } from './Study';
 import { Units } from './Units';
 import { VideoCanvas } from './VideoCanvas';
 import { WebGpuHelp } from './WebGpuHelp';
+import { spawnWorker } from '../spawn-worker';
 
 function startWorker() {
-  const worker = new Worker(new URL('../train/worker.ts', import.meta.url), { type: 'module' });
+  const worker = spawnWorker('train');
   const client = connect<TrainApi>(worker);
   const receive = (m: FromWorker) => usePlayground.getState().receive(m);
   client.listen(receive);

@@ -11,6 +11,7 @@ import { FileInput } from './FileInput';
 import { Pane } from './Pane';
 import { usePlayground } from './store';
 import { VideoCanvas } from './VideoCanvas';
+import { spawnWorker } from '../spawn-worker';
 
 /** The shipped future model, in public/weights/. */
 export const SHIPPED_FUTURE = 'real-small-future';
@@ -111,7 +112,7 @@ export function Future() {
    */
   const predictor = (shipped: boolean): Client<PredictorApi> => {
     if (worker.current) return worker.current.client;
-    const w = new Worker(new URL('../eval/predict-worker.ts', import.meta.url), { type: 'module' });
+    const w = spawnWorker('predict');
     const client = connect<PredictorApi>(w);
     client.listen((event: PredictorEvent) => {
       switch (event.type) {

@@ -6,6 +6,7 @@ import type { BaselineApi, FitReport, ToBaseline } from '../eval/baseline-protoc
 import type { ClipData } from '../model/sample';
 import { CancelledError, connect, type Client, type ResultOf } from '../worker-rpc';
 import { download } from './gif';
+import { spawnWorker } from '../spawn-worker';
 
 export interface BaselineState {
   backend: BackendInfo | null;
@@ -32,7 +33,7 @@ let trainingRun: AbortController | null = null;
 
 function worker(): Client<BaselineApi> {
   if (!client) {
-    const w = new Worker(new URL('../eval/baseline-worker.ts', import.meta.url), { type: 'module' });
+    const w = spawnWorker('baseline');
     w.onerror = (e) => set({ error: `The baseline worker failed: ${e.message}`, training: false, progress: null });
     client = connect<BaselineApi>(w);
     client.listen((e) => set(e.type === 'backend' ? { backend: e.info } : { error: e.message }));

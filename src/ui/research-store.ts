@@ -4,6 +4,7 @@ import { create } from 'zustand';
 import type { BackendInfo } from '../backend';
 import type { MetricsResult, ModelSummary, RepresentationResult, ResearchApi, ToResearch, UnitsResult } from '../eval/research-protocol';
 import { CancelledError, connect, type Client } from '../worker-rpc';
+import { spawnWorker } from '../spawn-worker';
 
 export type Job = Exclude<ToResearch['type'], 'autosaves'>;
 
@@ -32,7 +33,7 @@ let running: AbortController | null = null;
 
 function worker(): Client<ResearchApi> {
   if (!client) {
-    const w = new Worker(new URL('../eval/research-worker.ts', import.meta.url), { type: 'module' });
+    const w = spawnWorker('research');
     w.onerror = (e) => useResearch.setState({ error: `The research worker failed: ${e.message}`, busy: null, progress: null });
     client = connect<ResearchApi>(w);
     client.listen((e) => useResearch.setState(e.type === 'backend' ? { backend: e.info } : { model: e.summary }));

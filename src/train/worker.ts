@@ -2,7 +2,8 @@
 // reports and samples back, and autosaves checkpoints to IndexedDB (one slot per model-defining setting).
 /// <reference lib="webworker" />
 import * as tf from '../tf';
-import { loseDevice, onDeviceLoss, type BackendInfo } from '../backend';
+import { loseDevice, type BackendInfo } from '../backend';
+import { provokeGpuError } from '../gpu-watch';
 import { browserDecoder } from '../data/browser';
 import type { BuiltDataset } from '../data/shards';
 import { errorMessage } from '../data/errors';
@@ -35,9 +36,12 @@ let ownDataset: BuiltDataset | null = null;
 let reference: RealClips | null = null;
 // Requests are handled one at a time, in order, so a step never overlaps a rebuild; a pause passes the
 // queue and takes effect between iterations, without waiting behind the loop.
-const { server, ready } = startWorker<TrainApi>(handle, { immediate: (m) => m.type === 'pause', describe: stopFor });
+const { server } = startWorker<TrainApi>(handle, {
+  immediate: (m) => m.type === 'pause',
+  describe: stopFor,
+  recover: { lost: deviceLost, restarted: resumeOn, failed: fail },
+});
 const post = server.emit;
-void ready.then(() => onDeviceLoss(deviceLost, (job) => void server.enqueue(job).catch(fail), resumeOn), () => undefined);
 
 /** A lost GPU device stops training and takes the session's tensors with it. */
 function deviceLost(reason: string) {
@@ -214,6 +218,8 @@ async function handle(m: ToWorker, call: Call<never>): Promise<WeightsFile | voi
       return sendSamples();
     case 'loseDevice':
       return loseDevice();
+    case 'gpuFault':
+      return provokeGpuError();
     case 'select':
       selected = m.index;
       return sendLayers();

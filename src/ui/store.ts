@@ -8,6 +8,7 @@ import type { ResultOf } from '../worker-rpc';
 import type { PretrainedCard } from '../model/pretrained';
 import type { LayerView, StepReport } from '../train/session';
 import type { QualityMeasurement } from '../train/quality';
+import { gpuErrorText } from './gpu-errors';
 
 /** Reports kept for the charts. */
 export const HISTORY = 500;
@@ -112,6 +113,8 @@ export const usePlayground = create<PlaygroundState>((set, get) => ({
         return set({ savedIteration: m.iteration });
       case 'error':
         return set({ errors: [...get().errors, m.message] });
+      case 'gpuError':
+        return set({ errors: [...get().errors, gpuErrorText('training', m.message)] });
     }
   },
 }));

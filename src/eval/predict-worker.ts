@@ -2,7 +2,7 @@
 // first) off the main thread, so the page stays responsive while shaders compile and the model runs.
 /// <reference lib="webworker" />
 import * as tf from '../tf';
-import { loseDevice, onDeviceLoss, type BackendInfo } from '../backend';
+import { loseDevice, type BackendInfo } from '../backend';
 import { errorMessage } from '../data/errors';
 import { decodeInBrowser, sniffStill, stillToFrame } from '../data/still-image';
 import type { VganModel } from '../model/networks';
@@ -15,10 +15,11 @@ let model: VganModel | null = null;
 /** What the model in use was built from: a lost device takes the model, not these. */
 let loaded: { source: ModelSource; artifacts: tf.io.ModelArtifacts } | null = null;
 // One request at a time: a prediction never runs on a model being replaced.
-const { server, ready } = startWorker<PredictorApi>(handle, { describe: errorMessage });
+const { server } = startWorker<PredictorApi>(handle, {
+  describe: errorMessage,
+  recover: { lost: deviceLost, restarted: rebuildOn, failed: (e) => post({ type: 'error', message: errorMessage(e) }) },
+});
 const post = server.emit;
-const report = (e: unknown) => post({ type: 'error', message: errorMessage(e) });
-void ready.then(() => onDeviceLoss(deviceLost, (job) => void server.enqueue(job).catch(report), rebuildOn), () => undefined);
 
 async function use(source: ModelSource, artifacts: () => Promise<tf.io.ModelArtifacts>) {
   try {
@@ -61,9 +62,10 @@ async function handle(m: ToPredictor): Promise<Prediction | void> {
       const start = performance.now();
       // Bad files are refused from their header whether or not a model is there.
       const bytes = new Uint8Array(m.bytes);
-      const info = sniffStill(bytes, `“${m.name}”`);
+      const name = `“${m.name}”`;
+      const info = sniffStill(bytes, name);
       if (!model) throw new Error('No future model is loaded: see the message above.');
-      const { frame, size, notes } = stillToFrame(await decodeInBrowser(bytes, info), info, model.config.size);
+      const { frame, size, notes } = stillToFrame(await decodeInBrowser(bytes, info, name), info, model.config.size);
       const predictStart = performance.now();
       const { clips, reconstruction } = await predictFutures(model, frame, m.options);
       const end = performance.now();

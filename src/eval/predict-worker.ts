@@ -9,7 +9,8 @@ import type { VganModel } from '../model/networks';
 import { loadPretrained } from '../model/pretrained';
 import { loadFutureModel, predictFutures } from './predict';
 import { staticUrl, startWorker } from '../worker-host';
-import type { ModelSource, Prediction, PredictorApi, ToPredictor } from './predict-protocol';
+import { describeSource, type ModelSource, type Prediction, type PredictorApi, type ToPredictor } from './predict-protocol';
+import { artifactsOf, readingWeights } from '../model/weights';
 
 let model: VganModel | null = null;
 /** What the model in use was built from: a lost device takes the model, not these. */
@@ -24,7 +25,7 @@ const post = server.emit;
 async function use(source: ModelSource, artifacts: () => Promise<tf.io.ModelArtifacts>) {
   try {
     const files = await artifacts();
-    const next = loadFutureModel(files);
+    const next = readingWeights(describeSource(source), () => loadFutureModel(files));
     model?.dispose();
     model = next;
     loaded = { source, artifacts: files };
@@ -54,10 +55,7 @@ async function handle(m: ToPredictor): Promise<Prediction | void> {
     case 'loadShipped':
       return use({ kind: 'shipped', name: m.name }, () => loadPretrained(staticUrl('weights/'), m.name));
     case 'loadWeights':
-      return use(m.source, async () => {
-        const json = JSON.parse(m.modelJson) as tf.io.ModelJSON;
-        return tf.io.getModelArtifactsForJSONSync(json, json.weightsManifest?.[0]?.weights ?? [], m.weights);
-      });
+      return use(m.source, async () => readingWeights(describeSource(m.source), () => artifactsOf(m.modelJson, m.weights)));
     case 'predict': {
       const start = performance.now();
       // Bad files are refused from their header whether or not a model is there.

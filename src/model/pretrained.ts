@@ -5,7 +5,7 @@ import { DataError } from '../data/errors';
 import { fetchJson, joinUrl, readBody, type Fetch } from '../data/http';
 import type { GeneratorKind, ModelKind, PresetName } from './config';
 import { MODEL_NAME } from './model-name';
-import { checkShardPath, expectedBytes, WeightsError } from './weights';
+import { checkShardPath, expectedBytes, readingWeights, WeightsError } from './weights';
 
 /** A model card as trainer/publish.py writes it (card.json, and one entry of index.json). */
 export interface PretrainedCard {
@@ -47,16 +47,18 @@ export async function loadPretrained(
   if (!MODEL_NAME.test(name)) throw new WeightsError(`"${name}" is not a pretrained model's name`);
   const dir = joinUrl(baseUrl, name);
   const json = (await fetchJson(joinUrl(dir, 'model.json'), fetchFn, `no pretrained model named "${name}"`)) as tf.io.ModelJSON;
-  const group = json.weightsManifest?.[0];
-  if (!group) throw new WeightsError(`${dir}/model.json has no weightsManifest`);
-  const total = expectedBytes(group.weights);
-  let loaded = 0;
-  const shards: ArrayBuffer[] = [];
-  for (const path of group.paths.map(checkShardPath)) {
-    const response = await fetchFn(joinUrl(dir, path));
-    if (!response.ok) throw new WeightsError(`${dir}/${path}: HTTP ${response.status}`);
-    const bytes = await readBody(response, total - loaded, (n) => onProgress((loaded += n), total));
-    shards.push(bytes.buffer as ArrayBuffer);
-  }
-  return tf.io.getModelArtifactsForJSONSync(json, group.weights, tf.io.concatenateArrayBuffers(shards));
+  return readingWeights(joinUrl(dir, 'model.json'), async () => {
+    const group = json?.weightsManifest?.[0];
+    if (!group || !Array.isArray(group.weights) || !Array.isArray(group.paths)) throw new WeightsError('no weightsManifest');
+    const total = expectedBytes(group.weights);
+    let loaded = 0;
+    const shards: ArrayBuffer[] = [];
+    for (const path of group.paths.map(checkShardPath)) {
+      const response = await fetchFn(joinUrl(dir, path));
+      if (!response.ok) throw new WeightsError(`its shard ${path}: HTTP ${response.status}`);
+      const bytes = await readBody(response, total - loaded, (n) => onProgress((loaded += n), total));
+      shards.push(bytes.buffer as ArrayBuffer);
+    }
+    return tf.io.getModelArtifactsForJSONSync(json, group.weights, tf.io.concatenateArrayBuffers(shards));
+  });
 }

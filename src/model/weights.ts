@@ -21,10 +21,44 @@ export interface VganTopology {
 }
 
 export class WeightsError extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
     this.name = 'WeightsError';
   }
+}
+
+/**
+ * Runs one step of reading the weights file `file` (sync or async): whatever fails in it (our checks,
+ * JSON.parse, tfjs's loaders, a RangeError) comes out as a WeightsError naming the file, the original
+ * message kept as its detail and the error as its cause.
+ */
+export function readingWeights<T>(file: string, step: () => T): T {
+  const named = (e: unknown) => new WeightsError(`${file}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+  let result: T;
+  try {
+    result = step();
+  } catch (e) {
+    throw named(e);
+  }
+  if (result instanceof Promise) {
+    return result.catch((e: unknown) => {
+      throw named(e);
+    }) as T;
+  }
+  return result;
+}
+
+/** The artifacts of a model.json's text and its shards' bytes joined in the manifest's order (a page's pick, a worker's message). */
+export function artifactsOf(modelJson: string, weights: ArrayBuffer): tf.io.ModelArtifacts {
+  let json: tf.io.ModelJSON;
+  try {
+    json = JSON.parse(modelJson) as tf.io.ModelJSON;
+  } catch (e) {
+    throw new WeightsError(`model.json is not JSON (${(e as Error).message})`, { cause: e });
+  }
+  const group = json?.weightsManifest?.[0];
+  if (!group || !Array.isArray(group.weights)) throw new WeightsError('model.json has no weightsManifest');
+  return tf.io.getModelArtifactsForJSONSync(json, group.weights, weights);
 }
 
 const BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, uint8: 1, uint16: 2, float16: 2 };

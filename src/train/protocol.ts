@@ -32,7 +32,8 @@ export type ToWorker =
   | { type: 'loseDevice' }
   /** Compiles a shader that is not WGSL, to show (and test) that an uncaptured GPU error reaches the page. */
   | { type: 'gpuFault' }
-  | { type: 'importWeights'; modelJson: string; weights: ArrayBuffer };
+  /** `name`: the model.json's, for messages. */
+  | { type: 'importWeights'; name: string; modelJson: string; weights: ArrayBuffer };
 
 /** A model as tfjs's model.json and its one weights file. */
 export interface WeightsFile {

@@ -7,7 +7,7 @@ import { provokeGpuError } from '../gpu-watch';
 import { browserDecoder } from '../data/browser';
 import type { BuiltDataset } from '../data/shards';
 import { errorMessage } from '../data/errors';
-import { saveModel, modelJson, WeightsError } from '../model/weights';
+import { artifactsOf, modelJson, readingWeights, saveModel, WeightsError } from '../model/weights';
 import { staticUrl, startWorker } from '../worker-host';
 import type { Call } from '../worker-rpc';
 import { configOverrides, type Settings } from '../settings';
@@ -69,7 +69,7 @@ async function pretrainedTrainer(s: Settings): Promise<Trainer> {
     post({ type: 'progress', label: `Loading the pretrained model ${s.weights}`, done, total }),
   );
   // The run's seed (its latent grid) is the page's; the model is the file's.
-  const trainer = Trainer.restore(artifacts, { ...liveTrainerOptions(s), seed: s.seed });
+  const trainer = readingWeights(`the pretrained model ${s.weights}`, () => Trainer.restore(artifacts, { ...liveTrainerOptions(s), seed: s.seed }));
   const want = presetConfig(s.preset);
   const { config, kind } = trainer.model.arch;
   if (kind !== 'unconditional' || trainer.model.generatorKind !== s.generator || config.size !== want.size || config.frames !== want.frames || config.zDim !== want.zDim) {
@@ -237,9 +237,7 @@ async function handle(m: ToWorker, call: Call<never>): Promise<WeightsFile | voi
     case 'importWeights': {
       if (!settings) return;
       // The file decides the model (size, frames, generator); the page's settings decide how it trains on.
-      const json = JSON.parse(m.modelJson) as tf.io.ModelJSON;
-      const artifacts = tf.io.getModelArtifactsForJSONSync(json, json.weightsManifest?.[0]?.weights ?? [], m.weights);
-      const trainer = Trainer.restore(artifacts, liveTrainerOptions(settings));
+      const trainer = readingWeights(m.name, () => Trainer.restore(artifactsOf(m.modelJson, m.weights), liveTrainerOptions(settings!)));
       running = false;
       session?.dispose();
       session = new TrainingSession(settings, await makeSource(settings, trainer.config), trainer);

@@ -9,7 +9,7 @@ import { parseManifest, type Manifest } from '../../src/data/format';
 import { dataDirOf, fileFetch, nodeDecoder } from '../../src/data/node';
 import type { ModelConfig } from '../../src/model/config';
 import type { VganModel } from '../../src/model/networks';
-import { loadModel } from '../../src/model/weights';
+import { loadModel, readingWeights } from '../../src/model/weights';
 import { gatherClips } from '../../src/eval/clips';
 import { realClips, type RealClips } from '../../src/data/clip-stats';
 import { shapesReferenceClips } from '../../src/train/quality';
@@ -23,7 +23,8 @@ export async function cpuBackend(): Promise<void> {
 
 /** The model saved in `dir` (model.json and shards); optimiser state and other extras are dropped. */
 export async function loadWeightsDir(dir: string): Promise<VganModel> {
-  const { model, extra } = loadModel(await readWeightFiles(dir));
+  const artifacts = await readWeightFiles(dir);
+  const { model, extra } = readingWeights(join(dir, 'model.json'), () => loadModel(artifacts));
   tf.dispose([...extra.values()]);
   return model;
 }

@@ -3,8 +3,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '../../src/tf';
-import { modelJson } from '../../src/model/weights';
-import { checkShardPath } from '../../src/model/weights';
+import { checkShardPath, modelJson, readingWeights } from '../../src/model/weights';
 
 /** tfjs's converter default: 4 MiB shards, small enough for any static host and browser cache. */
 const SHARD_BYTES = 4 * 1024 * 1024;
@@ -21,7 +20,7 @@ export async function writeWeightFiles(dir: string, artifacts: tf.io.ModelArtifa
   return ['model.json', ...paths];
 }
 
-/** Loads model.json and its shards through tfjs's own http loader, fed from the file system. */
+/** Loads model.json and its shards through tfjs's own http loader, fed from the file system; errors name the file. */
 export function readWeightFiles(dir: string): Promise<tf.io.ModelArtifacts> {
   const fetchFunc = async (input: RequestInfo | URL) => {
     const url = String(input);
@@ -29,5 +28,5 @@ export function readWeightFiles(dir: string): Promise<tf.io.ModelArtifacts> {
     const bytes = await readFile(join(dir, name === 'model.json' ? name : checkShardPath(name)));
     return new Response(bytes, { headers: { 'content-type': url.endsWith('.json') ? 'application/json' : 'application/octet-stream' } });
   };
-  return tf.io.http('file:///model.json', { fetchFunc }).load!();
+  return readingWeights(join(dir, 'model.json'), () => tf.io.http('file:///model.json', { fetchFunc }).load!());
 }

@@ -48,17 +48,23 @@ export function readingWeights<T>(file: string, step: () => T): T {
   return result;
 }
 
-/** The artifacts of a model.json's text and its shards' bytes joined in the manifest's order (a page's pick, a worker's message). */
-export function artifactsOf(modelJson: string, weights: ArrayBuffer): tf.io.ModelArtifacts {
+/** model.json's text parsed and its manifest's shard list checked (plain names beside it): the shard names to read. */
+export function parseModelJson(text: string): { json: tf.io.ModelJSON; paths: string[] } {
   let json: tf.io.ModelJSON;
   try {
-    json = JSON.parse(modelJson) as tf.io.ModelJSON;
+    json = JSON.parse(text) as tf.io.ModelJSON;
   } catch (e) {
-    throw new WeightsError(`model.json is not JSON (${(e as Error).message})`, { cause: e });
+    throw new WeightsError(`not valid JSON (${(e as Error).message})`, { cause: e });
   }
   const group = json?.weightsManifest?.[0];
-  if (!group || !Array.isArray(group.weights)) throw new WeightsError('model.json has no weightsManifest');
-  return tf.io.getModelArtifactsForJSONSync(json, group.weights, weights);
+  if (!group || !Array.isArray(group.weights) || !Array.isArray(group.paths)) throw new WeightsError('no weightsManifest with weights and paths');
+  return { json, paths: group.paths.map(checkShardPath) };
+}
+
+/** The artifacts of a model.json's text and its shards' bytes joined in the manifest's order (a page's pick, a worker's message, a CLI's folder). */
+export function artifactsOf(modelJson: string, weights: ArrayBuffer): tf.io.ModelArtifacts {
+  const { json } = parseModelJson(modelJson);
+  return tf.io.getModelArtifactsForJSONSync(json, json.weightsManifest[0].weights, weights);
 }
 
 const BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, uint8: 1, uint16: 2, float16: 2 };

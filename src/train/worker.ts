@@ -69,7 +69,7 @@ async function pretrainedTrainer(s: Settings): Promise<Trainer> {
     post({ type: 'progress', label: `Loading the pretrained model ${s.weights}`, done, total }),
   );
   // The run's seed (its latent grid) is the page's; the model is the file's.
-  const trainer = readingWeights(`the pretrained model ${s.weights}`, () => Trainer.restore(artifacts, { ...liveTrainerOptions(s), seed: s.seed }));
+  const trainer = readingWeights(`weights/${s.weights}/model.json`, () => Trainer.restore(artifacts, { ...liveTrainerOptions(s), seed: s.seed }));
   const want = presetConfig(s.preset);
   const { config, kind } = trainer.model.arch;
   if (kind !== 'unconditional' || trainer.model.generatorKind !== s.generator || config.size !== want.size || config.frames !== want.frames || config.zDim !== want.zDim) {

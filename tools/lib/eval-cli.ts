@@ -1,11 +1,11 @@
 // What the research CLIs (representation, metrics) share: a model from a weights folder or a fresh preset,
 // every clip of a local dataset at the model's size, and results written as JSON plus a CSV table.
 import '@tensorflow/tfjs-backend-cpu';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '../../src/tf';
 import { openDataset, type PreparedClip } from '../../src/data/loader';
-import { parseManifest, type Manifest } from '../../src/data/format';
+import type { Manifest } from '../../src/data/format';
 import { dataDirOf, fileFetch, nodeDecoder } from '../../src/data/node';
 import type { ModelConfig } from '../../src/model/config';
 import type { VganModel } from '../../src/model/networks';
@@ -32,7 +32,6 @@ export async function loadWeightsDir(dir: string): Promise<VganModel> {
 /** The manifest and the first `limit` clips of a shipped dataset (by name) or of the one in a folder, resampled to the model's size. */
 export async function loadLocalClips(data: string, config: ModelConfig, opts: { seed: number; limit?: number; withMask?: boolean }): Promise<{ manifest: Manifest; clips: PreparedClip[] }> {
   const dir = dataDirOf(data);
-  const manifest = parseManifest(JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')));
   const dataset = await openDataset('', {
     size: config.size,
     frames: config.frames,
@@ -44,7 +43,7 @@ export async function loadLocalClips(data: string, config: ModelConfig, opts: { 
     withMask: opts.withMask,
     onError: (e) => console.error(`warning: ${e.message}`),
   });
-  return { manifest, clips: await gatherClips(dataset.clips(), opts.limit) };
+  return { manifest: dataset.manifest, clips: await gatherClips(dataset.clips(), opts.limit) };
 }
 
 /**

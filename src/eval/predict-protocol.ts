@@ -9,9 +9,6 @@ import type { FutureOptions } from './predict';
 /** Where the model in use came from, in words for the page, e.g. "shipped: real-small-future". */
 export type ModelSource = { kind: 'shipped'; name: string } | { kind: 'playground'; iteration: number };
 
-/** A model source in words, e.g. in its errors. */
-export const describeSource = (s: ModelSource) => (s.kind === 'shipped' ? `shipped ${s.name}` : `the playground's model at iteration ${s.iteration}`);
-
 export type ToPredictor =
   /** Loads a shipped model from public/weights/<name>/. */
   | { type: 'loadShipped'; name: string }

@@ -9,8 +9,8 @@ import type { VganModel } from '../model/networks';
 import { loadPretrained } from '../model/pretrained';
 import { loadFutureModel, predictFutures } from './predict';
 import { staticUrl, startWorker } from '../worker-host';
-import { describeSource, type ModelSource, type Prediction, type PredictorApi, type ToPredictor } from './predict-protocol';
-import { artifactsOf, readingWeights } from '../model/weights';
+import type { ModelSource, Prediction, PredictorApi, ToPredictor } from './predict-protocol';
+import { artifactsOf } from '../model/weights';
 
 let model: VganModel | null = null;
 /** What the model in use was built from: a lost device takes the model, not these. */
@@ -25,7 +25,7 @@ const post = server.emit;
 async function use(source: ModelSource, artifacts: () => Promise<tf.io.ModelArtifacts>) {
   try {
     const files = await artifacts();
-    const next = readingWeights(describeSource(source), () => loadFutureModel(files));
+    const next = loadFutureModel(files); // its errors reach the page, which names the source
     model?.dispose();
     model = next;
     loaded = { source, artifacts: files };
@@ -55,7 +55,7 @@ async function handle(m: ToPredictor): Promise<Prediction | void> {
     case 'loadShipped':
       return use({ kind: 'shipped', name: m.name }, () => loadPretrained(staticUrl('weights/'), m.name));
     case 'loadWeights':
-      return use(m.source, async () => readingWeights(describeSource(m.source), () => artifactsOf(m.modelJson, m.weights)));
+      return use(m.source, async () => artifactsOf(m.modelJson, m.weights));
     case 'predict': {
       const start = performance.now();
       // Bad files are refused from their header whether or not a model is there.

@@ -5,7 +5,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { BackendInfo } from '../backend';
 import type { ModelConfig } from '../model/config';
 import { defaultFutureOptions, type FutureOptions } from '../eval/predict';
-import { describeSource, type ModelSource, type Prediction, type PredictorApi, type PredictorEvent, type ToPredictor } from '../eval/predict-protocol';
+import type { ModelSource, Prediction, PredictorApi, PredictorEvent, ToPredictor } from '../eval/predict-protocol';
 import { CancelledError, connect, type Client } from '../worker-rpc';
 import { gpuErrorText } from './gpu-errors';
 import { Pane } from './Pane';
@@ -15,7 +15,7 @@ import { VideoCanvas } from './VideoCanvas';
 /** The shipped future model, in public/weights/. */
 export const SHIPPED_FUTURE = 'real-small-future';
 
-const describe = describeSource;
+const describe = (s: ModelSource) => (s.kind === 'shipped' ? `shipped ${s.name}` : `the playground's model at iteration ${s.iteration}`);
 
 const bounds: Record<keyof FutureOptions, { min: number; max: number; int: boolean; label: string }> = {
   futures: { min: 0, max: 7, int: true, label: 'futures K' },

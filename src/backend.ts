@@ -6,6 +6,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-webgl';
 import '@tensorflow/tfjs-backend-webgpu';
 import { registerVganKernels } from './kernels';
+import { gpuDevice, watchGpuDevice } from './gpu-watch';
 
 // Our WGSL spatio-temporal convolutions replace tfjs-webgpu's naive ones (src/kernels, shaders/).
 registerVganKernels();
@@ -48,6 +49,7 @@ export async function initBackend(order: BackendName[] = ['webgpu', 'webgl', 'cp
     try {
       if (await tf.setBackend(name)) {
         await tf.ready();
+        watchGpuDevice(); // a new device after a loss is watched too
         const adapter = name === 'webgpu' ? adapterName() : name === 'webgl' ? webglRenderer() : 'JavaScript on the CPU';
         return { name, adapter, notes };
       }
@@ -60,10 +62,8 @@ export async function initBackend(order: BackendName[] = ['webgpu', 'webgl', 'cp
   throw new Error(`No tfjs backend could start. ${notes.join(' ')}`);
 }
 
-const gpuDevice = () => (tf.backend() as unknown as { device?: GPUDevice }).device;
-
 /** Resolves, with the reason in words, when the WebGPU device under tfjs is lost; never on other backends. */
-function deviceLost(): Promise<string> {
+export function deviceLost(): Promise<string> {
   const device = gpuDevice();
   if (!device) return new Promise<string>(() => undefined);
   return device.lost.then((lost) => `${lost.reason}: ${lost.message || 'no details'}`);

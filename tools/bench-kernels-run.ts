@@ -13,6 +13,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '../src/tf';
 import { timeLayers } from './bench/layers';
+import { watchGpuForCli } from './lib/gpu-cli';
 import { inTurn } from './bench/measure';
 import { parseArgs } from './bench/options';
 import { profileTraining } from './bench/profile';
@@ -23,6 +24,7 @@ export async function main(argv: string[]): Promise<void> {
   const opts = parseArgs(argv);
   await import('@tensorflow/tfjs-backend-webgpu');
   if (!(await tf.setBackend('webgpu'))) throw new Error('no webgpu backend');
+  const gpuErrors = watchGpuForCli();
   const adapter = await navigator.gpu.requestAdapter();
   const info = adapter?.info;
   const adapterName = [info?.vendor, info?.architecture, info?.description].filter(Boolean).join(' ') || 'unknown adapter';
@@ -48,6 +50,7 @@ export async function main(argv: string[]): Promise<void> {
     .filter(Boolean)
     .join('\n\n');
   console.log(`\n${markdown}`);
+  gpuErrors.check(); // before anything is written: timings of dropped work are no timings
   const date = new Date().toISOString().slice(0, 10);
   const slug = adapterName.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
   const dir = join(process.cwd(), 'bench', 'results');

@@ -20,15 +20,22 @@ const usage = `usage: npm run make-shards -- <videos or folders…> --out DIR [o
   --shard-mb N      shard size in MiB (default 2)
   --max-frames N    frames decoded per video at most (default 20000)`;
 
-async function expand(paths: string[]): Promise<string[]> {
+/** The video files among `paths` (folders are listed), and every path left out with the reason. */
+async function expand(paths: string[]): Promise<{ files: string[]; skipped: string[] }> {
   const files: string[] = [];
+  const skipped: string[] = [];
   for (const p of paths) {
-    if ((await stat(p)).isDirectory()) {
-      const names = (await readdir(p)).filter((n) => VIDEO_EXTENSIONS.has(extname(n).toLowerCase())).sort();
-      files.push(...names.map((n) => join(p, n)));
-    } else files.push(p);
+    const info = await stat(p).catch(() => null);
+    if (!info) skipped.push(`  ${p}: skipped (no such file or folder)`);
+    else if (!info.isDirectory()) files.push(p);
+    else {
+      for (const n of (await readdir(p)).sort()) {
+        if (VIDEO_EXTENSIONS.has(extname(n).toLowerCase())) files.push(join(p, n));
+        else skipped.push(`  ${join(p, n)}: skipped (in a folder, only ${[...VIDEO_EXTENSIONS].join(' ')} files are read)`);
+      }
+    }
   }
-  return files;
+  return { files, skipped };
 }
 
 const positiveInt = (name: string, v: string | undefined, fallback: number) => {
@@ -68,7 +75,9 @@ async function main() {
       return [k, v.join('=')];
     }),
   );
-  const files = await expand(positionals);
+  const { files, skipped } = await expand(positionals);
+  if (skipped.length > 0) console.error(skipped.join('\n'));
+  if (files.length === 0) throw new Error('no video file among the inputs: each is listed above with the reason it was skipped');
   const inputs: VideoInput[] = files.map((path) => ({
     path,
     source: values.source ?? basename(path),

@@ -1,11 +1,14 @@
 // Browser codecs: a pool of decode workers for the loader, and OffscreenCanvas encoders for shards
 // built from the user's own video.
 import type { ImageDecoder, ImageEncoder, ImageKind, RgbaImage } from './codec';
+import { ImageError } from './image-header';
 
 export interface DecodeRequest {
   id: number;
   bytes: Uint8Array<ArrayBuffer>;
   kind: ImageKind;
+  /** The file's name, for its errors. */
+  name: string;
 }
 
 export type DecodeResponse = { id: number; width: number; height: number; data: Uint8Array } | { id: number; error: string };
@@ -19,17 +22,18 @@ export function browserDecoder(size = Math.max(1, Math.min(4, (navigator.hardwar
     w.onmessage = ({ data }: MessageEvent<DecodeResponse>) => {
       const job = pending.get(data.id);
       pending.delete(data.id);
-      if ('error' in data) job?.reject(new Error(data.error));
+      // The worker's every failure is an image it could not use; its message names the file.
+      if ('error' in data) job?.reject(new ImageError(data.error));
       else job?.resolve(data);
     };
   }
   return {
-    decode(bytes: Uint8Array, kind: ImageKind) {
+    decode(bytes: Uint8Array, kind: ImageKind, name: string) {
       const id = next++;
       return new Promise<RgbaImage>((resolve, reject) => {
         pending.set(id, { resolve, reject });
         // A copy travels to the worker: `bytes` is a view into the shard, which must stay intact.
-        workers[id % workers.length].postMessage({ id, bytes: bytes.slice(), kind } satisfies DecodeRequest);
+        workers[id % workers.length].postMessage({ id, bytes: bytes.slice(), kind, name } satisfies DecodeRequest);
       });
     },
     close() {

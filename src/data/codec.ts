@@ -11,7 +11,8 @@ export interface RgbaImage {
 export type ImageKind = 'jpeg' | 'png';
 
 export interface ImageDecoder {
-  decode(bytes: Uint8Array, kind: ImageKind): Promise<RgbaImage>;
+  /** Refuses (ImageError naming `name`, the file) an image whose header declares more than the pixel cap, before decoding it. */
+  decode(bytes: Uint8Array, kind: ImageKind, name: string): Promise<RgbaImage>;
 }
 
 export interface ImageEncoder {

@@ -1,25 +1,22 @@
-// Decodes JPEG/PNG strips off the main thread: createImageBitmap + OffscreenCanvas.
+// Decodes JPEG/PNG strips off the main thread: the header's size against the pixel cap first (a decode bomb
+// never allocates), then createImageBitmap + OffscreenCanvas.
 /// <reference lib="webworker" />
 import type { DecodeRequest, DecodeResponse } from './browser';
+import { decodeWithBrowser } from './browser-image';
+import { errorMessage } from './errors';
+import { readImageHeader, STRIP_PIXEL_CAP } from './image-header';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 
 scope.onmessage = async ({ data }: MessageEvent<DecodeRequest>) => {
-  const { id, bytes, kind } = data;
+  const { id, bytes, kind, name } = data;
   try {
+    readImageHeader(bytes, name, { formats: [kind], maxPixels: STRIP_PIXEL_CAP });
     // No colour management or premultiplication: masks and pixels must come back as stored.
-    const bitmap = await createImageBitmap(new Blob([bytes], { type: kind === 'jpeg' ? 'image/jpeg' : 'image/png' }), {
-      colorSpaceConversion: 'none',
-      premultiplyAlpha: 'none',
-    });
-    const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
-    const ctx = canvas.getContext('2d', { willReadFrequently: true })!;
-    ctx.drawImage(bitmap, 0, 0);
-    bitmap.close();
-    const pixels = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
-    const response: DecodeResponse = { id, width: canvas.width, height: canvas.height, data: new Uint8Array(pixels.buffer) };
-    scope.postMessage(response, [pixels.buffer]);
+    const image = await decodeWithBrowser(bytes, kind, name, { colorSpaceConversion: 'none', premultiplyAlpha: 'none' });
+    const response: DecodeResponse = { id, width: image.width, height: image.height, data: new Uint8Array(image.data.buffer) };
+    scope.postMessage(response, [image.data.buffer]);
   } catch (e) {
-    scope.postMessage({ id, error: e instanceof Error ? e.message : String(e) } satisfies DecodeResponse);
+    scope.postMessage({ id, error: errorMessage(e) } satisfies DecodeResponse);
   }
 };

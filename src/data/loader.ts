@@ -119,12 +119,15 @@ export class VideoDataset {
       shard.bytesLoaded += n;
       this.opts.onProgress?.({ ...this.progress, shard: { ...shard } });
     });
-    // A mismatch is reported, and the tar reader then salvages whatever clips are intact.
+    // A shard that is not the one the manifest describes is skipped whole, as trainer/vgan/data.py does:
+    // clips salvaged from a replaced or damaged file would train on data nobody vetted.
     if (bytes.length !== info.bytes) {
-      this.report(new IntegrityError(`${bytes.length} bytes, the manifest declares ${info.bytes}`), info.name);
-    } else if ((await sha256Hex(bytes)) !== info.sha256) {
-      this.report(new IntegrityError(`sha256 differs from the manifest's ${info.sha256}`), info.name);
-    } else if (this.manifest.shards.reduce((n, s) => n + s.bytes, 0) <= CACHE_LIMIT_BYTES) {
+      throw new IntegrityError(`${bytes.length} bytes, the manifest declares ${info.bytes} (truncated or replaced); shard skipped`);
+    }
+    if ((await sha256Hex(bytes)) !== info.sha256) {
+      throw new IntegrityError(`sha256 differs from the manifest's ${info.sha256} (corrupted or replaced); shard skipped`);
+    }
+    if (this.manifest.shards.reduce((n, s) => n + s.bytes, 0) <= CACHE_LIMIT_BYTES) {
       this.cache.set(info.name, bytes);
     }
     return bytes;

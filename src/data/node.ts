@@ -7,27 +7,35 @@ import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { datasets, isShipped, type ShippedDataset } from './datasets';
 import type { ImageDecoder, ImageEncoder, ImageKind, RgbaImage } from './codec';
-import { LIMITS } from './format';
+import { errorMessage } from './errors';
+import { ImageError, readImageHeader, STRIP_PIXEL_CAP } from './image-header';
 import { whenReady, type OpenCvLoader } from './stabilize';
 
-const maxMegapixels = LIMITS.clipPixels / 1e6;
+function decodeVetted(bytes: Uint8Array, kind: ImageKind): RgbaImage {
+  if (kind === 'jpeg') {
+    // Strict decoding so damaged scans fail loudly instead of giving grey blocks.
+    const img = jpeg.decode(bytes, {
+      useTArray: true,
+      formatAsRGBA: true,
+      tolerantDecoding: false,
+      maxResolutionInMP: STRIP_PIXEL_CAP / 1e6,
+      maxMemoryUsageInMB: 1024,
+    });
+    return { width: img.width, height: img.height, data: img.data };
+  }
+  const png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  return { width: png.width, height: png.height, data: new Uint8Array(png.data) };
+}
 
 export const nodeDecoder: ImageDecoder = {
-  async decode(bytes: Uint8Array, kind: ImageKind): Promise<RgbaImage> {
-    if (kind === 'jpeg') {
-      // Strict decoding so damaged scans fail loudly instead of giving grey blocks.
-      const img = jpeg.decode(bytes, {
-        useTArray: true,
-        formatAsRGBA: true,
-        tolerantDecoding: false,
-        maxResolutionInMP: maxMegapixels,
-        maxMemoryUsageInMB: 1024,
-      });
-      return { width: img.width, height: img.height, data: img.data };
+  async decode(bytes: Uint8Array, kind: ImageKind, name: string): Promise<RgbaImage> {
+    // pngjs inflates the whole image before it says how big it is: the header is read first.
+    readImageHeader(bytes, name, { formats: [kind], maxPixels: STRIP_PIXEL_CAP });
+    try {
+      return decodeVetted(bytes, kind);
+    } catch (e) {
+      throw new ImageError(`${name}: cannot decode this ${kind.toUpperCase()} (${errorMessage(e)})`, { cause: e });
     }
-    const png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-    if (png.width * png.height > LIMITS.clipPixels) throw new Error(`PNG of ${png.width}×${png.height} is too large`);
-    return { width: png.width, height: png.height, data: new Uint8Array(png.data) };
   },
 };
 

@@ -1,8 +1,9 @@
 // Clips ⇄ tar shards + manifest. Building is deterministic: entries, JSON key order and tar headers
 // depend only on the clips, so the same input gives the same bytes.
-import { fromRgba, kindOfExtension, sha256Hex, toRgba, type ImageDecoder, type ImageEncoder } from './codec';
+import { fromRgba, kindOfExtension, sha256Hex, toRgba, type ImageDecoder, type ImageEncoder, type RgbaImage } from './codec';
 import { ClipError, errorMessage } from './errors';
 import { FORMAT_NAME, FORMAT_VERSION, LIMITS, shardName, type Attribution, type ClipMeta, type Manifest } from './format';
+import { readImageHeader, STRIP_PIXEL_CAP, type ImageHeader } from './image-header';
 import { writeTar, type TarEntry } from './tar';
 
 /** A clip in memory: frames × frameHeight × frameWidth pixels, RGB, and an optional 0/255 mask. */
@@ -137,15 +138,27 @@ async function decodeStrip(
 ): Promise<Uint8Array> {
   const kind = kindOfExtension(ext);
   if (!kind) throw new ClipError(key, `unsupported ${what} type ".${ext}"`);
-  let image;
-  try {
-    image = await decoder.decode(bytes, kind);
-  } catch (e) {
-    throw new ClipError(key, `cannot decode ${what} .${ext}: ${errorMessage(e)}`, { cause: e });
-  }
+  const file = `${key}.${ext}`;
   const h = meta.frames * meta.frameHeight;
+  const unusable = (e: unknown) => new ClipError(key, `cannot decode ${what}: ${errorMessage(e)}`, { cause: e });
+  let header: ImageHeader;
+  try {
+    header = readImageHeader(bytes, file, { formats: [kind], maxPixels: STRIP_PIXEL_CAP });
+  } catch (e) {
+    throw unusable(e);
+  }
+  // The header must declare the size the sidecar does, before anything is decoded (as trainer/vgan/data.py).
+  if (header.width !== meta.frameWidth || header.height !== h) {
+    throw new ClipError(key, `${what} ${file} is ${header.width}×${header.height}, the sidecar says ${meta.frameWidth}×${h}; not decoded`);
+  }
+  let image: RgbaImage;
+  try {
+    image = await decoder.decode(bytes, kind, file);
+  } catch (e) {
+    throw unusable(e);
+  }
   if (image.width !== meta.frameWidth || image.height !== h) {
-    throw new ClipError(key, `${what} is ${image.width}×${image.height}, expected ${meta.frameWidth}×${h}`);
+    throw new ClipError(key, `${what} ${file} decoded as ${image.width}×${image.height}, expected ${meta.frameWidth}×${h}`);
   }
   return fromRgba(image, channels);
 }

@@ -1,6 +1,7 @@
 // Messages between the page and the baseline worker, which trains the autoencoder, fits its mixture,
 // draws its samples and serves real clips of a dataset (the human study's real and static pools).
 import type { BackendInfo } from '../backend';
+import type { GpuErrorEvent } from '../gpu-watch';
 import type { ShippedDataset } from '../data/datasets';
 import type { ClipData } from '../model/sample';
 
@@ -55,5 +56,5 @@ export interface BaselineApi {
   /** A training step done. */
   progress: { iteration: number; loss: number; done: number; total: number };
   /** `skipped`: a bad clip or shard that the data loader left out; the work went on. */
-  events: { type: 'backend'; info: BackendInfo } | { type: 'skipped'; message: string };
+  events: { type: 'backend'; info: BackendInfo } | GpuErrorEvent | { type: 'skipped'; message: string };
 }

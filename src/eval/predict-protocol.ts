@@ -1,5 +1,6 @@
 // Messages between the page and the prediction worker (src/eval/predict-worker.ts).
 import type { BackendInfo } from '../backend';
+import type { GpuErrorEvent } from '../gpu-watch';
 import type { ModelConfig } from '../model/config';
 import type { ClipData, SampleClips } from '../model/sample';
 import type { StillInfo } from '../data/still-image';
@@ -35,6 +36,7 @@ export interface Prediction {
 /** What the worker says unasked: a model is in use or failed to load (on request, or again after a lost device). */
 export type PredictorEvent =
   | { type: 'backend'; info: BackendInfo }
+  | GpuErrorEvent
   | { type: 'model'; source: ModelSource; config: ModelConfig }
   | { type: 'modelError'; source: ModelSource; message: string }
   /** A failure outside any request, e.g. a lost device. */

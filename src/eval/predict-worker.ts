@@ -2,7 +2,7 @@
 // first) off the main thread, so the page stays responsive while shaders compile and the model runs.
 /// <reference lib="webworker" />
 import * as tf from '../tf';
-import { loseDevice, onDeviceLoss, type BackendInfo } from '../backend';
+import { loseDevice, type BackendInfo } from '../backend';
 import { errorMessage } from '../data/errors';
 import { decodeInBrowser, sniffStill, stillToFrame } from '../data/still-image';
 import type { VganModel } from '../model/networks';
@@ -10,20 +10,22 @@ import { loadPretrained } from '../model/pretrained';
 import { loadFutureModel, predictFutures } from './predict';
 import { staticUrl, startWorker } from '../worker-host';
 import type { ModelSource, Prediction, PredictorApi, ToPredictor } from './predict-protocol';
+import { artifactsOf } from '../model/weights';
 
 let model: VganModel | null = null;
 /** What the model in use was built from: a lost device takes the model, not these. */
 let loaded: { source: ModelSource; artifacts: tf.io.ModelArtifacts } | null = null;
 // One request at a time: a prediction never runs on a model being replaced.
-const { server, ready } = startWorker<PredictorApi>(handle, { describe: errorMessage });
+const { server } = startWorker<PredictorApi>(handle, {
+  describe: errorMessage,
+  recover: { lost: deviceLost, restarted: rebuildOn, failed: (e) => post({ type: 'error', message: errorMessage(e) }) },
+});
 const post = server.emit;
-const report = (e: unknown) => post({ type: 'error', message: errorMessage(e) });
-void ready.then(() => onDeviceLoss(deviceLost, (job) => void server.enqueue(job).catch(report), rebuildOn), () => undefined);
 
 async function use(source: ModelSource, artifacts: () => Promise<tf.io.ModelArtifacts>) {
   try {
     const files = await artifacts();
-    const next = loadFutureModel(files);
+    const next = loadFutureModel(files); // its errors reach the page, which names the source
     model?.dispose();
     model = next;
     loaded = { source, artifacts: files };
@@ -53,17 +55,15 @@ async function handle(m: ToPredictor): Promise<Prediction | void> {
     case 'loadShipped':
       return use({ kind: 'shipped', name: m.name }, () => loadPretrained(staticUrl('weights/'), m.name));
     case 'loadWeights':
-      return use(m.source, async () => {
-        const json = JSON.parse(m.modelJson) as tf.io.ModelJSON;
-        return tf.io.getModelArtifactsForJSONSync(json, json.weightsManifest?.[0]?.weights ?? [], m.weights);
-      });
+      return use(m.source, async () => artifactsOf(m.modelJson, m.weights));
     case 'predict': {
       const start = performance.now();
       // Bad files are refused from their header whether or not a model is there.
       const bytes = new Uint8Array(m.bytes);
-      const info = sniffStill(bytes, `“${m.name}”`);
+      const name = `“${m.name}”`;
+      const info = sniffStill(bytes, name);
       if (!model) throw new Error('No future model is loaded: see the message above.');
-      const { frame, size, notes } = stillToFrame(await decodeInBrowser(bytes, info), info, model.config.size);
+      const { frame, size, notes } = stillToFrame(await decodeInBrowser(bytes, info, name), info, model.config.size);
       const predictStart = performance.now();
       const { clips, reconstruction } = await predictFutures(model, frame, m.options);
       const end = performance.now();

@@ -1,6 +1,7 @@
 // Messages between the page and the research worker, which runs the representation-learning experiment,
 // the encoder unit search and the automatic metrics off the main thread, one job at a time.
 import type { BackendInfo } from '../backend';
+import type { GpuErrorEvent } from '../gpu-watch';
 import type { ShippedDataset } from '../data/datasets';
 import type { ClipData } from '../model/sample';
 import type { BudgetResult } from './finetune';
@@ -79,5 +80,5 @@ export interface ResearchApi {
   requests: ToResearch;
   results: { representation: RepresentationResult; units: UnitsResult; metrics: MetricsResult; autosaves: string[] };
   progress: ResearchProgress;
-  events: { type: 'backend'; info: BackendInfo } | { type: 'model'; summary: ModelSummary };
+  events: { type: 'backend'; info: BackendInfo } | GpuErrorEvent | { type: 'model'; summary: ModelSummary };
 }

@@ -1,11 +1,11 @@
 // The shipped pretrained models under public/weights/: an index of model cards (written by
 // trainer/publish.py from each model's card.json) and the weights themselves, fetched with progress.
 import * as tf from '../tf';
-import { DataError } from '../data/errors';
+import { DataError, errorMessage } from '../data/errors';
 import { fetchJson, joinUrl, readBody, type Fetch } from '../data/http';
 import type { GeneratorKind, ModelKind, PresetName } from './config';
 import { MODEL_NAME } from './model-name';
-import { checkShardPath, expectedBytes, WeightsError } from './weights';
+import { checkShardPath, expectedBytes, readingWeights, WeightsError } from './weights';
 
 /** A model card as trainer/publish.py writes it (card.json, and one entry of index.json). */
 export interface PretrainedCard {
@@ -46,17 +46,22 @@ export async function loadPretrained(
 ): Promise<tf.io.ModelArtifacts> {
   if (!MODEL_NAME.test(name)) throw new WeightsError(`"${name}" is not a pretrained model's name`);
   const dir = joinUrl(baseUrl, name);
-  const json = (await fetchJson(joinUrl(dir, 'model.json'), fetchFn, `no pretrained model named "${name}"`)) as tf.io.ModelJSON;
-  const group = json.weightsManifest?.[0];
-  if (!group) throw new WeightsError(`${dir}/model.json has no weightsManifest`);
-  const total = expectedBytes(group.weights);
-  let loaded = 0;
-  const shards: ArrayBuffer[] = [];
-  for (const path of group.paths.map(checkShardPath)) {
-    const response = await fetchFn(joinUrl(dir, path));
-    if (!response.ok) throw new WeightsError(`${dir}/${path}: HTTP ${response.status}`);
-    const bytes = await readBody(response, total - loaded, (n) => onProgress((loaded += n), total));
-    shards.push(bytes.buffer as ArrayBuffer);
-  }
-  return tf.io.getModelArtifactsForJSONSync(json, group.weights, tf.io.concatenateArrayBuffers(shards));
+  // Its messages name the file already; a missing or broken model.json is a weights error like any other.
+  const json = (await fetchJson(joinUrl(dir, 'model.json'), fetchFn, `no pretrained model named "${name}"`).catch((e: unknown) => {
+    throw new WeightsError(errorMessage(e), { cause: e });
+  })) as tf.io.ModelJSON;
+  return readingWeights(joinUrl(dir, 'model.json'), async () => {
+    const group = json?.weightsManifest?.[0];
+    if (!group || !Array.isArray(group.weights) || !Array.isArray(group.paths)) throw new WeightsError('no weightsManifest');
+    const total = expectedBytes(group.weights);
+    let loaded = 0;
+    const shards: ArrayBuffer[] = [];
+    for (const path of group.paths.map(checkShardPath)) {
+      const response = await fetchFn(joinUrl(dir, path));
+      if (!response.ok) throw new WeightsError(`its shard ${path}: HTTP ${response.status}`);
+      const bytes = await readBody(response, total - loaded, (n) => onProgress((loaded += n), total));
+      shards.push(bytes.buffer as ArrayBuffer);
+    }
+    return tf.io.getModelArtifactsForJSONSync(json, group.weights, tf.io.concatenateArrayBuffers(shards));
+  });
 }

@@ -21,10 +21,50 @@ export interface VganTopology {
 }
 
 export class WeightsError extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
     this.name = 'WeightsError';
   }
+}
+
+/**
+ * Runs one step of reading the weights file `file` (sync or async): whatever fails in it (our checks,
+ * JSON.parse, tfjs's loaders, a RangeError) comes out as a WeightsError naming the file, the original
+ * message kept as its detail and the error as its cause.
+ */
+export function readingWeights<T>(file: string, step: () => T): T {
+  const named = (e: unknown) => new WeightsError(`${file}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+  let result: T;
+  try {
+    result = step();
+  } catch (e) {
+    throw named(e);
+  }
+  if (result instanceof Promise) {
+    return result.catch((e: unknown) => {
+      throw named(e);
+    }) as T;
+  }
+  return result;
+}
+
+/** model.json's text parsed and its manifest's shard list checked (plain names beside it): the shard names to read. */
+export function parseModelJson(text: string): { json: tf.io.ModelJSON; paths: string[] } {
+  let json: tf.io.ModelJSON;
+  try {
+    json = JSON.parse(text) as tf.io.ModelJSON;
+  } catch (e) {
+    throw new WeightsError(`not valid JSON (${(e as Error).message})`, { cause: e });
+  }
+  const group = json?.weightsManifest?.[0];
+  if (!group || !Array.isArray(group.weights) || !Array.isArray(group.paths)) throw new WeightsError('no weightsManifest with weights and paths');
+  return { json, paths: group.paths.map(checkShardPath) };
+}
+
+/** The artifacts of a model.json's text and its shards' bytes joined in the manifest's order (a page's pick, a worker's message, a CLI's folder). */
+export function artifactsOf(modelJson: string, weights: ArrayBuffer): tf.io.ModelArtifacts {
+  const { json } = parseModelJson(modelJson);
+  return tf.io.getModelArtifactsForJSONSync(json, json.weightsManifest[0].weights, weights);
 }
 
 const BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, uint8: 1, uint16: 2, float16: 2 };

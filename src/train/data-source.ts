@@ -144,7 +144,7 @@ export async function openClipMaker(generator: Generator, options: Pick<SourceOp
   const url = joinUrl(joinUrl(options.root, datasets['moving-mnist'].files), DIGITS_FILE);
   const response = await (options.fetch ?? fetch)(url);
   if (!response.ok) throw new DataError(`${url}: HTTP ${response.status}; the moving-mnist digits are needed to draw its clips`);
-  const image = await options.decoder.decode(new Uint8Array(await response.arrayBuffer()), 'png');
+  const image = await options.decoder.decode(new Uint8Array(await response.arrayBuffer()), 'png', url);
   return movingMnistClips({ grey: fromRgba(image, 1), width: image.width, height: image.height });
 }
 

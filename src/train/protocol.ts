@@ -1,5 +1,6 @@
 // Messages between the page and the training worker.
 import type { BackendInfo } from '../backend';
+import type { GpuErrorEvent } from '../gpu-watch';
 import type { BuiltDataset } from '../data/shards';
 import type { ClipData, SampleClips } from '../model/sample';
 import type { Settings } from '../settings';
@@ -38,7 +39,10 @@ export type ToWorker =
   | { type: 'exportWeights' }
   /** Destroys the GPU device, to show (and test) recovery from a lost device. */
   | { type: 'loseDevice' }
-  | { type: 'importWeights'; modelJson: string; weights: ArrayBuffer };
+  /** Compiles a shader that is not WGSL, to show (and test) that an uncaptured GPU error reaches the page. */
+  | { type: 'gpuFault' }
+  /** `name`: the model.json's, for messages. */
+  | { type: 'importWeights'; name: string; modelJson: string; weights: ArrayBuffer };
 
 /** A model as tfjs's model.json and its one weights file. */
 export interface WeightsFile {
@@ -56,6 +60,7 @@ export interface TrainApi {
 /** What the worker says unasked: the session's state as it trains. */
 export type FromWorker =
   | { type: 'backend'; info: BackendInfo }
+  | GpuErrorEvent
   /** `from`: where the weights came from, when not fresh; `charts`: the run's charts so far (empty when fresh). */
   | { type: 'ready'; iteration: number; from: ResumedFrom; charts: Charts }
   | { type: 'report'; report: StepReport }

@@ -2,11 +2,12 @@
 // reports and samples back, and autosaves checkpoints to IndexedDB (one slot per model-defining setting).
 /// <reference lib="webworker" />
 import * as tf from '../tf';
-import { loseDevice, onDeviceLoss, type BackendInfo } from '../backend';
+import { loseDevice, type BackendInfo } from '../backend';
+import { provokeGpuError } from '../gpu-watch';
 import { browserDecoder } from '../data/browser';
 import type { BuiltDataset } from '../data/shards';
 import { errorMessage } from '../data/errors';
-import { saveModel, modelJson, WeightsError } from '../model/weights';
+import { artifactsOf, modelJson, readingWeights, saveModel, WeightsError } from '../model/weights';
 import { staticUrl, startWorker } from '../worker-host';
 import type { Call } from '../worker-rpc';
 import { configOverrides, type Settings } from '../settings';
@@ -44,12 +45,13 @@ let releaseAutosave = () => {};
 let loopEnded: Promise<void> = Promise.resolve();
 // Requests are handled one at a time, in order, so a step never overlaps a rebuild; a pause passes the
 // queue and takes effect between iterations, without waiting behind the loop.
-const { server, ready } = startWorker<TrainApi>(handle, { immediate: (m) => m.type === 'pause', describe: stopFor });
+const { server, ready } = startWorker<TrainApi>(handle, {
+  immediate: (m) => m.type === 'pause',
+  describe: stopFor,
+  recover: { lost: deviceLost, restarted: resumeOn, failed: fail },
+});
 const post = server.emit;
-void ready.then(() => {
-  watchCompiles(compiledKernel);
-  onDeviceLoss(deviceLost, (job) => void server.enqueue(job).catch(fail), resumeOn);
-}, () => undefined);
+void ready.then(() => watchCompiles(compiledKernel), () => undefined);
 
 /** GPU kernels compiled since the backend started, and when the page last heard of it. */
 let compiled = 0;
@@ -101,7 +103,7 @@ async function pretrainedTrainer(s: Settings): Promise<Trainer> {
     post({ type: 'progress', label: `Loading the pretrained model ${s.weights}`, done, total }),
   );
   // The run's seed (its latent grid) is the page's; the model is the file's.
-  const trainer = Trainer.restore(artifacts, { ...liveTrainerOptions(s), seed: s.seed });
+  const trainer = readingWeights(`weights/${s.weights}/model.json`, () => Trainer.restore(artifacts, { ...liveTrainerOptions(s), seed: s.seed }));
   const want = presetConfig(s.preset);
   const { config, kind } = trainer.model.arch;
   if (kind !== 'unconditional' || trainer.model.generatorKind !== s.generator || config.size !== want.size || config.frames !== want.frames || config.zDim !== want.zDim) {
@@ -299,6 +301,8 @@ async function handle(m: ToWorker, call: Call<never>): Promise<WeightsFile | voi
       return sendSamples();
     case 'loseDevice':
       return loseDevice();
+    case 'gpuFault':
+      return provokeGpuError();
     case 'select':
       selected = m.index;
       return sendLayers();
@@ -316,9 +320,7 @@ async function handle(m: ToWorker, call: Call<never>): Promise<WeightsFile | voi
     case 'importWeights': {
       if (!settings) return;
       // The file decides the model (size, frames, generator); the page's settings decide how it trains on.
-      const json = JSON.parse(m.modelJson) as tf.io.ModelJSON;
-      const artifacts = tf.io.getModelArtifactsForJSONSync(json, json.weightsManifest?.[0]?.weights ?? [], m.weights);
-      const trainer = Trainer.restore(artifacts, liveTrainerOptions(settings));
+      const trainer = readingWeights(m.name, () => Trainer.restore(artifactsOf(m.modelJson, m.weights), liveTrainerOptions(settings!)));
       await keepOutgoingRun(false);
       session?.dispose();
       session = new TrainingSession(settings, await makeSource(settings, trainer.config), trainer);

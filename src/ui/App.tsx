@@ -283,7 +283,7 @@ function Weights() {
       <button disabled={!ready} onClick={downloadWeights}>Download weights</button>
       <WeightsFilesInput
         label="Load weights (model.json and its .bin files)"
-        onLoad={({ modelJson, weights }) => send({ type: 'importWeights', modelJson, weights })}
+        onLoad={({ name, modelJson, weights }) => send({ type: 'importWeights', name, modelJson, weights })}
         onError={(message) => usePlayground.getState().receive({ type: 'error', message: `Load weights: ${message}` })}
       />
       <CopyLink />

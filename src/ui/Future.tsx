@@ -8,6 +8,7 @@ import { defaultFutureOptions, type FutureOptions } from '../eval/predict';
 import type { ModelSource, Prediction, PredictorApi, PredictorEvent, ToPredictor } from '../eval/predict-protocol';
 import { CancelledError, connect, type Client } from '../worker-rpc';
 import { FileInput } from './FileInput';
+import { gpuErrorText } from './gpu-errors';
 import { Pane } from './Pane';
 import { usePlayground } from './store';
 import { VideoCanvas } from './VideoCanvas';
@@ -125,6 +126,8 @@ export function Future() {
           return setModelError(`The future model (${describe(event.source)}) could not be loaded: ${event.message}`);
         case 'error':
           return setModelError(event.message);
+        case 'gpuError':
+          return setModelError(gpuErrorText('prediction', event.message));
       }
     });
     w.onerror = (e) => setModelError(`The prediction worker failed: ${e.message}`);

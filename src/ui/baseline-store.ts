@@ -7,6 +7,7 @@ import type { ClipData } from '../model/sample';
 import { CancelledError, connect, type Client, type ResultOf } from '../worker-rpc';
 import { download } from './gif';
 import { spawnWorker } from '../spawn-worker';
+import { gpuErrorText } from './gpu-errors';
 
 export interface BaselineState {
   backend: BackendInfo | null;
@@ -36,7 +37,7 @@ function worker(): Client<BaselineApi> {
     const w = spawnWorker('baseline');
     w.onerror = (e) => set({ error: `The baseline worker failed: ${e.message}`, training: false, progress: null });
     client = connect<BaselineApi>(w);
-    client.listen((e) => set(e.type === 'backend' ? { backend: e.info } : { error: e.message }));
+    client.listen((e) => set(e.type === 'backend' ? { backend: e.info } : { error: e.type === 'gpuError' ? gpuErrorText('baseline', e.message) : e.message }));
   }
   return client;
 }

@@ -5,6 +5,7 @@ import type { BackendInfo } from '../backend';
 import type { MetricsResult, ModelSummary, RepresentationResult, ResearchApi, ToResearch, UnitsResult } from '../eval/research-protocol';
 import { CancelledError, connect, type Client } from '../worker-rpc';
 import { spawnWorker } from '../spawn-worker';
+import { gpuErrorText } from './gpu-errors';
 
 export type Job = Exclude<ToResearch['type'], 'autosaves'>;
 
@@ -36,7 +37,9 @@ function worker(): Client<ResearchApi> {
     const w = spawnWorker('research');
     w.onerror = (e) => useResearch.setState({ error: `The research worker failed: ${e.message}`, busy: null, progress: null });
     client = connect<ResearchApi>(w);
-    client.listen((e) => useResearch.setState(e.type === 'backend' ? { backend: e.info } : { model: e.summary }));
+    client.listen((e) =>
+      useResearch.setState(e.type === 'backend' ? { backend: e.info } : e.type === 'gpuError' ? { error: gpuErrorText('research', e.message) } : { model: e.summary }),
+    );
   }
   return client;
 }

@@ -9,6 +9,7 @@ import type { PretrainedCard } from '../model/pretrained';
 import type { LayerView, StepReport } from '../train/session';
 import type { QualityMeasurement } from '../train/quality';
 import { keepStorage } from './persist';
+import { gpuErrorText } from './gpu-errors';
 
 
 export interface PlaygroundState {
@@ -127,6 +128,8 @@ export const usePlayground = create<PlaygroundState>((set, get) => ({
         return set({ savedIteration: m.iteration });
       case 'error':
         return set({ errors: [...get().errors, m.message] });
+      case 'gpuError':
+        return set({ errors: [...get().errors, gpuErrorText('training', m.message)] });
     }
   },
 }));

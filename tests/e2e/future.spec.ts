@@ -7,7 +7,8 @@ import { execFile } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { cmykJpeg, jpeg, pattern, png, pngHeader, rgba, svg } from '../fixtures/still-images';
 
 const MODEL = 'real-small-future';
@@ -106,13 +107,13 @@ test('each bad input gets its own message; odd but valid images are converted an
   await refused(page, /“drawing\.svg” is an SVG: vector images are refused.*external resources/);
   const good = jpeg(32, 32, pattern(32, 32));
   await pick(page, 'cut.jpg', good.slice(0, Math.floor(good.length * 0.6)), 'image/jpeg');
-  await refused(page, /This JPEG is truncated: it has no end-of-image marker/);
+  await refused(page, /“cut\.jpg”: this JPEG is truncated: it has no end-of-image marker/);
   const damaged = good.slice();
   damaged[20] = 0x12;
   await pick(page, 'damaged.jpg', damaged, 'image/jpeg');
-  await refused(page, /This JPEG is corrupted: expected a marker at byte 20/);
+  await refused(page, /“damaged\.jpg”: this JPEG is corrupted: expected a marker at byte 20/);
   await pick(page, 'huge.png', pngHeader(30000, 30000), 'image/png');
-  await refused(page, /30000×30000 \(900 megapixels\); images over 25 megapixels are refused before decoding/);
+  await refused(page, /“huge\.png”: this image is 30000×30000 \(900 megapixels\); images over 25 megapixels are refused before decoding/);
 
   // Still usable: valid but unusual images predict, each with its note.
   await modelLoaded(page);

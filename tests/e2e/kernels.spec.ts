@@ -1,6 +1,6 @@
 // Our WGSL conv kernels inside headless Chromium's WebGPU: kernels-check.html runs a few cases (3D and
 // 2D) of all three kernels in both loop structures against tfjs's cpu backend and reports the largest relative error.
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 
 test('WGSL conv kernels match the cpu backend in the browser', async ({ page }) => {
   const errors: string[] = [];

@@ -2,7 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures';
 
 const iteration = async (page: Page) => Number(await page.getByTestId('iteration').textContent());
 
@@ -206,6 +207,17 @@ test('a lost GPU device is reported and training resumes from the last autosave'
   await page.getByTestId('step-both').click();
   // a new device compiles every kernel again
   await expect.poll(() => iteration(page), { timeout: 240_000 }).toBe(3);
+});
+
+test.describe('an uncaptured GPU error', () => {
+  test.use({ gpuErrorsExpected: true });
+  test('in the training worker is shown on the page, where the suite\'s check hears it', async ({ page, gpuErrors }) => {
+    await open(page, '?debug');
+    await page.evaluate(() => (window as unknown as { __vgan: { send: (m: unknown) => void } }).__vgan.send({ type: 'gpuFault' }));
+    await expect(page.getByRole('alert').first()).toContainText('WebGPU validation error', { timeout: 60_000 });
+    await expect(page.getByRole('alert').first()).toContainText("training worker's GPU reported an error");
+    expect(gpuErrors.length).toBeGreaterThan(0);
+  });
 });
 
 test('a video dropped into the page is stabilised and becomes a dataset the model trains on', async ({ page }) => {

@@ -2,7 +2,7 @@
 // its mixture and sample it; run a short human study, export its answers, import them back without double
 // counting, and read the table.
 import { readFileSync } from 'node:fs';
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 
 test('trains and samples the baseline, then runs, exports and merges a human study', async ({ page }) => {
   const errors: string[] = [];

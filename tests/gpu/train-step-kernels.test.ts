@@ -9,6 +9,7 @@ import { beforeAll, expect, it } from 'vitest';
 import * as tf from '../../src/tf';
 import '@tensorflow/tfjs-backend-cpu';
 import { registerVganKernels } from '../../src/kernels';
+import { onGpuError } from '../../src/gpu-watch';
 import { architecture, convLayers, resolveConfig } from '../../src/model/config';
 import { defaultTrainerOptions, Trainer, type IterationStats, type TrainerOptions } from '../../src/train/trainer';
 import { randomValues, relativeError, usedPipelines } from './kernels-helpers';
@@ -62,9 +63,7 @@ async function iterations(backend: 'cpu' | 'webgpu', model: (typeof KINDS)[numbe
 const validationErrors: string[] = [];
 beforeAll(async () => {
   await tf.setBackend('webgpu');
-  (tf.backend() as unknown as { device: GPUDevice }).device.addEventListener('uncapturederror', (e) =>
-    validationErrors.push((e as GPUUncapturedErrorEvent).error.message),
-  );
+  onGpuError((message) => validationErrors.push(message));
 });
 
 it.each(KINDS)('two tiny training iterations of the $kind $generator model on webgpu match the cpu backend', async (model) => {

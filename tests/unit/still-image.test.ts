@@ -6,7 +6,7 @@ import { cmykJpeg, gif1x1, jpeg, pattern, png, pngHeader, rgba, svg, webp1x1 } f
 
 async function frameOf(bytes: Uint8Array, size: number) {
   const info = sniffStill(bytes);
-  const image = await nodeDecoder.decode(bytes, info.format as 'png' | 'jpeg');
+  const image = await nodeDecoder.decode(bytes, info.format as 'png' | 'jpeg', 'image under test');
   return { info, ...stillToFrame(image, info, size) };
 }
 

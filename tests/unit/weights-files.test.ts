@@ -33,8 +33,8 @@ describe('a model picked as files', () => {
     const two = manifest(['a.bin', 'b.bin']);
     await expect(readWeightsFiles([file('model.json', two), file('a.bin', 'x')])).rejects.toThrow('model.json names b.bin: pick it together with the model.json.');
     await expect(readWeightsFiles([file('a.bin', 'x')])).rejects.toThrow(/Pick the model.json together with its .bin shard files/);
-    await expect(readWeightsFiles([file('model.json', '{not json'), file('a.bin', 'x')])).rejects.toThrow('model.json is not JSON.');
-    await expect(readWeightsFiles([file('model.json', '{}'), file('a.bin', 'x')])).rejects.toThrow(/names no weight files/);
+    await expect(readWeightsFiles([file('model.json', '{not json'), file('a.bin', 'x')])).rejects.toThrow(/^model\.json: not valid JSON \(/);
+    await expect(readWeightsFiles([file('model.json', '{}'), file('a.bin', 'x')])).rejects.toThrow(/^model\.json: no weightsManifest with weights and paths/);
     await expect(readWeightsFiles([file('a.json', two), file('gmm.json', '{}')])).rejects.toThrow('Pick one model.json, not a.json, gmm.json.');
   });
 });

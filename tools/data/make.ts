@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { MultiBar, Presets } from 'cli-progress';
 import { cutClips } from '../../src/data/clips';
-import { DataError } from '../../src/data/errors';
+import { ClipError, DataError } from '../../src/data/errors';
 import type { Attribution, Labels } from '../../src/data/format';
 import { nodeEncoder, nodeOpenCv } from '../../src/data/node';
 import { buildDataset, type BuiltDataset, type Clip } from '../../src/data/shards';
@@ -79,13 +79,15 @@ export async function makeShards(inputs: VideoInput[], opts: MakeOptions): Promi
           firstIndex: index,
         });
         Object.assign(report, { clips: cut.clips.length, windows: cut.windows, dropped: cut.dropped });
+        if (cut.clips.length === 0) report.error = `the stabiliser dropped all ${cut.windows} windows: their camera motion could not be trusted`;
         if (cut.clips.length > 0) attribution.push({ source: input.source, licence: input.licence, ...(input.url ? { url: input.url } : {}) });
         clipsBar.setTotal(index + cut.clips.length);
         index += cut.clips.length;
         yield* cut.clips;
       } catch (e) {
-        if (!(e instanceof DataError)) throw e;
-        report.error = `${e.name}: ${e.message}`;
+        // A file that cannot be read or decoded costs only itself; anything else is a bug and stops the run.
+        if (!(e instanceof DataError) && !isFileError(e)) throw e;
+        report.error = `${(e as Error).name}: ${(e as Error).message}`;
       }
       filesBar.increment();
     }
@@ -102,16 +104,26 @@ export async function makeShards(inputs: VideoInput[], opts: MakeOptions): Promi
       onProgress: (done) => clipsBar.update(done),
     });
     return { dataset, reports };
+  } catch (e) {
+    // The builder knows only that no clip came; each input's reason is here.
+    if (!(e instanceof ClipError) || reports.some((r) => r.clips > 0)) throw e;
+    throw new NoClipsError(`none of the ${inputs.length} input${inputs.length === 1 ? '' : 's'} gave a clip:\n${summarise(reports)}`);
   } finally {
     bars.stop();
   }
 }
 
+/** No input gave a single clip; the message lists each input and why. */
+export class NoClipsError extends DataError {}
+
+/** An error of the file system (no such file, a folder, no permission), which names the path. */
+const isFileError = (e: unknown) => e instanceof Error && typeof (e as NodeJS.ErrnoException).code === 'string' && 'path' in e;
+
 export function summarise(reports: InputReport[]): string {
   const lines = reports.map((r) =>
     r.error
-      ? `  ${basename(r.path)}: skipped (${r.error})`
-      : `  ${basename(r.path)}: ${r.clips} clips${r.dropped ? `, ${r.dropped} of ${r.windows} windows dropped by the stabiliser` : ''}`,
+      ? `  ${r.path}: skipped (${r.error})`
+      : `  ${r.path}: ${r.clips} clips${r.dropped ? `, ${r.dropped} of ${r.windows} windows dropped by the stabiliser` : ''}`,
   );
   const windows = reports.reduce((n, r) => n + r.windows, 0);
   const dropped = reports.reduce((n, r) => n + r.dropped, 0);

@@ -1,15 +1,15 @@
 // What the research CLIs (representation, metrics) share: a model from a weights folder or a fresh preset,
 // every clip of a local dataset at the model's size, and results written as JSON plus a CSV table.
 import '@tensorflow/tfjs-backend-cpu';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '../../src/tf';
 import { openDataset, type PreparedClip } from '../../src/data/loader';
-import { parseManifest, type Manifest } from '../../src/data/format';
+import type { Manifest } from '../../src/data/format';
 import { dataDirOf, fileFetch, nodeDecoder, publicFetch } from '../../src/data/node';
 import type { ModelConfig } from '../../src/model/config';
 import type { VganModel } from '../../src/model/networks';
-import { loadModel } from '../../src/model/weights';
+import { loadModel, readingWeights } from '../../src/model/weights';
 import { gatherClips } from '../../src/eval/clips';
 import { realClips, type RealClips } from '../../src/data/clip-stats';
 import { referenceClips as proceduralReference } from '../../src/train/quality';
@@ -24,7 +24,8 @@ export async function cpuBackend(): Promise<void> {
 
 /** The model saved in `dir` (model.json and shards); optimiser state and other extras are dropped. */
 export async function loadWeightsDir(dir: string): Promise<VganModel> {
-  const { model, extra } = loadModel(await readWeightFiles(dir));
+  const artifacts = await readWeightFiles(dir);
+  const { model, extra } = readingWeights(join(dir, 'model.json'), () => loadModel(artifacts));
   tf.dispose([...extra.values()]);
   return model;
 }
@@ -32,7 +33,6 @@ export async function loadWeightsDir(dir: string): Promise<VganModel> {
 /** The manifest and the first `limit` clips of a shipped dataset (by name) or of the one in a folder, resampled to the model's size. */
 export async function loadLocalClips(data: string, config: ModelConfig, opts: { seed: number; limit?: number; withMask?: boolean }): Promise<{ manifest: Manifest; clips: PreparedClip[] }> {
   const dir = dataDirOf(data);
-  const manifest = parseManifest(JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')));
   const dataset = await openDataset('', {
     size: config.size,
     frames: config.frames,
@@ -44,7 +44,7 @@ export async function loadLocalClips(data: string, config: ModelConfig, opts: { 
     withMask: opts.withMask,
     onError: (e) => console.error(`warning: ${e.message}`),
   });
-  return { manifest, clips: await gatherClips(dataset.clips(), opts.limit) };
+  return { manifest: dataset.manifest, clips: await gatherClips(dataset.clips(), opts.limit) };
 }
 
 /**

@@ -1,10 +1,10 @@
 // Reads and writes weights in tfjs's file layout (model.json + group1-shardKofN.bin) on disk, for the CLIs.
-// The browser reads the same files with tf.io.http; tests check that it does.
+// The page reads the same files (src/model/pretrained.ts, src/ui/weights-files.ts); all of them refuse shard
+// names that would leave the model's folder.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '../../src/tf';
-import { modelJson } from '../../src/model/weights';
-import { checkShardPath } from '../../src/model/weights';
+import { artifactsOf, modelJson, parseModelJson, readingWeights } from '../../src/model/weights';
 
 /** tfjs's converter default: 4 MiB shards, small enough for any static host and browser cache. */
 const SHARD_BYTES = 4 * 1024 * 1024;
@@ -21,13 +21,11 @@ export async function writeWeightFiles(dir: string, artifacts: tf.io.ModelArtifa
   return ['model.json', ...paths];
 }
 
-/** Loads model.json and its shards through tfjs's own http loader, fed from the file system. */
+/** Loads model.json and the shards it names (plain names beside it only); errors name the file. */
 export function readWeightFiles(dir: string): Promise<tf.io.ModelArtifacts> {
-  const fetchFunc = async (input: RequestInfo | URL) => {
-    const url = String(input);
-    const name = url.replace(/^file:\/\/\//, '');
-    const bytes = await readFile(join(dir, name === 'model.json' ? name : checkShardPath(name)));
-    return new Response(bytes, { headers: { 'content-type': url.endsWith('.json') ? 'application/json' : 'application/octet-stream' } });
-  };
-  return tf.io.http('file:///model.json', { fetchFunc }).load!();
+  return readingWeights(join(dir, 'model.json'), async () => {
+    const text = await readFile(join(dir, 'model.json'), 'utf8');
+    const shards = await Promise.all(parseModelJson(text).paths.map((p) => readFile(join(dir, p))));
+    return artifactsOf(text, tf.io.concatenateArrayBuffers(shards.map((b) => new Uint8Array(b).buffer)));
+  });
 }

@@ -31,6 +31,9 @@ FORMAT_VERSION = 1
 # The bounds src/data/format.ts applies, from the same file: a lying or corrupted manifest cannot make
 # either reader allocate more.
 LIMITS: dict[str, int] = json.loads((Path(__file__).resolve().parents[2] / "src" / "data" / "limits.json").read_text())
+# PIL's own decode-bomb guard fires inside Image.open with a message naming neither file nor size; the header
+# checks in _decode (against the sidecar and LIMITS) run right after open and before any pixel is decoded.
+Image.MAX_IMAGE_PIXELS = None
 SHARD_NAME = re.compile(r"^[\w.-]+\.tar$")
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
@@ -139,9 +142,9 @@ def _decode(key: str, files: dict[str, bytes], size: int, frames: int, stride: i
         image = Image.open(io.BytesIO(files[image_ext]))
         # The header's size is checked before a pixel is decoded: a decode bomb never allocates its pixels.
         if image.size != (want[1], want[0]):
-            raise DataError(f"{key}: frame strip is {image.size[0]}×{image.size[1]}, expected {want[1]}×{want[0]}")
+            raise DataError(f"{key}.{image_ext}: frame strip is {image.size[0]}×{image.size[1]}, expected {want[1]}×{want[0]}; not decoded")
         if want[0] * want[1] > LIMITS["clipPixels"]:
-            raise DataError(f"{key}: a {want[1]}×{want[0]} strip is over {LIMITS['clipPixels']} pixels")
+            raise DataError(f"{key}.{image_ext}: a {want[1]}×{want[0]} strip is over {LIMITS['clipPixels']} pixels; not decoded")
         image.load()  # raises on a file cut short or a JPEG without its scan, which would decode as flat grey
         strip = np.asarray(image.convert("RGB"))
     except DataError:

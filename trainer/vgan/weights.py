@@ -96,7 +96,10 @@ def read_weight_files(directory: str | Path) -> tuple[dict[str, Any], dict[str, 
         for p in group["paths"]:
             if not isinstance(p, str) or not SHARD_PATH.match(p) or p.startswith("."):
                 raise WeightsError(f"{where} names the shard {p!r}: only plain file names beside model.json are read")
-        data = b"".join((directory / p).read_bytes() for p in group["paths"])
+        try:
+            data = b"".join((directory / p).read_bytes() for p in group["paths"])
+        except OSError as e:
+            raise WeightsError(f"{where}: a shard it names cannot be read ({e.filename}: {e.strerror})") from None
         offset = 0
         for spec in group["weights"]:
             q = spec.get("quantization")
@@ -108,7 +111,7 @@ def read_weight_files(directory: str | Path) -> tuple[dict[str, Any], dict[str, 
             count = int(np.prod(shape, dtype=np.int64))
             end = offset + count * stored.itemsize
             if end > len(data):
-                raise WeightsError(f"weights data is truncated at {spec['name']}")
+                raise WeightsError(f"{where}: weights data is truncated: it ends inside {spec['name']}, the manifest needs more bytes than the shards hold")
             raw = np.frombuffer(data, dtype=stored.newbyteorder("<"), count=count, offset=offset)
             offset = end
             if q and q["dtype"] in ("uint8", "uint16"):
@@ -119,7 +122,7 @@ def read_weight_files(directory: str | Path) -> tuple[dict[str, Any], dict[str, 
                 raise WeightsError(f"{where}: weight {spec['name']} holds NaN or Infinity: the file is corrupt or its training diverged")
             tensors[spec["name"]] = value
         if offset != len(data):
-            raise WeightsError(f"weights data is too long: the manifest needs {offset} bytes, the shards hold {len(data)}")
+            raise WeightsError(f"{where}: weights data is too long: the manifest needs {offset} bytes, the shards hold {len(data)}")
     return topology, tensors
 
 

@@ -13,7 +13,7 @@ import { movingMnistClips } from '../../../src/train/data-source';
 const mnist = createRequire(import.meta.url)('mnist') as { get(index: number): number[] }[];
 
 async function shippedAtlas() {
-  const image = await nodeDecoder.decode(new Uint8Array(await readFile(join(datasetDir('moving-mnist'), DIGITS_FILE))), 'png');
+  const image = await nodeDecoder.decode(new Uint8Array(await readFile(join(datasetDir('moving-mnist'), DIGITS_FILE))), 'png', DIGITS_FILE);
   return { grey: fromRgba(image, 1), width: image.width, height: image.height };
 }
 

@@ -1,11 +1,13 @@
 // The Node video path (ffmpeg.wasm → clips → shards) on tiny generated videos.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NoFramesError, NotAVideoError, UnsupportedCodecError } from '../../../src/data/errors';
 import { decodeVideo, loadCore } from '../../../tools/data/ffmpeg';
-import { makeShards } from '../../../tools/data/make';
+import { makeShards, NoClipsError } from '../../../tools/data/make';
 import { camera, render, SIDE } from './helpers';
 
 const FRAMES = 12;
@@ -78,5 +80,31 @@ describe('video decoding (ffmpeg.wasm)', () => {
     expect(a.dataset.manifest.clips).toBe(3);
     expect(a.dataset.manifest.shards).toEqual(b.dataset.manifest.shards);
     expect(a.reports[1].error).toMatch(/NotAVideoError/);
+  });
+
+  it('given only unusable inputs, names each one and why it was skipped', async () => {
+    const list = join(dir, 'list.avi');
+    const missing = join(dir, 'missing.avi');
+    await writeFile(list, 'not a video');
+    const inputs = [list, missing].map((path) => ({ path, source: 'test', licence: 'CC0-1.0' }));
+    const err = await makeShards(inputs, { name: 't', frames: 4, size: 16, stride: 4, stabilize: false }).catch((e) => e);
+    expect(err).toBeInstanceOf(NoClipsError);
+    expect(err.message).toContain('none of the 2 inputs gave a clip');
+    expect(err.message).toMatch(new RegExp(`${list.replace(/[.]/g, '\\.')}: skipped \\(NotAVideoError: `));
+    expect(err.message).toMatch(new RegExp(`${missing.replace(/[.]/g, '\\.')}: skipped \\(Error: ENOENT`));
+  });
+
+  it('npm run make-shards lists every input it skipped and why, and exits non-zero when none gave a clip', async () => {
+    const folder = join(dir, 'inputs');
+    await mkdir(folder, { recursive: true });
+    await writeFile(join(folder, 'notes.txt'), 'a shopping list');
+    await writeFile(join(folder, 'list.avi'), 'not a video');
+    const run = promisify(execFile)('npx', ['tsx', 'tools/make-shards.ts', folder, join(dir, 'nowhere.mp4'), '--out', join(dir, 'out'), '--frames', '4', '--size', '16']);
+    const err = await run.then(() => null, (e: { code: number; stderr: string }) => e);
+    expect(err?.code).toBe(1);
+    expect(err?.stderr).toContain(`${join(folder, 'notes.txt')}: skipped (in a folder, only`);
+    expect(err?.stderr).toContain(`${join(dir, 'nowhere.mp4')}: skipped (no such file or folder)`);
+    expect(err?.stderr).toMatch(/list\.avi: skipped \(NotAVideoError: /);
+    expect(err?.stderr).toContain('NoClipsError: none of the 1 input gave a clip');
   });
 });

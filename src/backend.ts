@@ -43,7 +43,9 @@ export async function initBackend(order: BackendName[] = ['webgpu', 'webgl', 'cp
     }
     // tfjs's webgpu factory throws a TypeError into the console when there is no adapter: ask first.
     if (name === 'webgpu' && !(await navigator.gpu.requestAdapter())) {
-      notes.push('This browser has WebGPU but offers no GPU adapter to it (turned off, or this GPU is blocklisted); training will be much slower.');
+      notes.push(
+        'This browser has WebGPU but offers no GPU adapter to it (turned off, or this GPU is blocklisted); training will be much slower.',
+      );
       continue;
     }
     try {

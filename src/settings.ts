@@ -22,35 +22,84 @@ interface SettingCommon {
   config?: boolean;
 }
 /** A number in [min, max], an integer where `int`. */
-export interface NumberSetting extends SettingCommon { type: 'number'; default: number; min: number; max: number; int?: boolean }
+export interface NumberSetting extends SettingCommon {
+  type: 'number';
+  default: number;
+  min: number;
+  max: number;
+  int?: boolean;
+}
 /** One of `options`, shown as its `optionLabels` entry where it has one. */
-export interface ChoiceSetting extends SettingCommon { type: 'choice'; default: string; options: readonly string[]; optionLabels?: Readonly<Record<string, string>> }
+export interface ChoiceSetting extends SettingCommon {
+  type: 'choice';
+  default: string;
+  options: readonly string[];
+  optionLabels?: Readonly<Record<string, string>>;
+}
 /** A name matching `pattern`; `what` says what it names, for problem reports. */
-export interface NameSetting extends SettingCommon { type: 'name'; default: string; pattern: RegExp; what: string }
+export interface NameSetting extends SettingCommon {
+  type: 'name';
+  default: string;
+  pattern: RegExp;
+  what: string;
+}
 /** A comma-separated list of hideable setting keys. */
-export interface KeysSetting extends SettingCommon { type: 'keys'; default: readonly string[] }
+export interface KeysSetting extends SettingCommon {
+  type: 'keys';
+  default: readonly string[];
+}
 export type SettingSpec = NumberSetting | ChoiceSetting | NameSetting | KeysSetting;
 
 /** The settings in URL and control order. */
 export const settingsTable = {
   dataset: {
-    type: 'choice', options: datasetNames, default: 'shapes', label: 'dataset', rebuild: true, hideable: true,
+    type: 'choice',
+    options: datasetNames,
+    default: 'shapes',
+    label: 'dataset',
+    rebuild: true,
+    hideable: true,
     optionLabels: Object.fromEntries(datasetNames.map((d) => [d, datasets[d].label])),
   },
   preset: { type: 'choice', options: presetNames, default: 'tiny', label: 'preset', rebuild: true, hideable: true, trainer: true },
   kind: {
-    type: 'choice', options: ['unconditional', 'future'], default: 'unconditional', label: 'model', rebuild: true, hideable: true, trainer: true,
+    type: 'choice',
+    options: ['unconditional', 'future'],
+    default: 'unconditional',
+    label: 'model',
+    rebuild: true,
+    hideable: true,
+    trainer: true,
     help: 'The unconditional VGAN, or the future model that predicts a video from its first frame (two-stream only).',
   },
-  generator: { type: 'choice', options: ['twoStream', 'oneStream'], default: 'twoStream', label: 'generator', rebuild: true, hideable: true, trainer: true },
+  generator: {
+    type: 'choice',
+    options: ['twoStream', 'oneStream'],
+    default: 'twoStream',
+    label: 'generator',
+    rebuild: true,
+    hideable: true,
+    trainer: true,
+  },
   baseChannels: {
-    type: 'choice', options: ['preset', '8', '16', '32', '64'], default: 'preset', label: 'width', rebuild: true, hideable: true, config: true,
+    type: 'choice',
+    options: ['preset', '8', '16', '32', '64'],
+    default: 'preset',
+    label: 'width',
+    rebuild: true,
+    hideable: true,
+    config: true,
     optionLabels: { preset: "the preset's", 8: '8 channels', 16: '16 channels', 32: '32 channels', 64: '64 channels' },
-    help:
-      "Channels of the widest-resolution layers (the paper: 64; tiny: 32). Arithmetic grows with its square; at 8, tiny's samples stay noise.",
+    help: "Channels of the widest-resolution layers (the paper: 64; tiny: 32). Arithmetic grows with its square; at 8, tiny's samples stay noise.",
   },
   frameStride: {
-    type: 'choice', options: ['preset', '1', '2', '4', '8'], default: 'preset', label: 'time span', rebuild: true, hideable: true, config: true,
+    type: 'choice',
+    options: ['preset', '1', '2', '4', '8'],
+    default: 'preset',
+    label: 'time span',
+    rebuild: true,
+    hideable: true,
+    config: true,
     optionLabels: { preset: "the preset's", 1: 'every frame', 2: 'every 2nd frame', 4: 'every 4th frame', 8: 'every 8th frame' },
     help:
       "Which source frames (25 fps) a clip keeps. The presets keep the paper's 1.28 s (tiny: every 4th of 32 frames). With every frame, " +
@@ -61,24 +110,66 @@ export const settingsTable = {
   beta1: { type: 'number', default: 0.5, min: 0, max: 0.999, label: 'Adam β1', rebuild: false, hideable: true, trainer: true },
   batchSize: { type: 'number', default: 8, min: 1, max: 64, int: true, label: 'batch size', rebuild: true, hideable: true },
   mirror: {
-    type: 'choice', options: ['off', 'on'], default: 'off', label: 'mirror clips', rebuild: true, hideable: true,
+    type: 'choice',
+    options: ['off', 'on'],
+    default: 'off',
+    label: 'mirror clips',
+    rebuild: true,
+    hideable: true,
     help: 'Flip each stored clip left–right half the time, so a dataset of few sources (real) shows the discriminator twice the scenes. Procedural datasets draw fresh clips instead.',
   },
   maskLambda: { type: 'number', default: 0.1, min: 0, max: 10, label: 'mask λ', rebuild: false, hideable: true, trainer: true },
-  dSteps: { type: 'number', default: 1, min: 1, max: 10, int: true, label: 'D steps / iteration', rebuild: false, hideable: true, trainer: true },
-  gSteps: { type: 'number', default: 1, min: 1, max: 10, int: true, label: 'G steps / iteration', rebuild: false, hideable: true, trainer: true },
+  dSteps: {
+    type: 'number',
+    default: 1,
+    min: 1,
+    max: 10,
+    int: true,
+    label: 'D steps / iteration',
+    rebuild: false,
+    hideable: true,
+    trainer: true,
+  },
+  gSteps: {
+    type: 'number',
+    default: 1,
+    min: 1,
+    max: 10,
+    int: true,
+    label: 'G steps / iteration',
+    rebuild: false,
+    hideable: true,
+    trainer: true,
+  },
   seed: { type: 'number', default: 1, min: 0, max: 2 ** 31 - 1, int: true, label: 'seed', rebuild: true, hideable: true, trainer: true },
   autosaveEvery: {
-    type: 'number', default: 50, min: 0, max: 100_000, int: true, label: 'autosave every', rebuild: false, hideable: true,
+    type: 'number',
+    default: 50,
+    min: 0,
+    max: 100_000,
+    int: true,
+    label: 'autosave every',
+    rebuild: false,
+    hideable: true,
     help: 'Autosave a checkpoint every this many iterations (0: only on pause).',
   },
   weights: {
     // Which models exist is known only once the index loads; the worker reports an unknown name.
-    type: 'name', pattern: MODEL_NAME, what: 'a model name', default: '', label: 'start from', rebuild: true, hideable: true,
+    type: 'name',
+    pattern: MODEL_NAME,
+    what: 'a model name',
+    default: '',
+    label: 'start from',
+    rebuild: true,
+    hideable: true,
     help: 'A shipped pretrained model (public/weights/<name>) to start from; none trains from scratch.',
   },
   hide: {
-    type: 'keys', default: [], label: 'hidden controls', rebuild: false, hideable: false,
+    type: 'keys',
+    default: [],
+    label: 'hidden controls',
+    rebuild: false,
+    hideable: false,
     help: 'Controls a shared link hides, e.g. "lrD,lrG": a teacher can fix what a class should not change.',
   },
 } as const satisfies Record<string, SettingSpec>;

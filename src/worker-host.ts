@@ -40,7 +40,10 @@ export function startWorker<A extends Api>(
       emit({ type: 'backend', info });
       onGpuError((message) => emit({ type: 'gpuError', message }));
       if (recover) onDeviceLoss(recover.lost, (job) => void server.enqueue(job).catch(recover.failed), recover.restarted);
-      else void deviceLost().then((reason) => emit({ type: 'gpuError', message: `The GPU device was lost (${reason}); reload the page to use this tool again.` }));
+      else
+        void deviceLost().then((reason) =>
+          emit({ type: 'gpuError', message: `The GPU device was lost (${reason}); reload the page to use this tool again.` }),
+        );
     },
     () => undefined,
   );

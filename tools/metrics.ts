@@ -27,14 +27,17 @@ export async function main(argv: string[]): Promise<void> {
       out: { type: 'string', default: 'runs/metrics' },
     },
   });
-  if (args.features !== 'random' && args.features !== 'discriminator') throw new Error(`--features must be random or discriminator, not ${args.features}`);
+  if (args.features !== 'random' && args.features !== 'discriminator')
+    throw new Error(`--features must be random or discriminator, not ${args.features}`);
   await cpuBackend();
   const started = Date.now();
   const seed = Number(args.seed);
   const model = args.weights ? await loadWeightsDir(args.weights) : new VganModel(resolveConfig(args.preset), { seed });
   const { real, source } = await referenceClips(args.data, model.config, seed, Number(args.clips));
   const featureModel = args.features === 'random' ? randomFeatureNetwork(model.config) : model;
-  console.error(`${source}${real.mask ? ' with true masks' : ''}, model ${model.kind} ${model.config.frames}×${model.config.size}² (frame stride ${model.config.frameStride})`);
+  console.error(
+    `${source}${real.mask ? ' with true masks' : ''}, model ${model.kind} ${model.config.frames}×${model.config.size}² (frame stride ${model.config.frameStride})`,
+  );
   const rows = await evaluateGenerator(model, real, {
     featureModel,
     seed,
@@ -43,7 +46,9 @@ export async function main(argv: string[]): Promise<void> {
   });
   const show = (v: number | null, digits: number) => v?.toFixed(digits) ?? '–';
   for (const r of rows) {
-    console.error(`${r.name}: flicker ${show(r.flicker, 4)}, high frequency ${show(r.highFrequency, 4)}, FD ${show(r.frechet, 4)}, mask IoU ${show(r.maskIoU, 3)}, MAE ${show(r.maskMAE, 3)}, coverage ${show(r.maskCoverage, 3)}, stillness ${show(r.stillness, 4)}`);
+    console.error(
+      `${r.name}: flicker ${show(r.flicker, 4)}, high frequency ${show(r.highFrequency, 4)}, FD ${show(r.frechet, 4)}, mask IoU ${show(r.maskIoU, 3)}, MAE ${show(r.maskMAE, 3)}, coverage ${show(r.maskCoverage, 3)}, stillness ${show(r.stillness, 4)}`,
+    );
   }
   const features =
     args.features === 'random'
@@ -52,7 +57,18 @@ export async function main(argv: string[]): Promise<void> {
   const paths = await writeResults(
     args.out,
     'metrics',
-    { model: args.weights ?? `untrained ${args.preset}`, kind: model.kind, config: model.config, dataset: args.data, reference: source, clips: real.clips, features, seed, seconds: (Date.now() - started) / 1000, rows },
+    {
+      model: args.weights ?? `untrained ${args.preset}`,
+      kind: model.kind,
+      config: model.config,
+      dataset: args.data,
+      reference: source,
+      clips: real.clips,
+      features,
+      seed,
+      seconds: (Date.now() - started) / 1000,
+      rows,
+    },
     rows.map((r) => ({ ...r })),
   );
   if (featureModel !== model) featureModel.dispose();

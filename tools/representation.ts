@@ -48,11 +48,17 @@ export async function main(argv: string[]): Promise<void> {
   };
   const started = Date.now();
   const model = args.weights ? await loadWeightsDir(args.weights) : new VganModel(resolveConfig(args.preset), { seed: options.seed });
-  const { manifest, clips } = await loadLocalClips(args.data, model.config, { seed: options.seed!, limit: args.clips ? Number(args.clips) : undefined });
+  const { manifest, clips } = await loadLocalClips(args.data, model.config, {
+    seed: options.seed!,
+    limit: args.clips ? Number(args.clips) : undefined,
+  });
   const vocabulary = manifest.labels?.[args.label];
-  if (!vocabulary) throw new Error(`${args.data} has no label "${args.label}" (it has: ${Object.keys(manifest.labels ?? {}).join(', ') || 'none'})`);
+  if (!vocabulary)
+    throw new Error(`${args.data} has no label "${args.label}" (it has: ${Object.keys(manifest.labels ?? {}).join(', ') || 'none'})`);
   const data = { clips, labels: classIndices(clips, args.label, vocabulary), classes: vocabulary };
-  console.error(`${clips.length} clips of ${args.data}, ${vocabulary.length} classes of "${args.label}", model ${model.config.frames}×${model.config.size}²`);
+  console.error(
+    `${clips.length} clips of ${args.data}, ${vocabulary.length} classes of "${args.label}", model ${model.config.frames}×${model.config.size}²`,
+  );
 
   const pretrainIterations = Number(args.pretrain);
   if (pretrainIterations > 0) {
@@ -65,7 +71,8 @@ export async function main(argv: string[]): Promise<void> {
       const real = videoBatch(clips, shuffle([...train], rand).slice(0, batch), model.config.frames, model.config.size);
       const stats = await trainer.step(real);
       real.dispose();
-      if ((i + 1) % 25 === 0) console.error(`pretrain ${i + 1}/${pretrainIterations}: D(x) ${stats.dReal.toFixed(3)} D(G(z)) ${stats.dFake.toFixed(3)}`);
+      if ((i + 1) % 25 === 0)
+        console.error(`pretrain ${i + 1}/${pretrainIterations}: D(x) ${stats.dReal.toFixed(3)} D(G(z)) ${stats.dFake.toFixed(3)}`);
     }
     // The trainer's model is the one the experiment starts from; only the optimisers go.
     trainer.optD.dispose();
@@ -79,7 +86,9 @@ export async function main(argv: string[]): Promise<void> {
     },
     onResult: (rows) => {
       const r = rows.at(-1)!;
-      console.error(`${r.labels} labels: fine-tuned ${r.pretrained.toFixed(3)}, from scratch ${r.scratch.toFixed(3)}, logistic ${r.logistic.toFixed(3)}`);
+      console.error(
+        `${r.labels} labels: fine-tuned ${r.pretrained.toFixed(3)}, from scratch ${r.scratch.toFixed(3)}, logistic ${r.logistic.toFixed(3)}`,
+      );
     },
   });
   const paths = await writeResults(

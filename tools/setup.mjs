@@ -65,6 +65,7 @@ export function ensurePythonTorch() {
     }
   };
   if (importable()) return;
-  if (!isRoot()) throw new Error(`${python} cannot import torch, numpy and PIL: install Debian's python3-torch, python3-numpy and python3-pil.`);
+  if (!isRoot())
+    throw new Error(`${python} cannot import torch, numpy and PIL: install Debian's python3-torch, python3-numpy and python3-pil.`);
   aptInstall('python3-torch python3-numpy python3-pil');
 }

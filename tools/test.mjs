@@ -61,9 +61,11 @@ if (args.length === 0) {
   status ||= tscStatus || (py.status ?? 1);
   const buildStatus = step('npx', ['vite', 'build']);
   const pwJson = join(reports, 'playwright.json');
-  const pwStatus = buildStatus === 0
-    ? spawnSync('npx', ['playwright', 'test'], { cwd: root, env: { ...env, PLAYWRIGHT_JSON_OUTPUT_NAME: pwJson }, stdio: 'inherit' }).status ?? 1
-    : 1;
+  const pwStatus =
+    buildStatus === 0
+      ? (spawnSync('npx', ['playwright', 'test'], { cwd: root, env: { ...env, PLAYWRIGHT_JSON_OUTPUT_NAME: pwJson }, stdio: 'inherit' })
+          .status ?? 1)
+      : 1;
   if (existsSync(pwJson)) {
     const r = JSON.parse(readFileSync(pwJson, 'utf8'));
     passed += r.stats.expected;

@@ -69,7 +69,7 @@ export async function main(argv: string[]): Promise<void> {
     if (done % every === 0 || done === iterations) {
       const m = await measureQuality(trainer.model, reference, seed, done);
       const line = { ...m, seconds: (Date.now() - started) / 1000, numTensors: tf.memory().numTensors };
-      await appendFile(log, JSON.stringify(line) + '\n');
+      await appendFile(log, `${JSON.stringify(line)}\n`);
       console.error(JSON.stringify(line));
       if (m.score < best) {
         best = m.score;

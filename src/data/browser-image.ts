@@ -21,7 +21,9 @@ export async function decodeWithBrowser(
   try {
     bitmap = await createImageBitmap(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: MIME[format] }), options);
   } catch (e) {
-    throw new error(`${name}: the browser could not decode this ${format.toUpperCase()}: it is corrupted (${errorMessage(e)})`, { cause: e });
+    throw new error(`${name}: the browser could not decode this ${format.toUpperCase()}: it is corrupted (${errorMessage(e)})`, {
+      cause: e,
+    });
   }
   const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
   const ctx = canvas.getContext('2d', { willReadFrequently: true })!;

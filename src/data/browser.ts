@@ -14,7 +14,9 @@ export interface DecodeRequest {
 export type DecodeResponse = { id: number; width: number; height: number; data: Uint8Array } | { id: number; error: string };
 
 /** A decoder that spreads work over `size` Web Workers; `close()` terminates them. */
-export function browserDecoder(size = Math.max(1, Math.min(4, (navigator.hardwareConcurrency ?? 2) - 1))): ImageDecoder & { close(): void } {
+export function browserDecoder(
+  size = Math.max(1, Math.min(4, (navigator.hardwareConcurrency ?? 2) - 1)),
+): ImageDecoder & { close(): void } {
   const workers = Array.from({ length: size }, () => new Worker(new URL('./decode-worker.ts', import.meta.url), { type: 'module' }));
   const pending = new Map<number, { resolve: (img: RgbaImage) => void; reject: (e: Error) => void }>();
   let next = 0;

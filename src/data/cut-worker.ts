@@ -17,9 +17,14 @@ const scope = self as unknown as DedicatedWorkerGlobalScope;
 scope.onmessage = async ({ data }: MessageEvent<CutRequest>) => {
   try {
     // Through our module, never opencv's own: its module object is a thenable, which `await import()` would chase.
-    const stabilizer = data.stabilize ? await Stabilizer.create((await import('./browser-opencv')).browserOpenCv, data.stabilize) : undefined;
+    const stabilizer = data.stabilize
+      ? await Stabilizer.create((await import('./browser-opencv')).browserOpenCv, data.stabilize)
+      : undefined;
     const result = cutClips(data.video, { ...data.options, stabilizer });
-    scope.postMessage({ result } satisfies CutResponse, result.clips.map((c) => c.rgb.buffer as ArrayBuffer));
+    scope.postMessage(
+      { result } satisfies CutResponse,
+      result.clips.map((c) => c.rgb.buffer as ArrayBuffer),
+    );
   } catch (e) {
     scope.postMessage({ error: e instanceof Error ? e.message : String(e) } satisfies CutResponse);
   }

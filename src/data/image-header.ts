@@ -76,13 +76,18 @@ function jpeg(b: Uint8Array, fail: Fail): ImageHeader {
     if (marker === 0xda) {
       if (!frame) fail('this JPEG is corrupted: its image data starts before its frame header.');
       // Entropy-coded data never holds FF D9 (FF is always stuffed), so the last one ends the image.
-      if (!endsWith(b, [0xff, 0xd9], at + length)) fail('this JPEG is truncated: it has no end-of-image marker, so its pixels were cut off.');
+      if (!endsWith(b, [0xff, 0xd9], at + length))
+        fail('this JPEG is truncated: it has no end-of-image marker, so its pixels were cut off.');
       if (frame.height === 0) fail('this JPEG gives its height only after the image data (DNL), which is not supported.');
       return { format: 'jpeg', ...frame };
     }
     at += length;
   }
-  return fail(frame ? 'this JPEG has headers but no image data (no scan): it would decode as flat grey.' : 'this JPEG is truncated or corrupted: it ends before its image data.');
+  return fail(
+    frame
+      ? 'this JPEG has headers but no image data (no scan): it would decode as flat grey.'
+      : 'this JPEG is truncated or corrupted: it ends before its image data.',
+  );
 }
 
 function gif(b: Uint8Array, fail: Fail): ImageHeader {
@@ -123,7 +128,9 @@ export interface HeaderOptions {
   /** The most pixels (width × height) decoded. */
   maxPixels: number;
   /** The error thrown, e.g. StillImageError (default ImageError). */
-  error?: new (message: string) => DataError;
+  error?: new (
+    message: string,
+  ) => DataError;
 }
 
 /**
@@ -131,7 +138,11 @@ export interface HeaderOptions {
  * dimensions when they are the problem) for anything not to be decoded: another format, a damaged or
  * truncated file, no pixels, or more than `maxPixels`. Call it before handing bytes to any decoder.
  */
-export function readImageHeader(bytes: Uint8Array, name: string, { formats = ['png', 'jpeg', 'gif', 'webp'], maxPixels, error = ImageError }: HeaderOptions): ImageHeader {
+export function readImageHeader(
+  bytes: Uint8Array,
+  name: string,
+  { formats = ['png', 'jpeg', 'gif', 'webp'], maxPixels, error = ImageError }: HeaderOptions,
+): ImageHeader {
   const fail: Fail = (why) => {
     throw new error(`${name}: ${why}`);
   };

@@ -11,7 +11,6 @@ import { randomInt, seededRandom, shuffle } from './random';
 import { decodeClip, type Clip } from './shards';
 import { groupByKey, readTar } from './tar';
 
-
 export interface LoadProgress {
   shardsDone: number;
   shards: number;
@@ -161,9 +160,7 @@ export class VideoDataset {
       }
       const { entries, errors } = readTar(bytes);
       errors.forEach((e) => this.report(e, info.name));
-      const decoded = await Promise.allSettled(
-        [...groupByKey(entries)].map(([key, files]) => decodeClip(key, files, decoder, withMask)),
-      );
+      const decoded = await Promise.allSettled([...groupByKey(entries)].map(([key, files]) => decodeClip(key, files, decoder, withMask)));
       for (const result of decoded) {
         if (result.status === 'rejected') {
           this.report(result.reason, info.name);

@@ -132,8 +132,7 @@ export function renderMovingDigit(
         const v = (y + 0.5 - cy) / scale + DIGIT / 2 - 0.5;
         const [u0, v0] = [Math.floor(u), Math.floor(v)];
         const [fu, fv] = [u - u0, v - v0];
-        const value =
-          (1 - fv) * ((1 - fu) * at(u0, v0) + fu * at(u0 + 1, v0)) + fv * ((1 - fu) * at(u0, v0 + 1) + fu * at(u0 + 1, v0 + 1));
+        const value = (1 - fv) * ((1 - fu) * at(u0, v0) + fu * at(u0 + 1, v0)) + fv * ((1 - fu) * at(u0, v0 + 1) + fu * at(u0 + 1, v0 + 1));
         const p = t * size * size + y * size + x;
         const grey = Math.round(255 * Math.min(1, Math.max(0, value)));
         rgb.fill(grey, p * 3, p * 3 + 3);
@@ -145,7 +144,12 @@ export function renderMovingDigit(
 }
 
 /** Clip `index`: motion class cycles through MOTIONS so classes are balanced; digit and sample are seeded. */
-export function movingMnistClip(digits: DigitSource, seed: number, index: number, opts: MovingMnistOptions = {}): Clip & { mask: Uint8Array } {
+export function movingMnistClip(
+  digits: DigitSource,
+  seed: number,
+  index: number,
+  opts: MovingMnistOptions = {},
+): Clip & { mask: Uint8Array } {
   const size = opts.size ?? MOVING_MNIST_SIDE;
   const frames = opts.frames ?? 32;
   const rand = seededRandom((seed ^ Math.imul(index + 1, 0x85ebca6b)) >>> 0);

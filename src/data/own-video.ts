@@ -76,7 +76,11 @@ async function measureFps(video: HTMLVideoElement): Promise<number | null> {
     setTimeout(resolve, 3000);
   });
   video.pause();
-  const gaps = times.slice(1).map((t, i) => t - times[i]).filter((g) => g > 0).sort((a, b) => a - b);
+  const gaps = times
+    .slice(1)
+    .map((t, i) => t - times[i])
+    .filter((g) => g > 0)
+    .sort((a, b) => a - b);
   return gaps.length > 0 ? Math.round(100 / gaps[gaps.length >> 1]) / 100 : null;
 }
 
@@ -97,7 +101,11 @@ function frameGrabber(side: number, count: number) {
 }
 
 /** Decodes a video file into side × side RGB frames (short side resized, centre crop) at its native rate. */
-export async function decodeVideoFile(file: Blob, side: number, opts: Pick<OwnVideoOptions, 'maxFrames' | 'onProgress' | 'signal'> = {}): Promise<DecodedVideo> {
+export async function decodeVideoFile(
+  file: Blob,
+  side: number,
+  opts: Pick<OwnVideoOptions, 'maxFrames' | 'onProgress' | 'signal'> = {},
+): Promise<DecodedVideo> {
   const video = document.createElement('video');
   video.muted = true;
   video.playsInline = true;
@@ -170,10 +178,17 @@ export function resampleDurations(durationsMs: number[], maxFrames: number): { f
 }
 
 /** Decodes an animated image with WebCodecs' ImageDecoder, at the rate its frame durations give. */
-export async function decodeAnimatedImage(file: Blob, type: string, side: number, opts: Pick<OwnVideoOptions, 'maxFrames' | 'onProgress'> = {}): Promise<DecodedVideo> {
+export async function decodeAnimatedImage(
+  file: Blob,
+  type: string,
+  side: number,
+  opts: Pick<OwnVideoOptions, 'maxFrames' | 'onProgress'> = {},
+): Promise<DecodedVideo> {
   const format = type.slice('image/'.length).toUpperCase();
   if (typeof ImageDecoder === 'undefined' || !(await ImageDecoder.isTypeSupported(type))) {
-    throw new UnsupportedCodecError(`this browser cannot decode an animated ${format} frame by frame (it lacks WebCodecs' ImageDecoder for it): convert it to an MP4 or WebM video, or use Chrome or Edge`);
+    throw new UnsupportedCodecError(
+      `this browser cannot decode an animated ${format} frame by frame (it lacks WebCodecs' ImageDecoder for it): convert it to an MP4 or WebM video, or use Chrome or Edge`,
+    );
   }
   const decoder = new ImageDecoder({ data: file.stream(), type });
   try {
@@ -182,7 +197,10 @@ export async function decodeAnimatedImage(file: Blob, type: string, side: number
     });
     const sources = Math.min(decoder.tracks.selectedTrack?.frameCount ?? 0, opts.maxFrames ?? 3000);
     if (sources === 0) throw new NotAVideoError(`this ${format} has no frame this browser can decode: it is corrupted or truncated`);
-    if (sources === 1) throw new NoFramesError(`this ${format} has one frame: it is a still image, not a video (the Future view predicts a still image's future)`);
+    if (sources === 1)
+      throw new NoFramesError(
+        `this ${format} has one frame: it is a still image, not a video (the Future view predicts a still image's future)`,
+      );
     const { rgb, grab } = frameGrabber(side, sources);
     const durations: number[] = [];
     for (let i = 0; i < sources; i++) {
@@ -203,7 +221,11 @@ export async function decodeAnimatedImage(file: Blob, type: string, side: number
 }
 
 /** An animated image through ImageDecoder (a <video> cannot play one), anything else through <video>. */
-export async function decodeOwnFile(file: Blob, side: number, opts: Pick<OwnVideoOptions, 'maxFrames' | 'onProgress' | 'signal'> = {}): Promise<DecodedVideo> {
+export async function decodeOwnFile(
+  file: Blob,
+  side: number,
+  opts: Pick<OwnVideoOptions, 'maxFrames' | 'onProgress' | 'signal'> = {},
+): Promise<DecodedVideo> {
   const type = animatedImageType(new Uint8Array(await file.slice(0, 12).arrayBuffer()));
   return type ? decodeAnimatedImage(file, type, side, opts) : decodeVideoFile(file, side, opts);
 }
@@ -211,7 +233,8 @@ export async function decodeOwnFile(file: Blob, side: number, opts: Pick<OwnVide
 function cutInWorker(request: CutRequest): Promise<CutResult> {
   const worker = new Worker(new URL('./cut-worker.ts', import.meta.url), { type: 'module' });
   return new Promise<CutResult>((resolve, reject) => {
-    worker.onmessage = ({ data }: MessageEvent<CutResponse>) => ('error' in data ? reject(new DataError(data.error)) : resolve(data.result));
+    worker.onmessage = ({ data }: MessageEvent<CutResponse>) =>
+      'error' in data ? reject(new DataError(data.error)) : resolve(data.result);
     worker.onerror = (e) => reject(new DataError(`cutting worker failed: ${e.message}`));
     worker.postMessage(request, [request.video.rgb.buffer as ArrayBuffer]);
   }).finally(() => worker.terminate());

@@ -60,7 +60,12 @@ function vividColour(rand: () => number): [number, number, number] {
   const hue = rand() * 6;
   const f = hue - Math.floor(hue);
   const rgb: Record<number, [number, number, number]> = {
-    0: [1, f, 0], 1: [1 - f, 1, 0], 2: [0, 1, f], 3: [0, 1 - f, 1], 4: [f, 0, 1], 5: [1, 0, 1 - f],
+    0: [1, f, 0],
+    1: [1 - f, 1, 0],
+    2: [0, 1, f],
+    3: [0, 1 - f, 1],
+    4: [f, 0, 1],
+    5: [1, 0, 1 - f],
   };
   const [r, g, b] = rgb[Math.floor(hue)];
   return [40 + 215 * r, 40 + 215 * g, 40 + 215 * b];

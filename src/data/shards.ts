@@ -164,12 +164,7 @@ async function decodeStrip(
 }
 
 /** Decodes one WebDataset sample (files by extension) back into a Clip; throws ClipError. */
-export async function decodeClip(
-  key: string,
-  files: Map<string, Uint8Array>,
-  decoder: ImageDecoder,
-  withMask: boolean,
-): Promise<Clip> {
+export async function decodeClip(key: string, files: Map<string, Uint8Array>, decoder: ImageDecoder, withMask: boolean): Promise<Clip> {
   const meta = parseMeta(key, files.get('json'));
   const imageExt = ['jpg', 'jpeg', 'png'].find((e) => files.has(e));
   if (!imageExt) throw new ClipError(key, 'no .jpg frame strip');

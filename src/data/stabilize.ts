@@ -50,7 +50,12 @@ export function project(h: Homography, x: number, y: number): [number, number] {
 /** Largest displacement between two homographies over the corners of a side × side frame. */
 export function cornerDistance(a: Homography, b: Homography, side: number): number {
   let worst = 0;
-  for (const [x, y] of [[0, 0], [side, 0], [0, side], [side, side]]) {
+  for (const [x, y] of [
+    [0, 0],
+    [side, 0],
+    [0, side],
+    [side, side],
+  ]) {
     const [ax, ay] = project(a, x, y);
     const [bx, by] = project(b, x, y);
     worst = Math.max(worst, Math.hypot(ax - bx, ay - by));

@@ -26,7 +26,10 @@ export type StillInfo = ImageHeader;
 export class StillImageError extends ImageError {}
 
 function looksLikeSvg(b: Uint8Array): boolean {
-  const head = new TextDecoder('utf-8', { fatal: false }).decode(b.subarray(0, 4096)).replace(/^\uFEFF/, '').trimStart();
+  const head = new TextDecoder('utf-8', { fatal: false })
+    .decode(b.subarray(0, 4096))
+    .replace(/^\uFEFF/, '')
+    .trimStart();
   return head.startsWith('<') && /<svg[\s>]/i.test(head);
 }
 
@@ -35,7 +38,10 @@ export function sniffStill(bytes: Uint8Array, name = 'this image'): StillInfo {
   if (bytes.length > 0 && !imageFormatOf(bytes)) {
     // Rasterising SVG would need an <img> on the page (not in a worker) and a size we would have to invent;
     // an SVG may also pull in external resources. A PNG export of it says exactly which pixels to use.
-    if (looksLikeSvg(bytes)) throw new StillImageError(`${name} is an SVG: vector images are refused, because they have no pixel size of their own and may load external resources. Export it as a PNG or JPEG first.`);
+    if (looksLikeSvg(bytes))
+      throw new StillImageError(
+        `${name} is an SVG: vector images are refused, because they have no pixel size of their own and may load external resources. Export it as a PNG or JPEG first.`,
+      );
     throw new StillImageError(`${name} is not an image this page reads: expected a PNG, JPEG, GIF or WebP file.`);
   }
   return readImageHeader(bytes, name, { maxPixels: MAX_PIXELS, error: StillImageError });
@@ -71,7 +77,10 @@ export function stillToFrame(image: RgbaImage, info: StillInfo, size: number): S
   const notes: string[] = [];
   if (info.colour === 'grey' || info.colour === 'grey+alpha') notes.push('greyscale: the grey is copied to red, green and blue');
   if (info.colour === 'cmyk') notes.push('CMYK JPEG: converted to RGB by the decoder without a colour profile, so colours may be off');
-  if (transparent > 0) notes.push(`${transparent} transparent pixel${transparent === 1 ? '' : 's'} composited over mid-grey (${BACKGROUND_GREY}, ${BACKGROUND_GREY}, ${BACKGROUND_GREY})`);
+  if (transparent > 0)
+    notes.push(
+      `${transparent} transparent pixel${transparent === 1 ? '' : 's'} composited over mid-grey (${BACKGROUND_GREY}, ${BACKGROUND_GREY}, ${BACKGROUND_GREY})`,
+    );
   if (width !== height) notes.push(`centre-cropped from ${width}×${height} to ${square.width}×${square.height}`);
   if (square.width < size) notes.push(`upsampled from ${square.width}×${square.width} to ${size}×${size}`);
   if (info.format === 'gif') notes.push('GIF: its first frame only');

@@ -22,7 +22,7 @@ function writeString(block: Uint8Array, offset: number, length: number, value: s
 }
 
 function writeOctal(block: Uint8Array, offset: number, length: number, value: number) {
-  writeString(block, offset, length, value.toString(8).padStart(length - 1, '0') + '\0');
+  writeString(block, offset, length, `${value.toString(8).padStart(length - 1, '0')}\0`);
 }
 
 function checksum(header: Uint8Array): number {
@@ -97,16 +97,12 @@ export function readTar(bytes: Uint8Array): TarReadResult {
       continue;
     }
     const prefix = readString(header, 345, 155);
-    const name = (prefix ? prefix + '/' : '') + readString(header, 0, 100);
+    const name = (prefix ? `${prefix}/` : '') + readString(header, 0, 100);
     const size = readOctal(header, 124, 12);
     const type = header[156];
     const dataStart = offset + BLOCK;
     if (!Number.isFinite(size) || dataStart + size > bytes.length) {
-      errors.push(
-        new TarError(
-          `tar truncated: entry "${name}" declares ${size} bytes but only ${bytes.length - dataStart} remain`,
-        ),
-      );
+      errors.push(new TarError(`tar truncated: entry "${name}" declares ${size} bytes but only ${bytes.length - dataStart} remain`));
       return { entries, errors };
     }
     // '0' and NUL are regular files; directories, links and pax headers carry no clip data.

@@ -26,7 +26,12 @@ export interface AutoencoderOptions {
   beta1: number;
 }
 
-export const defaultAutoencoderOptions: AutoencoderOptions = { preset: 'tiny', seed: 1, learningRate: AUTOENCODER_LEARNING_RATE, beta1: 0.5 };
+export const defaultAutoencoderOptions: AutoencoderOptions = {
+  preset: 'tiny',
+  seed: 1,
+  learningRate: AUTOENCODER_LEARNING_RATE,
+  beta1: 0.5,
+};
 
 /** What a saved baseline records in its weights file's `training` field. */
 export interface BaselineRecord {
@@ -151,7 +156,8 @@ export class Autoencoder {
     const { model, topology, extra } = loadModel(artifacts);
     try {
       const record = topology.training as Partial<BaselineRecord> | undefined;
-      if (record?.baseline !== 'autoencoder') throw new WeightsError('not an autoencoder baseline: its training record lacks baseline "autoencoder"');
+      if (record?.baseline !== 'autoencoder')
+        throw new WeightsError('not an autoencoder baseline: its training record lacks baseline "autoencoder"');
       const ae = new Autoencoder({ ...record.options, config: model.config, seed: model.seed }, model);
       // The file's every tensor, trunk and generator included, so that assignWeights checks the code layer too.
       assignWeights(ae.model, new Map([...model.params.all(), ...extra]));

@@ -52,7 +52,14 @@ export interface BaselineLoaded {
 
 export interface BaselineApi {
   requests: ToBaseline;
-  results: { train: { iteration: number }; fit: FitReport; sample: ClipData[]; real: ClipData[]; export: BaselineFiles; import: BaselineLoaded };
+  results: {
+    train: { iteration: number };
+    fit: FitReport;
+    sample: ClipData[];
+    real: ClipData[];
+    export: BaselineFiles;
+    import: BaselineLoaded;
+  };
   /** A training step done. */
   progress: { iteration: number; loss: number; done: number; total: number };
   /** `skipped`: a bad clip or shard that the data loader left out; the work went on. */

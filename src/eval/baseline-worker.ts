@@ -100,7 +100,12 @@ async function handle(m: ToBaseline, call: Call<BaselineApi['progress']>) {
         const data = (await batch.data()) as Float32Array;
         batch.dispose();
         const len = config.frames * config.size * config.size * 3;
-        const clips = Array.from({ length: data.length / len }, (_, i) => ({ data: data.slice(i * len, (i + 1) * len), frames: config.frames, size: config.size, channels: 3 as const }));
+        const clips = Array.from({ length: data.length / len }, (_, i) => ({
+          data: data.slice(i * len, (i + 1) * len),
+          frames: config.frames,
+          size: config.size,
+          channels: 3 as const,
+        }));
         return clips;
       } finally {
         batches.dispose();

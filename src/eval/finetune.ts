@@ -31,7 +31,12 @@ export interface Split {
 /** A stratified, seeded split: `testFraction` of every class is held out; labels ≥ `classes` are left out. */
 export function stratifiedSplit(labels: number[], classes: number, testFraction: number, seed: number): Split {
   const rand = seededRandom(deriveSeed(seed, 'split'));
-  const byClass = Array.from({ length: classes }, (_, k) => shuffle(labels.flatMap((l, i) => (l === k ? [i] : [])), rand));
+  const byClass = Array.from({ length: classes }, (_, k) =>
+    shuffle(
+      labels.flatMap((l, i) => (l === k ? [i] : [])),
+      rand,
+    ),
+  );
   const test = byClass.flatMap((ids) => ids.slice(0, Math.round(ids.length * testFraction)));
   const rest = byClass.map((ids) => ids.slice(Math.round(ids.length * testFraction)));
   const train: number[] = [];
@@ -130,7 +135,9 @@ export async function fineTune(
       for (const [name, v] of source.params.all()) if (name.startsWith('discriminator/')) model.params.get(name).assign(v);
     }
     const head = `discriminator/${model.arch.discriminatorHead.name}/`;
-    const vars = new Map([...model.variables('discriminator'), ...model.variables('classifier')].filter(([name]) => !name.startsWith(head)));
+    const vars = new Map(
+      [...model.variables('discriminator'), ...model.variables('classifier')].filter(([name]) => !name.startsWith(head)),
+    );
     const rand = seededRandom(deriveSeed(seed, 'batches'));
     let order: number[] = [];
     for (let step = 0; step < opts.steps; step++) {
@@ -138,9 +145,16 @@ export async function fineTune(
       const ids = order.splice(0, Math.min(opts.batchSize, train.length));
       tf.tidy(() => {
         const video = videoBatch(data.clips, ids, frames, size);
-        const target = tf.oneHot(ids.map((c) => data.labels[c]), data.classes.length);
+        const target = tf.oneHot(
+          ids.map((c) => data.labels[c]),
+          data.classes.length,
+        );
         const { grads } = tf.variableGrads(
-          () => tf.losses.softmaxCrossEntropy(target, model.classify(video, { training: true, dropoutSeed: deriveSeed(seed, 'dropout', step) })) as tf.Scalar,
+          () =>
+            tf.losses.softmaxCrossEntropy(
+              target,
+              model.classify(video, { training: true, dropoutSeed: deriveSeed(seed, 'dropout', step) }),
+            ) as tf.Scalar,
           [...vars.values()],
         );
         adam.apply(vars, new Map([...vars].map(([name, v]) => [name, grads[v.name]])));
@@ -178,16 +192,30 @@ export async function logisticRegression(
   // Made in a tidy: tf.variable keeps its initial value's data, not the tensor itself.
   const w = tf.tidy(() => tf.variable(tf.zeros([x.shape[1], classes])));
   const b = tf.tidy(() => tf.variable(tf.zeros([classes])));
-  const vars = new Map([['w', w], ['b', b]]);
+  const vars = new Map([
+    ['w', w],
+    ['b', b],
+  ]);
   const adam = new Adam(learningRate, 0.9);
   try {
     for (let step = 0; step < steps; step++) {
       tf.tidy(() => {
         const { grads } = tf.variableGrads(() => {
           const ce = tf.losses.softmaxCrossEntropy(target, x.matMul(w).add(b));
-          return ce.add(w.square().sum().mul(l2 / 2)) as tf.Scalar;
+          return ce.add(
+            w
+              .square()
+              .sum()
+              .mul(l2 / 2),
+          ) as tf.Scalar;
         }, [w, b]);
-        adam.apply(vars, new Map([['w', grads[w.name]], ['b', grads[b.name]]]));
+        adam.apply(
+          vars,
+          new Map([
+            ['w', grads[w.name]],
+            ['b', grads[b.name]],
+          ]),
+        );
       });
     }
     const predicted = tf.tidy(() => xTest.matMul(w).add(b).argMax(1));
@@ -213,7 +241,11 @@ async function frozenFeatures(model: VganModel, data: LabelledClips, ids: number
 }
 
 /** The whole experiment: every budget, three methods, one seeded split. */
-export async function representationExperiment(pretrained: VganModel, data: LabelledClips, options: Partial<FinetuneOptions> = {}): Promise<RepresentationResult> {
+export async function representationExperiment(
+  pretrained: VganModel,
+  data: LabelledClips,
+  options: Partial<FinetuneOptions> = {},
+): Promise<RepresentationResult> {
   const opts = { ...defaultFinetuneOptions, ...options };
   const split = stratifiedSplit(data.labels, data.classes.length, opts.testFraction, opts.seed);
   if (split.test.length === 0 || split.train.length === 0) throw new Error(`too few clips (${data.labels.length}) for a train/test split`);
@@ -228,10 +260,17 @@ export async function representationExperiment(pretrained: VganModel, data: Labe
     for (const [i, labels] of sizes.entries()) {
       const train = split.train.slice(0, labels);
       const x = trainFeatures.slice([0, 0], [labels, trainFeatures.shape[1]]);
-      const logistic = await logisticRegression(x, train.map((c) => data.labels[c]), testFeatures, testY, data.classes.length, {
-        steps: opts.logisticSteps,
-        l2: opts.logisticL2,
-      });
+      const logistic = await logisticRegression(
+        x,
+        train.map((c) => data.labels[c]),
+        testFeatures,
+        testY,
+        data.classes.length,
+        {
+          steps: opts.logisticSteps,
+          l2: opts.logisticL2,
+        },
+      );
       x.dispose();
       rows.push({
         labels,

@@ -231,7 +231,15 @@ const rows = (a: Float64Array, k: number, d: number) => Array.from({ length: k }
 
 export function gmmToJson(g: GaussianMixture): GmmJson {
   const { components: k, dim: d } = g;
-  return { format: GMM_FORMAT, version: 1, components: k, dim: d, weights: Array.from(g.weights), means: rows(g.means, k, d), variances: rows(g.variances, k, d) };
+  return {
+    format: GMM_FORMAT,
+    version: 1,
+    components: k,
+    dim: d,
+    weights: Array.from(g.weights),
+    means: rows(g.means, k, d),
+    variances: rows(g.variances, k, d),
+  };
 }
 
 /** Reads what `gmmToJson` (or the PyTorch trainer) wrote, checking every shape and value. */
@@ -240,7 +248,8 @@ export function gmmFromJson(json: unknown): GaussianMixture {
   if (!j || j.format !== GMM_FORMAT) throw new Error(`not a Gaussian mixture file: format must be "${GMM_FORMAT}"`);
   if (j.version !== 1) throw new Error(`unsupported Gaussian mixture version ${String(j.version)}`);
   const { components: k, dim: d } = j;
-  if (!Number.isInteger(k) || k! <= 0 || !Number.isInteger(d) || d! <= 0) throw new Error('Gaussian mixture: components and dim must be positive integers');
+  if (!Number.isInteger(k) || k! <= 0 || !Number.isInteger(d) || d! <= 0)
+    throw new Error('Gaussian mixture: components and dim must be positive integers');
   const flat = (name: 'means' | 'variances') => {
     const m = j[name];
     if (!Array.isArray(m) || m.length !== k || m.some((r) => !Array.isArray(r) || r.length !== d)) {
@@ -250,8 +259,10 @@ export function gmmFromJson(json: unknown): GaussianMixture {
   };
   if (!Array.isArray(j.weights) || j.weights.length !== k) throw new Error(`Gaussian mixture: weights must hold ${k} numbers`);
   const g = { components: k!, dim: d!, weights: Float64Array.from(j.weights), means: flat('means'), variances: flat('variances') };
-  if (![...g.weights, ...g.means, ...g.variances].every(Number.isFinite)) throw new Error('Gaussian mixture: non-numeric or non-finite values');
-  if (g.weights.some((w) => w < 0) || g.variances.some((v) => v <= 0)) throw new Error('Gaussian mixture: weights must be ≥ 0 and variances > 0');
+  if (![...g.weights, ...g.means, ...g.variances].every(Number.isFinite))
+    throw new Error('Gaussian mixture: non-numeric or non-finite values');
+  if (g.weights.some((w) => w < 0) || g.variances.some((v) => v <= 0))
+    throw new Error('Gaussian mixture: weights must be ≥ 0 and variances > 0');
   const sum = g.weights.reduce((a, b) => a + b, 0);
   if (Math.abs(sum - 1) > 1e-4) throw new Error(`Gaussian mixture: weights sum to ${sum}, not 1`);
   return g;

@@ -60,7 +60,10 @@ export function repeatFirstFrame(video: tf.Tensor5D): tf.Tensor5D {
   return tf.tidy(() => {
     const [n, t, h, w, c] = video.shape;
     const first = video.slice([0, 0, 0, 0, 0], [n, 1, h, w, c]);
-    return tf.concat(Array.from({ length: t }, () => first), 1) as tf.Tensor5D;
+    return tf.concat(
+      Array.from({ length: t }, () => first),
+      1,
+    ) as tf.Tensor5D;
   });
 }
 
@@ -146,7 +149,16 @@ export async function evaluateGenerator(model: VganModel, real: RealClips, opts:
       maskCoverage: ownMask ? maskCoverage(ownMask) : null,
       stillness: stillMask ? backgroundStillness(video, stillMask, real) : null,
     },
-    { name: 'repeated first frame', flicker: 0, highFrequency: highFrequency(first, real), frechet: frechet(stillFeatures), maskIoU: baseline?.iou ?? null, maskMAE: baseline?.mae ?? null, maskCoverage: real.mask ? 0 : null, stillness: 0 },
+    {
+      name: 'repeated first frame',
+      flicker: 0,
+      highFrequency: highFrequency(first, real),
+      frechet: frechet(stillFeatures),
+      maskIoU: baseline?.iou ?? null,
+      maskMAE: baseline?.mae ?? null,
+      maskCoverage: real.mask ? 0 : null,
+      stillness: 0,
+    },
   ];
   // The real clips' own numbers are the reference: their stillness is the data's noise floor (JPEG).
   rows.push({

@@ -1,7 +1,7 @@
 // The prediction worker: decodes a dropped image and runs the future model on the page's backend (WebGPU
 // first) off the main thread, so the page stays responsive while shaders compile and the model runs.
 /// <reference lib="webworker" />
-import * as tf from '../tf';
+import type * as tf from '../tf';
 import { loseDevice, type BackendInfo } from '../backend';
 import { errorMessage } from '../data/errors';
 import { decodeInBrowser, sniffStill, stillToFrame } from '../data/still-image';
@@ -50,7 +50,7 @@ async function rebuildOn(info: BackendInfo) {
   }
 }
 
-async function handle(m: ToPredictor): Promise<Prediction | void> {
+async function handle(m: ToPredictor): Promise<Prediction | undefined> {
   switch (m.type) {
     case 'loadShipped':
       return use({ kind: 'shipped', name: m.name }, () => loadPretrained(staticUrl('weights/'), m.name));

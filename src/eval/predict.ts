@@ -8,7 +8,7 @@
 // unperturbed prediction. No dropout: the model was trained without it, so dropout noise would be foreign.
 // ε_k is drawn in one seeded stream, so future k is the same whatever K is, and the same for every image.
 import * as tf from '../tf';
-import { VganModel } from '../model/networks';
+import type { VganModel } from '../model/networks';
 import { readClips, type SampleClips } from '../model/sample';
 import { deriveSeed } from '../model/seed';
 import { loadModel, WeightsError } from '../model/weights';
@@ -42,7 +42,11 @@ export function perturbCode({ futures, noiseScale, seed }: FutureOptions) {
 }
 
 /** Predicts from one frame [S, S, 3] in [−1, 1], BatchNorm on its running averages (inference mode). */
-export async function predictFutures(model: VganModel, frame: Float32Array, options: FutureOptions = defaultFutureOptions): Promise<Prediction> {
+export async function predictFutures(
+  model: VganModel,
+  frame: Float32Array,
+  options: FutureOptions = defaultFutureOptions,
+): Promise<Prediction> {
   const { size } = model.config;
   if (frame.length !== size * size * 3) throw new Error(`input frame must hold ${size}×${size}×3 values, got ${frame.length}`);
   const { recon, ...out } = tf.tidy(() => {

@@ -124,7 +124,10 @@ async function handle(m: ToResearch, call: JobCall) {
       call.progress({ label: `Running the encoder over ${clips.length} first frames`, done: 0, total: 1 });
       const hits = await unitTopImages(model, first, job);
       return {
-        hits: hits.map((h) => ({ ...h, frame: { data: first.slice(h.image * plane, (h.image + 1) * plane), frames: 1, size, channels: 3 as const } })),
+        hits: hits.map((h) => ({
+          ...h,
+          frame: { data: first.slice(h.image * plane, (h.image + 1) * plane), frames: 1, size, channels: 3 as const },
+        })),
       };
     }
     case 'metrics': {
@@ -138,7 +141,10 @@ async function handle(m: ToResearch, call: JobCall) {
           seed: job.seed,
           onProgress: (done, total) => call.progress({ label: 'Scoring clips', done, total }),
         });
-        const features = job.features === 'random' ? `a fixed random-weight discriminator (seed ${FEATURE_SEED})` : "the model's own discriminator (biased towards its generator)";
+        const features =
+          job.features === 'random'
+            ? `a fixed random-weight discriminator (seed ${FEATURE_SEED})`
+            : "the model's own discriminator (biased towards its generator)";
         return { rows, clips: clips.length, features };
       } finally {
         if (featureModel !== model) featureModel.dispose();

@@ -35,7 +35,9 @@ function toAnswer(raw: Record<string, unknown>, where: string, fromText: boolean
     if (kind === 'integer' || kind === 'number') {
       if (fromText) v = Number(v);
       if (typeof v !== 'number' || !Number.isFinite(v) || (kind === 'integer' && (!Number.isInteger(v) || v < 0))) {
-        throw new StudyFileError(`${where}: "${key}" must be a ${kind === 'integer' ? 'non-negative integer' : 'number'}, got ${JSON.stringify(raw[key])}`);
+        throw new StudyFileError(
+          `${where}: "${key}" must be a ${kind === 'integer' ? 'non-negative integer' : 'number'}, got ${JSON.stringify(raw[key])}`,
+        );
       }
     } else if (kind === 'side') {
       if (v !== 'left' && v !== 'right') throw new StudyFileError(`${where}: "chosen" must be "left" or "right", got ${JSON.stringify(v)}`);
@@ -62,7 +64,7 @@ const csvField = (v: string | number) => {
 export function answersToCsv(answers: Answer[]): string {
   const lines = [FIELDS.map(([k]) => k).join(',')];
   for (const a of answers) lines.push(FIELDS.map(([k]) => csvField(a[k])).join(','));
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 /** RFC 4180 rows: quoted fields may hold commas, doubled quotes and line breaks. Each row keeps its first line number. */

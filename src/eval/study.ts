@@ -135,7 +135,10 @@ export function comparisonsIn(answers: Answer[]): Comparison[] {
     const [prefer, over] = [a.left, a.right].sort((x, y) => rank(x) - rank(y) || x.localeCompare(y));
     pairs.set(`${prefer}\u0000${over}`, { prefer, over });
   }
-  return [...pairs.values()].sort((x, y) => rank(x.prefer) - rank(y.prefer) || rank(x.over) - rank(y.over) || x.prefer.localeCompare(y.prefer) || x.over.localeCompare(y.over));
+  return [...pairs.values()].sort(
+    (x, y) =>
+      rank(x.prefer) - rank(y.prefer) || rank(x.over) - rank(y.over) || x.prefer.localeCompare(y.prefer) || x.over.localeCompare(y.over),
+  );
 }
 
 /** The column that pools every category. */
@@ -170,9 +173,14 @@ export function formatCell(c: Cell): string {
 /** The table as tab-separated text, with the paper's "Random preference" row first. */
 export function formatTable(t: StudyTable, labels: Record<string, string> = {}): string {
   const name = (id: string) => labels[id] ?? id;
-  const lines = [['“Which video is more realistic?”', ...t.columns].join('\t'), ['Random preference', ...t.columns.map(() => '50%')].join('\t')];
+  const lines = [
+    ['“Which video is more realistic?”', ...t.columns].join('\t'),
+    ['Random preference', ...t.columns.map(() => '50%')].join('\t'),
+  ];
   for (const r of t.rows) {
-    lines.push([`Prefer ${name(r.comparison.prefer)} over ${name(r.comparison.over)}`, ...t.columns.map((c) => formatCell(r.cells[c]))].join('\t'));
+    lines.push(
+      [`Prefer ${name(r.comparison.prefer)} over ${name(r.comparison.over)}`, ...t.columns.map((c) => formatCell(r.cells[c]))].join('\t'),
+    );
   }
   return lines.join('\n');
 }

@@ -28,7 +28,8 @@ export function receptiveFields(specs: LayerSpec[]): ReceptiveField[] {
   const axes = specs.length > 0 ? specs[0].kernel.length : 0;
   let field: ReceptiveField = { size: Array(axes).fill(1), jump: Array(axes).fill(1), offset: Array(axes).fill(0) };
   for (const spec of specs) {
-    if (spec.op.endsWith('Transpose')) throw new Error(`layer ${spec.name}: receptive fields of transposed convolutions are not defined here`);
+    if (spec.op.endsWith('Transpose'))
+      throw new Error(`layer ${spec.name}: receptive fields of transposed convolutions are not defined here`);
     field = {
       size: field.size.map((r, d) => r + (spec.kernel[d] - 1) * field.jump[d]),
       jump: field.jump.map((j) => j * spec.stride),
@@ -69,7 +70,13 @@ export interface UnitHit {
 }
 
 /** The `k` images whose largest activation is highest, best first; ties go to the earlier image. */
-export function topHits(maxima: Array<{ score: number; position: [number, number] }>, k: number, field: ReceptiveField, height: number, width: number): UnitHit[] {
+export function topHits(
+  maxima: Array<{ score: number; position: [number, number] }>,
+  k: number,
+  field: ReceptiveField,
+  height: number,
+  width: number,
+): UnitHit[] {
   return maxima
     .map((m, image) => ({ image, ...m }))
     .sort((a, b) => b.score - a.score || a.image - b.image)
@@ -89,7 +96,11 @@ export interface UnitQuery {
  * Runs the encoder up to `layer` over `images` ([N, size, size, 3] in [−1, 1], e.g. clips' first frames),
  * in batches, with BatchNorm's running averages, and returns the unit's top-k images and regions.
  */
-export async function unitTopImages(model: VganModel, images: Float32Array, { layer, channel, k, batchSize = 16 }: UnitQuery): Promise<UnitHit[]> {
+export async function unitTopImages(
+  model: VganModel,
+  images: Float32Array,
+  { layer, channel, k, batchSize = 16 }: UnitQuery,
+): Promise<UnitHit[]> {
   const specs = model.arch.encoder;
   const depth = specs.findIndex((s) => s.name === layer) + 1;
   if (depth === 0) throw new Error(`the encoder has no layer "${layer}" (it has ${specs.map((s) => s.name).join(', ') || 'none'})`);

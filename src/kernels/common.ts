@@ -25,7 +25,9 @@ function isCpuAdapter(backend: WebGPUBackend): boolean {
   // adapterInfo is recent (Chromium 126+); older browsers get the GPU path.
   const info = backend.device.adapterInfo as GPUAdapterInfo | undefined;
   if (!info) return false;
-  return info.isFallbackAdapter === true || /swiftshader|llvmpipe|lavapipe/i.test(`${info.architecture} ${info.description} ${info.device}`);
+  return (
+    info.isFallbackAdapter === true || /swiftshader|llvmpipe|lavapipe/i.test(`${info.architecture} ${info.description} ${info.device}`)
+  );
 }
 
 export function tilesFor(backend: WebGPUBackend, M: number, N: number, vectorK = false): TileConfig {
@@ -39,7 +41,11 @@ export function handled(tensors: TensorInfo[], largestIndex: number): boolean {
 }
 
 /** Channels-last and no dilation: the layouts our shaders compute (dataFormat's default is channels-last). */
-export function channelsLastUndilated(dataFormat: string | undefined, channelsLast: 'NDHWC' | 'NHWC', dilations: number | number[] | undefined): boolean {
+export function channelsLastUndilated(
+  dataFormat: string | undefined,
+  channelsLast: 'NDHWC' | 'NHWC',
+  dilations: number | number[] | undefined,
+): boolean {
   return (dataFormat ?? channelsLast) === channelsLast && backend_util.tupleValuesAreOne(dilations ?? 1);
 }
 

@@ -46,7 +46,9 @@ function info3D(
   const { strides, pad, dataFormat, dimRoundingMode } = attrs;
   // Only the forward kernel has dilations; its gradients are undilated.
   const dilations = 'dilations' in attrs ? attrs.dilations : 1;
-  const ok = handled(inputs, largestIndex(xShape, filterShape, ...inputs.map((t) => t.shape))) && channelsLastUndilated(dataFormat, 'NHWC', dilations);
+  const ok =
+    handled(inputs, largestIndex(xShape, filterShape, ...inputs.map((t) => t.shape))) &&
+    channelsLastUndilated(dataFormat, 'NHWC', dilations);
   if (!ok) return null;
   const info = backend_util.computeConv2DInfo(xShape, filterShape, strides, 1, pad, dimRoundingMode, false, 'channelsLast');
   return handled([], largestIndex(info.outShape)) ? asDepthOne(info) : null;
@@ -58,7 +60,10 @@ export function makeConv2D(fallback: KernelFunc): KernelFunc {
     const info = info3D(attrsOf<Conv2DAttrs>(args), [x, filter], x.shape as Shape4, filter.shape as Shape4);
     if (!info) return fallback(args);
     const y = runConv3D(webgpuBackend(args), view(x, info.inShape), view(filter, info.filterShape), info);
-    return view(y, info.outShape.filter((_, i) => i !== 1));
+    return view(
+      y,
+      info.outShape.filter((_, i) => i !== 1),
+    );
   };
 }
 

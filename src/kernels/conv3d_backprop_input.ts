@@ -34,7 +34,12 @@ function strideOverSinglePosition(info: backend_util.Conv3DInfo): backend_util.C
 }
 
 /** dx of the convolution info describes (its inShape), from dy and the filter. */
-export function runConv3DBackpropInput(backend: WebGPUBackend, dy: TensorInfo, w: TensorInfo, convInfo: backend_util.Conv3DInfo): TensorInfo {
+export function runConv3DBackpropInput(
+  backend: WebGPUBackend,
+  dy: TensorInfo,
+  w: TensorInfo,
+  convInfo: backend_util.Conv3DInfo,
+): TensorInfo {
   const info = strideOverSinglePosition(convInfo);
   const s = [info.strideDepth, info.strideHeight, info.strideWidth];
   const sub = [info.inDepth, info.inHeight, info.inWidth].map((n, i) => Math.ceil(n / s[i]));

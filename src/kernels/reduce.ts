@@ -32,7 +32,11 @@ function makeReduce(mean: boolean): (fallback: KernelFunc) => KernelFunc {
     const contiguous = axes.length > 0 && axes.every((a, i) => a === first + i);
     if (!contiguous || !handled([x], largestIndex(x.shape)) || util.sizeFromShape(x.shape) === 0) return fallback(args);
 
-    const dims = [util.sizeFromShape(x.shape.slice(0, first)), util.sizeFromShape(x.shape.slice(first, last + 1)), util.sizeFromShape(x.shape.slice(last + 1))];
+    const dims = [
+      util.sizeFromShape(x.shape.slice(0, first)),
+      util.sizeFromShape(x.shape.slice(first, last + 1)),
+      util.sizeFromShape(x.shape.slice(last + 1)),
+    ];
     const outShape = keepDims ? x.shape.map((n, i) => (axes.includes(i) ? 1 : n)) : x.shape.filter((_, i) => !axes.includes(i));
     const backend = webgpuBackend(args);
     const [O, R, I] = dims;

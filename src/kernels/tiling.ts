@@ -83,16 +83,37 @@ const log2 = (n: number) => Math.round(Math.log2(n));
 const lines = (n: number, f: (i: number) => string, indent: string) => range(n).map(f).join(`\n${indent}`);
 
 function accumulators(t: TileConfig, indent: string): string {
-  return lines(t.TM, (i) => range(t.TN).map((j) => `var acc_${i}_${j} = 0.0;`).join(' '), indent);
+  return lines(
+    t.TM,
+    (i) =>
+      range(t.TN)
+        .map((j) => `var acc_${i}_${j} = 0.0;`)
+        .join(' '),
+    indent,
+  );
 }
 
 function multiplyAdd(t: TileConfig, indent: string): string {
   const term = (i: number, j: number) => (t.VK === 4 ? `dot(a${i}, b${j})` : `a${i} * b${j}`);
-  return lines(t.TM, (i) => range(t.TN).map((j) => `acc_${i}_${j} += ${term(i, j)};`).join(' '), indent);
+  return lines(
+    t.TM,
+    (i) =>
+      range(t.TN)
+        .map((j) => `acc_${i}_${j} += ${term(i, j)};`)
+        .join(' '),
+    indent,
+  );
 }
 
 function stores(t: TileConfig, indent: string): string {
-  return lines(t.TM, (i) => range(t.TN).map((j) => `storeC(row${i}, n0 + ${j}, acc_${i}_${j});`).join(' '), indent);
+  return lines(
+    t.TM,
+    (i) =>
+      range(t.TN)
+        .map((j) => `storeC(row${i}, n0 + ${j}, acc_${i}_${j});`)
+        .join(' '),
+    indent,
+  );
 }
 
 function directMain(t: TileConfig): string {

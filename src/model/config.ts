@@ -49,8 +49,7 @@ const isPowerOfTwo = (n: number) => Number.isInteger(n) && n > 0 && (n & (n - 1)
 
 /** Resolves a preset name or a (partial, preset-based) config and checks every field. */
 export function resolveConfig(spec: PresetName | string | (Partial<ModelConfig> & { preset?: string })): ModelConfig {
-  const config =
-    typeof spec === 'string' ? presetConfig(spec) : { ...presetConfig(spec.preset ?? 'tiny'), ...withoutPreset(spec) };
+  const config = typeof spec === 'string' ? presetConfig(spec) : { ...presetConfig(spec.preset ?? 'tiny'), ...withoutPreset(spec) };
   validateConfig(config);
   return config;
 }
@@ -67,10 +66,7 @@ export function validateConfig(c: ModelConfig): void {
   }
   const L = upLayers(c);
   if (!Number.isInteger(c.frames) || c.frames < 2 ** L || c.frames % 2 ** L !== 0) {
-    throw new ConfigError(
-      'frames',
-      `must be a positive multiple of ${2 ** L} for size ${c.size} (${L} stride-2 layers), got ${c.frames}`,
-    );
+    throw new ConfigError('frames', `must be a positive multiple of ${2 ** L} for size ${c.size} (${L} stride-2 layers), got ${c.frames}`);
   }
   if (!Number.isInteger(c.zDim) || c.zDim <= 0) throw new ConfigError('zDim', `must be a positive integer, got ${c.zDim}`);
   if (!Number.isInteger(c.baseChannels) || c.baseChannels <= 0) {
@@ -206,31 +202,52 @@ export function architecture(config: ModelConfig, kind: ModelKind = 'uncondition
       { ...hidden3d(0, 'conv1'), kernel: [t0, 4, 4], stride: 1, pad: 'valid' },
       ...range(L - 1).map((j) => hidden3d(j + 1, `conv${j + 2}`)),
     ]);
-    background = chain([1, 1, config.zDim], [
-      { ...hidden2d(0, 'conv1'), kernel: [4, 4], stride: 1, pad: 'valid' },
-      ...range(L - 1).map((j) => hidden2d(j + 1, `conv${j + 2}`)),
-      { name: 'rgb', op: 'conv2dTranspose', outChannels: 3, activation: 'tanh' },
-    ]);
+    background = chain(
+      [1, 1, config.zDim],
+      [
+        { ...hidden2d(0, 'conv1'), kernel: [4, 4], stride: 1, pad: 'valid' },
+        ...range(L - 1).map((j) => hidden2d(j + 1, `conv${j + 2}`)),
+        { name: 'rgb', op: 'conv2dTranspose', outChannels: 3, activation: 'tanh' },
+      ],
+    );
   } else {
-    encoder = chain([config.size, config.size, 3], [
-      { name: 'conv1', op: 'conv2d', outChannels: width, activation: 'relu' },
-      ...range(L - 1).map((j) => ({
-        name: `conv${j + 2}`,
-        op: 'conv2d' as const,
-        outChannels: width * 2 ** (j + 1),
-        batchNorm: true,
-        activation: 'relu' as const,
-      })),
-    ]);
+    encoder = chain(
+      [config.size, config.size, 3],
+      [
+        { name: 'conv1', op: 'conv2d', outChannels: width, activation: 'relu' },
+        ...range(L - 1).map((j) => ({
+          name: `conv${j + 2}`,
+          op: 'conv2d' as const,
+          outChannels: width * 2 ** (j + 1),
+          batchNorm: true,
+          activation: 'relu' as const,
+        })),
+      ],
+    );
     // The code, seen as a 1×4×4 volume, is stretched over time before the stride-2 layers.
-    foreground = chain([1, 4, 4, top], [
-      { name: 'conv1', op: 'conv3dTranspose', outChannels: top, kernel: [t0, 1, 1], stride: 1, pad: 'valid', batchNorm: true, activation: 'relu' },
-      ...range(L - 1).map((j) => hidden3d(j + 1, `conv${j + 2}`)),
-    ]);
-    background = chain([4, 4, top], [
-      ...range(L - 1).map((j) => hidden2d(j + 1, `conv${j + 1}`)),
-      { name: 'rgb', op: 'conv2dTranspose', outChannels: 3, activation: 'tanh' },
-    ]);
+    foreground = chain(
+      [1, 4, 4, top],
+      [
+        {
+          name: 'conv1',
+          op: 'conv3dTranspose',
+          outChannels: top,
+          kernel: [t0, 1, 1],
+          stride: 1,
+          pad: 'valid',
+          batchNorm: true,
+          activation: 'relu',
+        },
+        ...range(L - 1).map((j) => hidden3d(j + 1, `conv${j + 2}`)),
+      ],
+    );
+    background = chain(
+      [4, 4, top],
+      [
+        ...range(L - 1).map((j) => hidden2d(j + 1, `conv${j + 1}`)),
+        { name: 'rgb', op: 'conv2dTranspose', outChannels: 3, activation: 'tanh' },
+      ],
+    );
   }
   const trunkOut = foreground[foreground.length - 1].outShape;
   const [videoHead, maskHead] = [
@@ -238,16 +255,19 @@ export function architecture(config: ModelConfig, kind: ModelKind = 'uncondition
     { name: 'mask', outChannels: 1, activation: 'sigmoid' as const },
   ].map((h) => chain(trunkOut, [{ ...h, op: 'conv3dTranspose' }])[0]);
 
-  const discriminator = chain([config.frames, config.size, config.size, 3], [
-    { name: 'conv1', op: 'conv3d', outChannels: width, activation: 'leakyRelu' },
-    ...range(L - 1).map((j) => ({
-      name: `conv${j + 2}`,
-      op: 'conv3d' as const,
-      outChannels: width * 2 ** (j + 1),
-      batchNorm: true,
-      activation: 'leakyRelu' as const,
-    })),
-  ]);
+  const discriminator = chain(
+    [config.frames, config.size, config.size, 3],
+    [
+      { name: 'conv1', op: 'conv3d', outChannels: width, activation: 'leakyRelu' },
+      ...range(L - 1).map((j) => ({
+        name: `conv${j + 2}`,
+        op: 'conv3d' as const,
+        outChannels: width * 2 ** (j + 1),
+        batchNorm: true,
+        activation: 'leakyRelu' as const,
+      })),
+    ],
+  );
   const discriminatorHead = chain(discriminator[discriminator.length - 1].outShape, [
     { name: 'logit', op: 'conv3d', outChannels: 1, kernel: [t0, 4, 4], stride: 1, pad: 'valid', activation: 'none' },
   ])[0];

@@ -23,7 +23,8 @@ export function modelCost(config: ModelConfig, batch: number, kind: ModelKind = 
   const a = architecture(config, kind);
   const g = [...a.encoder, ...a.foreground, a.videoHead, a.maskHead, ...a.background];
   const d = [...a.discriminator, a.discriminatorHead];
-  const params = (ls: LayerSpec[]) => ls.reduce((n, l) => n + volume(l.kernel) * l.inChannels * l.outChannels + l.outChannels * (l.batchNorm ? 3 : 1), 0);
+  const params = (ls: LayerSpec[]) =>
+    ls.reduce((n, l) => n + volume(l.kernel) * l.inChannels * l.outChannels + l.outChannels * (l.batchNorm ? 3 : 1), 0);
   const flops = (ls: LayerSpec[]) => ls.reduce((n, l) => n + layerFlops(l), 0);
   const acts = (ls: LayerSpec[]) => ls.reduce((n, l) => n + volume(l.outShape), 0);
   // D step: G forward, D forward ×2 (real, fake) and backward ×2 (≈2× forward each).

@@ -29,9 +29,21 @@ function convolve(store: ParamStore, name: string, spec: LayerSpec, x: tf.Tensor
     case 'conv2d':
       return tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, [s, s], spec.pad);
     case 'conv3dTranspose':
-      return tf.conv3dTranspose(x as tf.Tensor5D, w as tf.Tensor5D, [n, ...spec.outShape] as [number, number, number, number, number], [s, s, s], spec.pad);
+      return tf.conv3dTranspose(
+        x as tf.Tensor5D,
+        w as tf.Tensor5D,
+        [n, ...spec.outShape] as [number, number, number, number, number],
+        [s, s, s],
+        spec.pad,
+      );
     case 'conv2dTranspose':
-      return tf.conv2dTranspose(x as tf.Tensor4D, w as tf.Tensor4D, [n, ...spec.outShape] as [number, number, number, number], [s, s], spec.pad);
+      return tf.conv2dTranspose(
+        x as tf.Tensor4D,
+        w as tf.Tensor4D,
+        [n, ...spec.outShape] as [number, number, number, number],
+        [s, s],
+        spec.pad,
+      );
   }
 }
 

@@ -53,7 +53,10 @@ function modelLayers(a: Architecture, generator: GeneratorKind, classes: number)
     ...a.encoder.map((s): [string, LayerSpec] => ['generator/encoder', s]),
     ...[...a.foreground, a.videoHead].map((s): [string, LayerSpec] => ['generator/foreground', s]),
     ...(generator === 'twoStream'
-      ? [['generator/foreground', a.maskHead] as [string, LayerSpec], ...a.background.map((s): [string, LayerSpec] => ['generator/background', s])]
+      ? [
+          ['generator/foreground', a.maskHead] as [string, LayerSpec],
+          ...a.background.map((s): [string, LayerSpec] => ['generator/background', s]),
+        ]
       : []),
     ...[...a.discriminator, a.discriminatorHead].map((s): [string, LayerSpec] => ['discriminator', s]),
     ...(head ? [['classifier', head] as [string, LayerSpec]] : []),
@@ -129,7 +132,10 @@ export class VganModel {
     // Broadcasting copies the still over time (tfjs has no rank-5 gradient for tile, and tfjs-webgpu's
     // tile/broadcastTo read back synchronously, which Chromium's WebGPU cannot survive).
     const video = tf.add(mask.mul(foreground), tf.sub(1, mask).mul(still)) as tf.Tensor5D;
-    const background = tf.concat(Array.from({ length: a.config.frames }, () => still), 1) as tf.Tensor5D;
+    const background = tf.concat(
+      Array.from({ length: a.config.frames }, () => still),
+      1,
+    ) as tf.Tensor5D;
     return { video, foreground, mask, background };
   }
 

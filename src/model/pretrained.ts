@@ -29,7 +29,9 @@ export interface PretrainedCard {
 }
 
 export async function loadIndex(baseUrl: string, fetchFn: Fetch = fetch): Promise<PretrainedCard[]> {
-  const index = (await fetchJson(joinUrl(baseUrl, 'index.json'), fetchFn, 'no pretrained models are installed')) as { models?: PretrainedCard[] };
+  const index = (await fetchJson(joinUrl(baseUrl, 'index.json'), fetchFn, 'no pretrained models are installed')) as {
+    models?: PretrainedCard[];
+  };
   if (!Array.isArray(index.models)) throw new DataError(`${joinUrl(baseUrl, 'index.json')}: no "models" list`);
   return index.models.filter((m) => typeof m.name === 'string' && MODEL_NAME.test(m.name));
 }

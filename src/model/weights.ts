@@ -57,7 +57,8 @@ export function parseModelJson(text: string): { json: tf.io.ModelJSON; paths: st
     throw new WeightsError(`not valid JSON (${(e as Error).message})`, { cause: e });
   }
   const group = json?.weightsManifest?.[0];
-  if (!group || !Array.isArray(group.weights) || !Array.isArray(group.paths)) throw new WeightsError('no weightsManifest with weights and paths');
+  if (!group || !Array.isArray(group.weights) || !Array.isArray(group.paths))
+    throw new WeightsError('no weightsManifest with weights and paths');
   return { json, paths: group.paths.map(checkShardPath) };
 }
 
@@ -104,7 +105,11 @@ export async function encodeArtifacts(tensors: Map<string, tf.Tensor>, topology:
 }
 
 /** The artifacts of a model's weights and BatchNorm statistics, plus any extra tensors (optimiser state). */
-export function saveModel(model: VganModel, extra?: Map<string, tf.Tensor>, training?: Record<string, unknown>): Promise<tf.io.ModelArtifacts> {
+export function saveModel(
+  model: VganModel,
+  extra?: Map<string, tf.Tensor>,
+  training?: Record<string, unknown>,
+): Promise<tf.io.ModelArtifacts> {
   const tensors = new Map<string, tf.Tensor>(model.params.all());
   for (const [k, v] of extra ?? []) tensors.set(k, v);
   return encodeArtifacts(tensors, topologyOf(model, training));
@@ -126,7 +131,9 @@ export function decodeArtifacts(artifacts: tf.io.ModelArtifacts): { topology: Vg
   const data = tf.io.concatenateArrayBuffers(artifacts.weightData);
   const want = expectedBytes(specs);
   if (data.byteLength !== want) {
-    throw new WeightsError(`weights data is ${data.byteLength < want ? 'truncated' : 'too long'}: the manifest needs ${want} bytes, the shards hold ${data.byteLength}`);
+    throw new WeightsError(
+      `weights data is ${data.byteLength < want ? 'truncated' : 'too long'}: the manifest needs ${want} bytes, the shards hold ${data.byteLength}`,
+    );
   }
   const bad = firstNonFinite(specs, data);
   if (bad) throw new WeightsError(`weight ${bad} holds NaN or Infinity: the file is corrupt or its training diverged`);
@@ -158,8 +165,10 @@ const MAX_CLASSES = 10_000;
 function checkModelListed(topology: VganTopology, specs: tf.io.WeightsManifestEntry[]): void {
   const { kind, generator, classes = 0 } = topology;
   if (!MODEL_KINDS.includes(kind)) throw new WeightsError(`modelTopology.kind "${String(kind)}" is not one of ${MODEL_KINDS.join(', ')}`);
-  if (!GENERATORS.includes(generator)) throw new WeightsError(`modelTopology.generator "${String(generator)}" is not one of ${GENERATORS.join(', ')}`);
-  if (!Number.isInteger(classes) || classes < 0 || classes > MAX_CLASSES) throw new WeightsError(`modelTopology.classes ${String(classes)} is not a class count`);
+  if (!GENERATORS.includes(generator))
+    throw new WeightsError(`modelTopology.generator "${String(generator)}" is not one of ${GENERATORS.join(', ')}`);
+  if (!Number.isInteger(classes) || classes < 0 || classes > MAX_CLASSES)
+    throw new WeightsError(`modelTopology.classes ${String(classes)} is not a class count`);
   const listed = new Map(specs.map((s) => [s.name, s.shape]));
   for (const p of modelParams(topology.config, { kind, generator, classes })) {
     const shape = listed.get(p.name);

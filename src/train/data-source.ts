@@ -72,7 +72,11 @@ export function movingMnistClips(atlas: DigitAtlas): ClipMaker {
   const { digits, samplesPerDigit } = atlasDigits(atlas);
   return (seed, index, geometry) => {
     const frames = geometry.frames * geometry.frameStride;
-    const clip = movingMnistClip(digits, deriveSeed(seed, 'moving-mnist', index), index, { size: MOVING_MNIST_SIDE, frames, samplesPerDigit });
+    const clip = movingMnistClip(digits, deriveSeed(seed, 'moving-mnist', index), index, {
+      size: MOVING_MNIST_SIDE,
+      frames,
+      samplesPerDigit,
+    });
     return trainingFrames(clip, MOVING_MNIST_SIDE, geometry);
   };
 }
@@ -102,7 +106,8 @@ export function proceduralSource(clip: ClipMaker, config: ModelConfig, batchSize
 }
 
 /** Shapes batches, the default dataset's, which need nothing downloaded. */
-export const shapesSource = (config: ModelConfig, batchSize: number, seed: number) => proceduralSource(shapesTrainingClip, config, batchSize, seed);
+export const shapesSource = (config: ModelConfig, batchSize: number, seed: number) =>
+  proceduralSource(shapesTrainingClip, config, batchSize, seed);
 
 /** Batches from a shard dataset at `baseUrl`, looping over it forever in a seeded order. */
 export async function datasetSource(

@@ -9,7 +9,10 @@ export function sigmoidCrossEntropy(logits: tf.Tensor, label: 0 | 1): tf.Scalar 
   return tf.tidy(() => {
     const relu = tf.relu(logits);
     const linear = label === 1 ? logits : tf.zerosLike(logits);
-    return relu.sub(linear).add(tf.log1p(tf.exp(tf.neg(tf.abs(logits))))).mean() as tf.Scalar;
+    return relu
+      .sub(linear)
+      .add(tf.log1p(tf.exp(tf.neg(tf.abs(logits)))))
+      .mean() as tf.Scalar;
   });
 }
 
@@ -19,7 +22,10 @@ export function firstFrameL1(video: tf.Tensor5D, image: tf.Tensor4D): tf.Scalar 
     const [n, t, h, w, c] = video.shape;
     // Sliced as [N, T, H·W·C]: the gradient of a rank-5 slice is a rank-5 pad, whose shader tfjs-webgpu
     // cannot compile ("cannot index type 'vec5'"), and Dawn then drops the whole command buffer silently.
-    const first = video.reshape([n, t, h * w * c]).slice([0, 0, 0], [n, 1, h * w * c]).reshape([n, h, w, c]);
+    const first = video
+      .reshape([n, t, h * w * c])
+      .slice([0, 0, 0], [n, 1, h * w * c])
+      .reshape([n, h, w, c]);
     return first.sub(image).abs().mean() as tf.Scalar;
   });
 }

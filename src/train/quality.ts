@@ -51,7 +51,10 @@ export async function measureQuality(model: VganModel, real: RealClips, seed: nu
   const out = tf.tidy(() => {
     const input =
       model.kind === 'future'
-        ? tf.tensor5d(real.video, [clips, frames, size, size, 3]).slice([0, 0, 0, 0, 0], [clips, 1, size, size, 3]).reshape([clips, size, size, 3])
+        ? tf
+            .tensor5d(real.video, [clips, frames, size, size, 3])
+            .slice([0, 0, 0, 0, 0], [clips, 1, size, size, 3])
+            .reshape([clips, size, size, 3])
         : tf.randomNormal([clips, model.config.zDim], 0, 1, 'float32', deriveSeed(seed, 'quality'));
     const generated = model.generate(input, { training: false });
     return { video: generated.video, mask: generated.mask };

@@ -47,7 +47,11 @@ export class TrainingSession {
   /** The grid's fixed generator inputs: latent codes, or for the future model the first frames of real clips. */
   private grid: Promise<tf.Tensor> | null = null;
 
-  constructor(settings: Settings, private readonly source: BatchSource, trainer?: Trainer) {
+  constructor(
+    settings: Settings,
+    private readonly source: BatchSource,
+    trainer?: Trainer,
+  ) {
     this.trainer = trainer ?? new Trainer(trainerOptions(settings));
     if (this.trainer.model.kind === 'unconditional') this.grid = Promise.resolve(this.trainer.latent(GRID_SIZE, 'grid'));
   }
@@ -171,7 +175,10 @@ export class TrainingSession {
   }
 
   dispose(): void {
-    void this.grid?.then((t) => t.dispose(), () => undefined);
+    void this.grid?.then(
+      (t) => t.dispose(),
+      () => undefined,
+    );
     this.trainer.dispose();
     this.source.dispose();
   }

@@ -71,7 +71,10 @@ export interface IterationStats extends DStats, GStats {
 }
 
 export class TrainingDivergedError extends Error {
-  constructor(readonly network: 'generator' | 'discriminator', readonly iteration: number) {
+  constructor(
+    readonly network: 'generator' | 'discriminator',
+    readonly iteration: number,
+  ) {
     super(`training diverged: the ${network} update at iteration ${iteration} produced a non-finite loss or gradient; it was not applied`);
     this.name = 'TrainingDivergedError';
   }
@@ -95,7 +98,9 @@ export async function checkedUpdate(
       return r.loss;
     }, [...vars.values()]);
     // Pairwise: tfjs-webgpu's addN binds one buffer per input and outgrows the 8-buffer limit.
-    const gradSum = Object.values(grads).map((g) => g.sum()).reduce((a, b) => a.add(b));
+    const gradSum = Object.values(grads)
+      .map((g) => g.sum())
+      .reduce((a, b) => a.add(b));
     return { grads, check: tf.stack([value, gradSum]) };
   });
   try {

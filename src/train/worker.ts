@@ -51,7 +51,10 @@ const { server, ready } = startWorker<TrainApi>(handle, {
   recover: { lost: deviceLost, restarted: resumeOn, failed: fail },
 });
 const post = server.emit;
-void ready.then(() => watchCompiles(compiledKernel), () => undefined);
+void ready.then(
+  () => watchCompiles(compiledKernel),
+  () => undefined,
+);
 
 /** GPU kernels compiled since the backend started, and when the page last heard of it. */
 let compiled = 0;
@@ -103,12 +106,22 @@ async function pretrainedTrainer(s: Settings): Promise<Trainer> {
     post({ type: 'progress', label: `Loading the pretrained model ${s.weights}`, done, total }),
   );
   // The run's seed (its latent grid) is the page's; the model is the file's.
-  const trainer = readingWeights(`weights/${s.weights}/model.json`, () => Trainer.restore(artifacts, { ...liveTrainerOptions(s), seed: s.seed }));
+  const trainer = readingWeights(`weights/${s.weights}/model.json`, () =>
+    Trainer.restore(artifacts, { ...liveTrainerOptions(s), seed: s.seed }),
+  );
   const want = presetConfig(s.preset);
   const { config, kind } = trainer.model.arch;
-  if (kind !== 'unconditional' || trainer.model.generatorKind !== s.generator || config.size !== want.size || config.frames !== want.frames || config.zDim !== want.zDim) {
+  if (
+    kind !== 'unconditional' ||
+    trainer.model.generatorKind !== s.generator ||
+    config.size !== want.size ||
+    config.frames !== want.frames ||
+    config.zDim !== want.zDim
+  ) {
     trainer.dispose();
-    throw new WeightsError(`the pretrained model ${s.weights} is a ${kind} ${trainer.model.generatorKind} model of ${config.size}² × ${config.frames} frames, not preset ${s.preset} with a ${s.generator} generator; pick it from the Pretrained list`);
+    throw new WeightsError(
+      `the pretrained model ${s.weights} is a ${kind} ${trainer.model.generatorKind} model of ${config.size}² × ${config.frames} frames, not preset ${s.preset} with a ${s.generator} generator; pick it from the Pretrained list`,
+    );
   }
   return trainer;
 }
@@ -123,7 +136,8 @@ async function makeSource(s: Settings, config: ModelConfig): Promise<BatchSource
     decoder: browserDecoder(),
     mirror: s.mirror === 'on',
     // The shard being fetched, not the dataset: training fetches only the shards its batches need.
-    onProgress: ({ shard }) => post({ type: 'progress', label: `Loading ${s.dataset}: ${shard?.name}`, done: shard?.bytesLoaded ?? 1, total: shard?.bytes ?? 1 }),
+    onProgress: ({ shard }) =>
+      post({ type: 'progress', label: `Loading ${s.dataset}: ${shard?.name}`, done: shard?.bytesLoaded ?? 1, total: shard?.bytes ?? 1 }),
     onError: (e) => post({ type: 'error', message: `Data: ${e.message} (skipped; training goes on)` }),
   });
   clipMaker = source.maker;
@@ -158,7 +172,11 @@ async function init(s: Settings, fresh: boolean) {
   const url = autosaveUrl(s);
   ownsAutosave = await claimAutosave(url);
   if (!ownsAutosave) {
-    post({ type: 'error', message: 'Another tab is training this same experiment and owns its autosave: this tab trains without autosaving. Close the other tab, or change the seed here, to autosave.' });
+    post({
+      type: 'error',
+      message:
+        'Another tab is training this same experiment and owns its autosave: this tab trains without autosaving. Close the other tab, or change the seed here, to autosave.',
+    });
   }
   if (fresh && ownsAutosave) await tf.io.removeModel(url).catch(() => undefined);
   let trainer: Trainer | undefined;
@@ -269,7 +287,7 @@ function fail(e: unknown) {
   post({ type: 'error', message: stopFor(e) });
 }
 
-async function handle(m: ToWorker, call: Call<never>): Promise<WeightsFile | void> {
+async function handle(m: ToWorker, call: Call<never>): Promise<WeightsFile | undefined> {
   switch (m.type) {
     case 'pause':
       running = false;

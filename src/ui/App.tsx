@@ -72,7 +72,11 @@ function QualityCharts() {
           { label: 'mask', color: '#9467bd', values: ratio('maskCoverage') },
         ]}
       />
-      <Chart title="quality score" hint="The sum of |log| of the three ratios: 0 is the real clips', lower is better." series={[{ label: 'score', color: '#bcbd22', values: quality.map((m) => m.score) }]} />
+      <Chart
+        title="quality score"
+        hint="The sum of |log| of the three ratios: 0 is the real clips', lower is better."
+        series={[{ label: 'score', color: '#bcbd22', values: quality.map((m) => m.score) }]}
+      />
     </>
   );
 }
@@ -83,13 +87,31 @@ function Charts() {
   const iterations = history.filter((r) => r.kind === 'both');
   return (
     <section aria-label="charts" className="charts">
-      <Chart title="D loss" series={[{ label: 'real', color: '#1f77b4', values: col('dLossReal') }, { label: 'fake', color: '#d62728', values: col('dLossFake') }]} />
+      <Chart
+        title="D loss"
+        series={[
+          { label: 'real', color: '#1f77b4', values: col('dLossReal') },
+          { label: 'fake', color: '#d62728', values: col('dLossFake') },
+        ]}
+      />
       <Chart title="G loss" series={[{ label: 'G', color: '#2ca02c', values: col('gAdversarial') }]} />
-      <Chart title="D output" series={[{ label: 'D(x)', color: '#1f77b4', values: col('dReal') }, { label: 'D(G(z))', color: '#d62728', values: col('dFake') }]} />
+      <Chart
+        title="D output"
+        series={[
+          { label: 'D(x)', color: '#1f77b4', values: col('dReal') },
+          { label: 'D(G(z))', color: '#d62728', values: col('dFake') },
+        ]}
+      />
       <Chart title="mask mean" series={[{ label: 'mean m', color: '#9467bd', values: col('maskMean') }]} />
       <QualityCharts />
       <Chart title="speed" series={[{ label: 'it/s', color: '#ff7f0e', values: iterations.map((r) => 1000 / r.ms) }]} />
-      <Chart title="memory" series={[{ label: 'tensors', color: '#8c564b', values: history.map((r) => r.numTensors) }, { label: 'MiB', color: '#7f7f7f', values: history.map((r) => r.numBytes / 2 ** 20) }]} />
+      <Chart
+        title="memory"
+        series={[
+          { label: 'tensors', color: '#8c564b', values: history.map((r) => r.numTensors) },
+          { label: 'MiB', color: '#7f7f7f', values: history.map((r) => r.numBytes / 2 ** 20) },
+        ]}
+      />
     </section>
   );
 }
@@ -131,7 +153,16 @@ function LayerPicture({ view }: { view: LayerView }) {
     ctx.putImageData(new ImageData(rgba, w, h), 0, 0);
   }, [view, h, w]);
   const scale = Math.max(1, Math.floor(48 / Math.max(h, w)));
-  return <canvas ref={ref} width={w} height={h} style={{ width: w * scale, height: h * scale, imageRendering: 'pixelated' }} role="img" aria-label={`layer ${view.name}`} />;
+  return (
+    <canvas
+      ref={ref}
+      width={w}
+      height={h}
+      style={{ width: w * scale, height: h * scale, imageRendering: 'pixelated' }}
+      role="img"
+      aria-label={`layer ${view.name}`}
+    />
+  );
 }
 
 function Diagram({ sample }: { sample: SampleClips | undefined }) {
@@ -145,12 +176,23 @@ function Diagram({ sample }: { sample: SampleClips | undefined }) {
     <section aria-label="two-stream diagram" className="diagram">
       <h2>How the two-stream generator makes a video</h2>
       <ol>
-        <li><b>z</b>: a latent code of {zDim} numbers drawn from N(0, 1) (100 in the paper).</li>
-        <li><b>Foreground stream</b>: 3D transposed convolutions grow z into a space-time volume; its last layer splits into a colour video f (tanh) and a mask m (sigmoid).</li>
-        <li><b>Background stream</b>: 2D transposed convolutions grow z into one still image b, copied to every frame.</li>
-        <li><b>Composite</b>: every pixel at every time is m·f + (1−m)·b. A mask near 0 shows the still background.</li>
+        <li>
+          <b>z</b>: a latent code of {zDim} numbers drawn from N(0, 1) (100 in the paper).
+        </li>
+        <li>
+          <b>Foreground stream</b>: 3D transposed convolutions grow z into a space-time volume; its last layer splits into a colour video f
+          (tanh) and a mask m (sigmoid).
+        </li>
+        <li>
+          <b>Background stream</b>: 2D transposed convolutions grow z into one still image b, copied to every frame.
+        </li>
+        <li>
+          <b>Composite</b>: every pixel at every time is m·f + (1−m)·b. A mask near 0 shows the still background.
+        </li>
       </ol>
-      <p className="hint">Live tensors of the selected sample: each picture is a layer's output (mean over channels, middle frame), under its shape.</p>
+      <p className="hint">
+        Live tensors of the selected sample: each picture is a layer's output (mean over channels, middle frame), under its shape.
+      </p>
       {streams.map(({ title, prefix }) => {
         const views = layers.filter((v) => v.name.startsWith(prefix));
         return views.length === 0 ? null : (
@@ -200,10 +242,21 @@ function OwnVideo() {
     setError(null);
     setBuilt(null);
     try {
-      const own = await videoToDataset(file, { stride: 8, stabilize: stabilize.current?.checked ?? false, onProgress: (label, done, total) => setStatus({ label, done, total }) });
+      const own = await videoToDataset(file, {
+        stride: 8,
+        stabilize: stabilize.current?.checked ?? false,
+        onProgress: (label, done, total) => setStatus({ label, done, total }),
+      });
       const clips = own.dataset.manifest.clips;
-      const fpsFrom = { 'frame durations': 'from its frame durations', 'frame timestamps': 'from its frame timestamps', assumed: 'assumed: this browser cannot time video frames' }[own.fpsFrom];
-      setBuilt({ dataset: own.dataset, note: `${clips} clips at ${own.fps} fps (${fpsFrom})${own.dropped ? `; the stabiliser dropped ${own.dropped} of ${own.windows} windows` : ''}` });
+      const fpsFrom = {
+        'frame durations': 'from its frame durations',
+        'frame timestamps': 'from its frame timestamps',
+        assumed: 'assumed: this browser cannot time video frames',
+      }[own.fpsFrom];
+      setBuilt({
+        dataset: own.dataset,
+        note: `${clips} clips at ${own.fps} fps (${fpsFrom})${own.dropped ? `; the stabiliser dropped ${own.dropped} of ${own.windows} windows` : ''}`,
+      });
       send({ type: 'ownDataset', dataset: own.dataset });
       if (settings.dataset === 'own') send({ type: 'init', settings });
       else setSettings({ dataset: 'own' });
@@ -225,7 +278,10 @@ function OwnVideo() {
       }}
     >
       <h2>Your own video</h2>
-      <p className="hint">Drop a video or an animated GIF here or pick one: it is cut into 32-frame clips in this page and becomes the dataset “own”. Fixed-camera footage works best.</p>
+      <p className="hint">
+        Drop a video or an animated GIF here or pick one: it is cut into 32-frame clips in this page and becomes the dataset “own”.
+        Fixed-camera footage works best.
+      </p>
       <label>
         <input type="checkbox" ref={stabilize} /> stabilise (cancels camera shake; slower)
       </label>{' '}
@@ -235,11 +291,17 @@ function OwnVideo() {
           <ProgressBar label={status.label} done={status.done} total={status.total} />
         </p>
       )}
-      {error && <p role="alert" className="error">{error}</p>}
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
       {built && (
         <p>
           {built.note}.{' '}
-          <button className="link" onClick={() => datasetFiles(built.dataset).forEach((f) => download(f.blob, f.name))}>Download its shards</button>
+          <button className="link" onClick={() => datasetFiles(built.dataset).forEach((f) => download(f.blob, f.name))}>
+            Download its shards
+          </button>
         </p>
       )}
     </section>
@@ -261,7 +323,9 @@ function CopyLink() {
   return (
     <>
       <button onClick={copy}>Copy link to this experiment</button>
-      <span role="status" aria-live="polite" data-testid="copy-link-status">{said}</span>
+      <span role="status" aria-live="polite" data-testid="copy-link-status">
+        {said}
+      </span>
     </>
   );
 }
@@ -280,7 +344,9 @@ function Weights() {
   };
   return (
     <section aria-label="weights" className="weights">
-      <button disabled={!ready} onClick={downloadWeights}>Download weights</button>
+      <button disabled={!ready} onClick={downloadWeights}>
+        Download weights
+      </button>
       <WeightsFilesInput
         label="Load weights (model.json and its .bin files)"
         onLoad={({ name, modelJson, weights }) => send({ type: 'importWeights', name, modelJson, weights })}
@@ -317,7 +383,9 @@ export function App() {
         <h1>VGAN playground</h1>
         <p className="status" data-testid="status">
           {s.backend ? `Backend: ${s.backend.name} (${s.backend.adapter})` : 'Starting a backend…'} ·{' '}
-          <span title={`Completed iterations: each is ${s.settings.dSteps} D update${s.settings.dSteps > 1 ? 's' : ''} then ${s.settings.gSteps} G update${s.settings.gSteps > 1 ? 's' : ''}`}>
+          <span
+            title={`Completed iterations: each is ${s.settings.dSteps} D update${s.settings.dSteps > 1 ? 's' : ''} then ${s.settings.gSteps} G update${s.settings.gSteps > 1 ? 's' : ''}`}
+          >
             iteration
           </span>{' '}
           <span data-testid="iteration">{s.iteration}</span>
@@ -338,20 +406,35 @@ export function App() {
         {s.backend && s.backend.name !== 'webgpu' && <WebGpuHelp backend={s.backend} />}
         {/* What the page waits for, read out politely; the iteration count above changes too often for that. */}
         <p role="status" aria-live="polite" className="activity" data-testid="activity">
-          {s.progress ? <ProgressBar label={s.progress.label} done={s.progress.done} total={s.progress.total} /> : s.stage ?? (s.running ? 'Training.' : s.ready ? 'Ready.' : '')}
+          {s.progress ? (
+            <ProgressBar label={s.progress.label} done={s.progress.done} total={s.progress.total} />
+          ) : (
+            (s.stage ?? (s.running ? 'Training.' : s.ready ? 'Ready.' : ''))
+          )}
         </p>
         {s.errors.map((e, i) => (
           <p key={i} role="alert" className="error">
-            {e} <button className="link" onClick={() => s.dismissError(i)}>dismiss</button>
+            {e}{' '}
+            <button className="link" onClick={() => s.dismissError(i)}>
+              dismiss
+            </button>
           </p>
         ))}
       </header>
       <Controls />
       <section aria-label="samples">
-        <h2>{s.settings.kind === 'future' ? 'Predictions from the first frames of fixed real clips' : 'Samples from fixed latent codes'} {s.samples.length > 0 && <small>(iteration {s.samplesIteration})</small>}</h2>
+        <h2>
+          {s.settings.kind === 'future' ? 'Predictions from the first frames of fixed real clips' : 'Samples from fixed latent codes'}{' '}
+          {s.samples.length > 0 && <small>(iteration {s.samplesIteration})</small>}
+        </h2>
         <div className="row">
           {s.samples.map((sample, i) => (
-            <button key={i} className={i === s.selected ? 'sample selected' : 'sample'} onClick={() => s.select(i)} aria-pressed={i === s.selected}>
+            <button
+              key={i}
+              className={i === s.selected ? 'sample selected' : 'sample'}
+              onClick={() => s.select(i)}
+              aria-pressed={i === s.selected}
+            >
               <VideoCanvas clip={sample.video} label={`sample ${i}`} scale={3} />
             </button>
           ))}
@@ -361,7 +444,9 @@ export function App() {
       <section aria-label="real clips">
         <h2>Real training clips</h2>
         <div className="row">
-          {s.real.map((clip, i) => <VideoCanvas key={i} clip={clip} label={`real ${i}`} scale={3} />)}
+          {s.real.map((clip, i) => (
+            <VideoCanvas key={i} clip={clip} label={`real ${i}`} scale={3} />
+          ))}
         </div>
       </section>
       <Charts />

@@ -14,11 +14,29 @@ import { Chart } from './Chart';
 import { usePlayground } from './store';
 import { VideoCanvas } from './VideoCanvas';
 
-function NumberField({ label, value, onChange, min, step }: { label: string; value: number; onChange: (v: number) => void; min: number; step?: number }) {
+function NumberField({
+  label,
+  value,
+  onChange,
+  min,
+  step,
+}: {
+  label: string;
+  value: number;
+  onChange: (v: number) => void;
+  min: number;
+  step?: number;
+}) {
   return (
     <label>
       {label}
-      <input type="number" value={value} min={min} step={step ?? 1} onChange={(e) => Number.isFinite(e.target.valueAsNumber) && onChange(e.target.valueAsNumber)} />
+      <input
+        type="number"
+        value={value}
+        min={min}
+        step={step ?? 1}
+        onChange={(e) => Number.isFinite(e.target.valueAsNumber) && onChange(e.target.valueAsNumber)}
+      />
     </label>
   );
 }
@@ -52,9 +70,9 @@ export function Baseline() {
     <section aria-label="autoencoder baseline" className="controls research">
       <h2>Baseline: autoencoder + Gaussian mixture</h2>
       <p className="hint">
-        The paper's baseline (§4.1): an encoder like the discriminator ending in a code of zDim numbers (100 in the paper), the two-stream generator as decoder, trained on
-        squared reconstruction error; then a mixture of (up to) 256 diagonal Gaussians fitted on the codes of the training clips. New videos are
-        mixture samples sent through the decoder.
+        The paper's baseline (§4.1): an encoder like the discriminator ending in a code of zDim numbers (100 in the paper), the two-stream
+        generator as decoder, trained on squared reconstruction error; then a mixture of (up to) 256 diagonal Gaussians fitted on the codes
+        of the training clips. New videos are mixture samples sent through the decoder.
       </p>
       <div className="fields">
         <label>
@@ -66,12 +84,20 @@ export function Baseline() {
         <label>
           preset
           <select value={current.preset} onChange={(e) => patch({ preset: e.target.value })}>
-            {presetNames.map((p) => <option key={p}>{p}</option>)}
+            {presetNames.map((p) => (
+              <option key={p}>{p}</option>
+            ))}
           </select>
         </label>
         <NumberField label="seed" value={current.seed} min={0} onChange={(seed) => patch({ seed })} />
         <NumberField label="batch" value={current.batchSize} min={1} onChange={(batchSize) => patch({ batchSize })} />
-        <NumberField label="learning rate" value={current.learningRate} min={1e-6} step={1e-4} onChange={(learningRate) => patch({ learningRate })} />
+        <NumberField
+          label="learning rate"
+          value={current.learningRate}
+          min={1e-6}
+          step={1e-4}
+          onChange={(learningRate) => patch({ learningRate })}
+        />
         <NumberField label="steps" value={steps} min={1} onChange={setSteps} />
       </div>
       <div className="buttons">
@@ -84,7 +110,9 @@ export function Baseline() {
         {b.progress && <ProgressBar label="training steps" done={b.progress.done} total={b.progress.total} />}
         {b.backend && <span className="hint"> · {b.backend.name}</span>}
       </div>
-      {b.losses.length > 0 && <Chart title="reconstruction error (mean squared)" series={[{ label: 'L2', color: '#1f77b4', values: b.losses }]} />}
+      {b.losses.length > 0 && (
+        <Chart title="reconstruction error (mean squared)" series={[{ label: 'L2', color: '#1f77b4', values: b.losses }]} />
+      )}
       <div className="fields">
         <NumberField label="clips to encode" value={clips} min={1} onChange={setClips} />
         <NumberField label="components" value={components} min={1} onChange={setComponents} />
@@ -99,16 +127,24 @@ export function Baseline() {
       </div>
       {b.fit && (
         <p data-testid="baseline-fit">
-          {b.fit.components} components on {b.fit.codes} codes, {b.fit.iterations} EM iterations{b.fit.converged ? '' : ' (not converged)'}, log-likelihood{' '}
-          {b.fit.logLikelihood.toFixed(2)} per code. {b.fit.notes.join(' ')}
+          {b.fit.components} components on {b.fit.codes} codes, {b.fit.iterations} EM iterations{b.fit.converged ? '' : ' (not converged)'},
+          log-likelihood {b.fit.logLikelihood.toFixed(2)} per code. {b.fit.notes.join(' ')}
         </p>
       )}
       <div className="row">
-        {b.samples.map((clip, i) => <VideoCanvas key={i} clip={clip} label={`baseline sample ${i}`} scale={Math.max(1, Math.round(64 / clip.size))} />)}
+        {b.samples.map((clip, i) => (
+          <VideoCanvas key={i} clip={clip} label={`baseline sample ${i}`} scale={Math.max(1, Math.round(64 / clip.size))} />
+        ))}
       </div>
-      {b.error && <p role="alert" className="error">{b.error}</p>}
+      {b.error && (
+        <p role="alert" className="error">
+          {b.error}
+        </p>
+      )}
       <div className="weights">
-        <button disabled={b.iteration === 0 && !b.loaded} onClick={() => b.send({ type: 'export' })}>Download baseline</button>
+        <button disabled={b.iteration === 0 && !b.loaded} onClick={() => b.send({ type: 'export' })}>
+          Download baseline
+        </button>
         <FileInput label="gmm.json (optional, first)" accept=".json,application/json" onFiles={(files) => setGmm(files[0])} />
         <WeightsFilesInput
           label="Load: model.json and its .bin files"

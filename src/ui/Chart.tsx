@@ -40,8 +40,12 @@ export function Chart({ title, series, hint }: { title: string; series: Series[]
             points={s.values.map((v, i) => `${x(i).toFixed(1)},${y(Number.isFinite(v) ? v : lo).toFixed(1)}`).join(' ')}
           />
         ))}
-        <text x={W - PAD} y={12} textAnchor="end" fontSize={10} fill="#888">{fmt(hi)}</text>
-        <text x={W - PAD} y={H - 6} textAnchor="end" fontSize={10} fill="#888">{fmt(lo)}</text>
+        <text x={W - PAD} y={12} textAnchor="end" fontSize={10} fill="#888">
+          {fmt(hi)}
+        </text>
+        <text x={W - PAD} y={H - 6} textAnchor="end" fontSize={10} fill="#888">
+          {fmt(lo)}
+        </text>
       </svg>
     </figure>
   );

@@ -2,7 +2,17 @@
 import { modelCost } from '../model/cost';
 import { resolveConfig } from '../model/config';
 import type { DatasetName } from '../data/datasets';
-import { configOverrides, parseSetting, settingKeys, settingsTable, type ChoiceKey, type ChoiceSetting, type NumberKey, type NumberSetting, type SettingKey } from '../settings';
+import {
+  configOverrides,
+  parseSetting,
+  settingKeys,
+  settingsTable,
+  type ChoiceKey,
+  type ChoiceSetting,
+  type NumberKey,
+  type NumberSetting,
+  type SettingKey,
+} from '../settings';
 import { useEffect } from 'react';
 import { usePlayground } from './store';
 import { onShortcut } from './shortcuts';
@@ -73,7 +83,11 @@ function Pretrained() {
           value={settings.weights}
           onChange={(e) => {
             const m = usable.find((c) => c.name === e.target.value);
-            setSettings(m ? { weights: m.name, dataset: m.dataset as DatasetName, preset: m.preset, kind: m.kind, generator: m.generator } : { weights: '' });
+            setSettings(
+              m
+                ? { weights: m.name, dataset: m.dataset as DatasetName, preset: m.preset, kind: m.kind, generator: m.generator }
+                : { weights: '' },
+            );
           }}
         >
           <option value="">fresh weights</option>
@@ -86,8 +100,11 @@ function Pretrained() {
       </label>
       {card && (
         <p className="hint" data-testid="model-card">
-          {card.title}: {card.iterations} iterations at batch {card.batch} on “{card.dataset}”, {(card.wallClockSeconds / 60).toFixed(0)} min on {card.hardware}.{' '}
-          <a href={`weights/${card.name}/README.md`} target="_blank" rel="noreferrer">Model card</a>
+          {card.title}: {card.iterations} iterations at batch {card.batch} on “{card.dataset}”, {(card.wallClockSeconds / 60).toFixed(0)}{' '}
+          min on {card.hardware}.{' '}
+          <a href={`weights/${card.name}/README.md`} target="_blank" rel="noreferrer">
+            Model card
+          </a>
         </p>
       )}
     </div>
@@ -108,7 +125,8 @@ function PresetCost() {
   const cost = modelCost(config, settings.batchSize);
   const recent = history.filter((r) => r.kind === 'both').slice(-10);
   const ms = recent.length ? recent.reduce((a, r) => a + r.ms, 0) / recent.length : null;
-  const isDefaultRun = settings.preset === 'tiny' && settings.dataset === 'shapes' && settings.baseChannels === 'preset' && settings.frameStride === 'preset';
+  const isDefaultRun =
+    settings.preset === 'tiny' && settings.dataset === 'shapes' && settings.baseChannels === 'preset' && settings.frameStride === 'preset';
   return (
     <p className="cost" data-testid="preset-cost">
       {(cost.parameters / 1e6).toFixed(2)} M parameters · ≈{(cost.memoryBytes / 2 ** 20).toFixed(0)} MiB to train ·{' '}
@@ -141,9 +159,18 @@ export function Controls() {
         <button onClick={() => s.send({ type: s.running ? 'pause' : 'play' })} disabled={busy} data-testid="play" aria-keyshortcuts="Space">
           {s.running ? 'Pause' : 'Train'}
         </button>
-        <button onClick={() => s.send({ type: 'step', kind: 'D' })} disabled={busy || s.running} data-testid="step-d">Step D</button>
-        <button onClick={() => s.send({ type: 'step', kind: 'G' })} disabled={busy || s.running} data-testid="step-g">Step G</button>
-        <button onClick={() => s.send({ type: 'step', kind: 'both' })} disabled={busy || s.running} data-testid="step-both" aria-keyshortcuts="S">
+        <button onClick={() => s.send({ type: 'step', kind: 'D' })} disabled={busy || s.running} data-testid="step-d">
+          Step D
+        </button>
+        <button onClick={() => s.send({ type: 'step', kind: 'G' })} disabled={busy || s.running} data-testid="step-g">
+          Step G
+        </button>
+        <button
+          onClick={() => s.send({ type: 'step', kind: 'both' })}
+          disabled={busy || s.running}
+          data-testid="step-both"
+          aria-keyshortcuts="S"
+        >
           Step both
         </button>
         <button

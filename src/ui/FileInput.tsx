@@ -8,7 +8,11 @@ export function chosenNames(names: string[], shown = 3): string {
   return more > 0 ? `${names.slice(0, shown).join(', ')} and ${more} more` : names.join(', ');
 }
 
-export function FileInput({ label, onFiles, ...input }: { label: string; onFiles: (files: File[]) => void } & Omit<InputHTMLAttributes<HTMLInputElement>, 'type' | 'onChange'>) {
+export function FileInput({
+  label,
+  onFiles,
+  ...input
+}: { label: string; onFiles: (files: File[]) => void } & Omit<InputHTMLAttributes<HTMLInputElement>, 'type' | 'onChange'>) {
   const [chosen, setChosen] = useState<string[]>([]);
   const described = useId();
   return (
@@ -25,7 +29,11 @@ export function FileInput({ label, onFiles, ...input }: { label: string; onFiles
           if (files.length > 0) onFiles(files);
         }}
       />
-      {chosen.length > 0 && <span id={described} className="chosen">chosen: {chosenNames(chosen)}</span>}
+      {chosen.length > 0 && (
+        <span id={described} className="chosen">
+          chosen: {chosenNames(chosen)}
+        </span>
+      )}
     </label>
   );
 }

@@ -56,8 +56,8 @@ function Result({ p }: { p: Prediction }) {
   return (
     <div className="future-result">
       <p data-testid="future-time">
-        {p.msPredict.toFixed(0)} ms per prediction ({p.clips.length} video{p.clips.length > 1 ? 's' : ''} in one batch; the first run also compiles
-        the GPU kernels) · {p.msTotal.toFixed(0)} ms with decoding
+        {p.msPredict.toFixed(0)} ms per prediction ({p.clips.length} video{p.clips.length > 1 ? 's' : ''} in one batch; the first run also
+        compiles the GPU kernels) · {p.msTotal.toFixed(0)} ms with decoding
       </p>
       <p className="hint" data-testid="future-source">
         {p.info.format.toUpperCase()}, {p.info.width}×{p.info.height}
@@ -165,7 +165,14 @@ export function Future() {
     window.addEventListener('paste', onPaste);
     // ?debug exposes the prediction worker's channel, e.g. to simulate a lost GPU device: __vganFuture.send({ type: 'loseDevice' }).
     if (new URLSearchParams(location.search).has('debug')) {
-      Object.assign(window, { __vganFuture: { send: (m: ToPredictor) => void predictor(false).request(m).catch((e: Error) => setModelError(e.message)) } });
+      Object.assign(window, {
+        __vganFuture: {
+          send: (m: ToPredictor) =>
+            void predictor(false)
+              .request(m)
+              .catch((e: Error) => setModelError(e.message)),
+        },
+      });
     }
     return () => {
       window.removeEventListener('paste', onPaste);
@@ -214,8 +221,8 @@ export function Future() {
       <h2>Predict the future of a still image</h2>
       <p className="hint">
         Drop, paste or pick a still image (PNG, JPEG, GIF or WebP). It is centre-cropped, resized to the model's input and run through the
-        future generator{backend ? ` on ${backend.name}` : ''}: the video's first frame should reproduce the image, the rest is what the model
-        expects to happen next.
+        future generator{backend ? ` on ${backend.name}` : ''}: the video's first frame should reproduce the image, the rest is what the
+        model expects to happen next.
       </p>
       <p data-testid="future-model">
         {model
@@ -234,10 +241,7 @@ export function Future() {
       <div className="row">
         <FileInput label="pick an image" accept="image/*" onFiles={(files) => setFile(files[0])} />
         <button onClick={() => load({ type: 'loadShipped', name: SHIPPED_FUTURE })}>Use the shipped model</button>
-        <button
-          disabled={!playgroundReady || playgroundKind !== 'future'}
-          onClick={takePlaygroundModel}
-        >
+        <button disabled={!playgroundReady || playgroundKind !== 'future'} onClick={takePlaygroundModel}>
           Use the playground's model (iteration {playgroundIteration})
         </button>
         {playgroundKind !== 'future' && <span className="hint">To train your own, set the playground's model to “future” above.</span>}

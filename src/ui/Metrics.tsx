@@ -20,14 +20,14 @@ export function Metrics() {
     <section aria-label="metrics" className="research">
       <h2>Automatic metrics</h2>
       <p className="hint">
-        Each number beside the real clips' own. <b>Flicker</b> (mean change from one frame to the next) and <b>high frequency</b>{' '}
-        (mean difference of neighbouring pixels): better is closer to the real clips' row; above it means flicker or grain, below it
-        too little motion or blur. <b>Fréchet distance</b> between real and generated clips in the features of a fixed network:
-        lower is better. On data whose true moving-object masks are known (shapes, moving-mnist): <b>mask IoU</b> (higher is
-        better) and <b>MAE</b> (lower is better) against the true masks, for future models, which continue a real clip;{' '}
-        <b>mask coverage</b>, the share of pixels the mask marks as moving (closer to the real clips' share is better); and{' '}
-        <b>background stillness</b>, the temporal standard deviation of the background (lower is better, 0 = perfectly still;
-        the real clips' own value is the noise of their JPEG coding). The baseline repeats each real clip's first frame.
+        Each number beside the real clips' own. <b>Flicker</b> (mean change from one frame to the next) and <b>high frequency</b> (mean
+        difference of neighbouring pixels): better is closer to the real clips' row; above it means flicker or grain, below it too little
+        motion or blur. <b>Fréchet distance</b> between real and generated clips in the features of a fixed network: lower is better. On
+        data whose true moving-object masks are known (shapes, moving-mnist): <b>mask IoU</b> (higher is better) and <b>MAE</b> (lower is
+        better) against the true masks, for future models, which continue a real clip; <b>mask coverage</b>, the share of pixels the mask
+        marks as moving (closer to the real clips' share is better); and <b>background stillness</b>, the temporal standard deviation of the
+        background (lower is better, 0 = perfectly still; the real clips' own value is the noise of their JPEG coding). The baseline repeats
+        each real clip's first frame.
       </p>
       <div className="row">
         <ModelSourcePicker onChange={setSource} />
@@ -47,7 +47,10 @@ export function Metrics() {
             <option value="discriminator">the model's discriminator</option>
           </select>
         </label>
-        <button disabled={!source || busy !== null} onClick={() => source && send({ type: 'metrics', job: { source, dataset, clips, features, seed: 1 } })}>
+        <button
+          disabled={!source || busy !== null}
+          onClick={() => source && send({ type: 'metrics', job: { source, dataset, clips, features, seed: 1 } })}
+        >
           Score
         </button>
       </div>
@@ -57,18 +60,34 @@ export function Metrics() {
           <table className="study-table" data-testid="metrics-table">
             <thead>
               <tr>
-                <th></th><th title="closer to the real clips is better">flicker</th><th title="closer to the real clips is better">high frequency</th>
-                <th title="lower is better">Fréchet distance</th><th title="higher is better">mask IoU</th><th title="lower is better">mask MAE</th>
-                <th title="closer to the real clips is better">mask coverage</th><th title="lower is better">background stillness</th>
+                <th></th>
+                <th title="closer to the real clips is better">flicker</th>
+                <th title="closer to the real clips is better">high frequency</th>
+                <th title="lower is better">Fréchet distance</th>
+                <th title="higher is better">mask IoU</th>
+                <th title="lower is better">mask MAE</th>
+                <th title="closer to the real clips is better">mask coverage</th>
+                <th title="lower is better">background stillness</th>
               </tr>
             </thead>
             <tbody>
               {metrics.rows.map((r) => (
-                <tr key={r.name}><td>{r.name}</td><td>{show(r.flicker, 4)}</td><td>{show(r.highFrequency, 4)}</td><td>{show(r.frechet, 4)}</td><td>{show(r.maskIoU, 3)}</td><td>{show(r.maskMAE, 3)}</td><td>{show(r.maskCoverage, 3)}</td><td>{show(r.stillness, 4)}</td></tr>
+                <tr key={r.name}>
+                  <td>{r.name}</td>
+                  <td>{show(r.flicker, 4)}</td>
+                  <td>{show(r.highFrequency, 4)}</td>
+                  <td>{show(r.frechet, 4)}</td>
+                  <td>{show(r.maskIoU, 3)}</td>
+                  <td>{show(r.maskMAE, 3)}</td>
+                  <td>{show(r.maskCoverage, 3)}</td>
+                  <td>{show(r.stillness, 4)}</td>
+                </tr>
               ))}
             </tbody>
           </table>
-          <p className="hint">{metrics.clips} clips; features of {metrics.features}. Mask agreement needs a future model on data with true masks.</p>
+          <p className="hint">
+            {metrics.clips} clips; features of {metrics.features}. Mask agreement needs a future model on data with true masks.
+          </p>
         </>
       )}
     </section>

@@ -39,14 +39,23 @@ export function ModelSourcePicker({ kind, onChange }: { kind?: ModelKind; onChan
     <span className="row">
       <label>
         Model{' '}
-        <select value={choice} onChange={(e) => pick(e.target.value)} onFocus={() => send({ type: 'autosaves' })} aria-label="model to study">
+        <select
+          value={choice}
+          onChange={(e) => pick(e.target.value)}
+          onFocus={() => send({ type: 'autosaves' })}
+          aria-label="model to study"
+        >
           <option value="">choose…</option>
           <option value="playground:">the playground's model, as it is now</option>
           {cards.map((c) => (
-            <option key={c.name} value={`pretrained:${c.name}`}>shipped: {c.title}</option>
+            <option key={c.name} value={`pretrained:${c.name}`}>
+              shipped: {c.title}
+            </option>
           ))}
           {autosaves.map((u) => (
-            <option key={u} value={`autosave:${u}`}>playground autosave: {u.replace('indexeddb://vgan-', '')}</option>
+            <option key={u} value={`autosave:${u}`}>
+              playground autosave: {u.replace('indexeddb://vgan-', '')}
+            </option>
           ))}
           <option value="file:">model.json and its .bin files…</option>
         </select>

@@ -17,16 +17,23 @@ export function Representation() {
   const rows = representation?.rows ?? [];
   const field = (key: keyof typeof job, label: string) => (
     <label>
-      {label} <input type="number" min={1} value={job[key]} onChange={(e) => setJob({ ...job, [key]: Number(e.target.value) })} style={{ width: '5rem' }} />
+      {label}{' '}
+      <input
+        type="number"
+        min={1}
+        value={job[key]}
+        onChange={(e) => setJob({ ...job, [key]: Number(e.target.value) })}
+        style={{ width: '5rem' }}
+      />
     </label>
   );
   return (
     <section aria-label="representation learning" className="research">
       <h2>What the discriminator learnt: classifying motion</h2>
       <p className="hint">
-        The paper's Figure 4b: the discriminator, a dropout and a 7-way head are fine-tuned to tell moving-mnist's motions
-        apart (left, right, up, down, bounce, zoom, still) with 1/8 to all of the training labels, against the same network
-        from random weights and a logistic regression on its frozen last layer. A quarter of the clips, stratified, is held out.
+        The paper's Figure 4b: the discriminator, a dropout and a 7-way head are fine-tuned to tell moving-mnist's motions apart (left,
+        right, up, down, bounce, zoom, still) with 1/8 to all of the training labels, against the same network from random weights and a
+        logistic regression on its frozen last layer. A quarter of the clips, stratified, is held out.
       </p>
       <div className="row">
         <ModelSourcePicker onChange={setSource} />
@@ -37,7 +44,9 @@ export function Representation() {
         <button disabled={!source || busy !== null} onClick={() => source && send({ type: 'representation', job: { source, ...job } })}>
           Run
         </button>
-        <button disabled={busy !== 'representation'} onClick={stop}>Stop</button>
+        <button disabled={busy !== 'representation'} onClick={stop}>
+          Stop
+        </button>
       </div>
       <ResearchStatus job="representation" />
       {rows.length > 0 && (
@@ -52,17 +61,28 @@ export function Representation() {
           />
           <table className="study-table" data-testid="representation-table">
             <thead>
-              <tr><th>labels</th><th>fine-tuned D</th><th>from scratch</th><th>logistic on frozen D</th></tr>
+              <tr>
+                <th>labels</th>
+                <th>fine-tuned D</th>
+                <th>from scratch</th>
+                <th>logistic on frozen D</th>
+              </tr>
             </thead>
             <tbody>
               {rows.map((r) => (
-                <tr key={r.labels}><td>{r.labels}</td><td>{pct(r.pretrained)}</td><td>{pct(r.scratch)}</td><td>{pct(r.logistic)}</td></tr>
+                <tr key={r.labels}>
+                  <td>{r.labels}</td>
+                  <td>{pct(r.pretrained)}</td>
+                  <td>{pct(r.scratch)}</td>
+                  <td>{pct(r.logistic)}</td>
+                </tr>
               ))}
             </tbody>
           </table>
           {representation?.summary && (
             <p className="hint">
-              {representation.summary.train} training and {representation.summary.test} test clips; the logistic regression reads the {representation.summary.features}.
+              {representation.summary.train} training and {representation.summary.test} test clips; the logistic regression reads the{' '}
+              {representation.summary.features}.
             </p>
           )}
         </>

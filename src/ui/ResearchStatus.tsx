@@ -4,7 +4,12 @@ import { useResearch, type Job } from './research-store';
 
 export function ResearchStatus({ job }: { job: Job }) {
   const { busy, last, progress, error } = useResearch();
-  if (busy !== job) return error && last === job ? <p role="alert" className="error">{error}</p> : null;
+  if (busy !== job)
+    return error && last === job ? (
+      <p role="alert" className="error">
+        {error}
+      </p>
+    ) : null;
   return (
     <p>
       <ProgressBar label={progress?.label ?? 'Starting…'} done={progress?.done ?? 0} total={progress?.total ?? 0} />

@@ -2,7 +2,17 @@
 // answered with the arrow keys or the buttons. Answers stay in this browser (IndexedDB) until exported;
 // a teacher imports the class's files, which merge without double counting, and reads Table 1 off the page.
 import { useEffect, useState } from 'react';
-import { formatCell, formatTable, makeTrials, staticSource, studyTable, type Answer, type ClipSource, type Comparison, type Trial } from '../eval/study';
+import {
+  formatCell,
+  formatTable,
+  makeTrials,
+  staticSource,
+  studyTable,
+  type Answer,
+  type ClipSource,
+  type Comparison,
+  type Trial,
+} from '../eval/study';
 import { answersToCsv, answersToJson, mergeAnswers, parseAnswers } from '../eval/study-files';
 import { isShipped } from '../data/datasets';
 import type { ClipData } from '../model/sample';
@@ -37,7 +47,9 @@ function pageSources(seed: number): ClipSource[] {
     label: 'Real',
     // The page's own video lives in the playground's worker: use the clips it shows.
     clips: async (count) =>
-      isShipped(settings.dataset) ? await request({ type: 'real', dataset: settings.dataset, preset: settings.preset, count, seed }) : shown.slice(0, count),
+      isShipped(settings.dataset)
+        ? await request({ type: 'real', dataset: settings.dataset, preset: settings.preset, count, seed })
+        : shown.slice(0, count),
   };
   return [
     { id: 'vgan', label: 'VGAN (this page’s model)', clips: async (count) => samples.slice(0, count).map((s) => s.video) },
@@ -49,7 +61,19 @@ function pageSources(seed: number): ClipSource[] {
 
 const labels = () => Object.fromEntries(pageSources(0).map((s) => [s.id, s.label]));
 
-function Judge({ trial, pools, onAnswer, done, total }: { trial: Trial; pools: Record<string, ClipData[]>; onAnswer: (side: 'left' | 'right') => void; done: number; total: number }) {
+function Judge({
+  trial,
+  pools,
+  onAnswer,
+  done,
+  total,
+}: {
+  trial: Trial;
+  pools: Record<string, ClipData[]>;
+  onAnswer: (side: 'left' | 'right') => void;
+  done: number;
+  total: number;
+}) {
   useEffect(() => onShortcut({ ArrowLeft: () => onAnswer('left'), ArrowRight: () => onAnswer('right') }), [onAnswer]);
   const clip = (side: Trial['left']) => pools[side.source][side.clip];
   const [left, right] = [clip(trial.left), clip(trial.right)];
@@ -64,7 +88,10 @@ function Judge({ trial, pools, onAnswer, done, total }: { trial: Trial; pools: R
       </div>
       <div className="buttons">
         <button onClick={() => onAnswer('left')}>← Left</button> <button onClick={() => onAnswer('right')}>Right →</button>{' '}
-        <ProgressBar label="trials answered" done={done} total={total} /> <span data-testid="study-progress">{done} / {total}</span>
+        <ProgressBar label="trials answered" done={done} total={total} />{' '}
+        <span data-testid="study-progress">
+          {done} / {total}
+        </span>
       </div>
     </div>
   );
@@ -101,9 +128,16 @@ export function Study() {
         }
       }
       const usable = wanted.filter((c) => pools[c.prefer]?.length > 0 && pools[c.over]?.length > 0);
-      if (usable.length === 0) throw new Error('No comparison has clips on both sides: train the model, fit the baseline, or pick other comparisons.');
+      if (usable.length === 0)
+        throw new Error('No comparison has clips on both sides: train the model, fit the baseline, or pick other comparisons.');
       const sizes = Object.fromEntries(Object.entries(pools).map(([k, v]) => [k, v.length]));
-      if (usable.length < wanted.length) found.push(`Left out: ${wanted.filter((c) => !usable.includes(c)).map((c) => `${c.prefer} vs ${c.over}`).join(', ')}.`);
+      if (usable.length < wanted.length)
+        found.push(
+          `Left out: ${wanted
+            .filter((c) => !usable.includes(c))
+            .map((c) => `${c.prefer} vs ${c.over}`)
+            .join(', ')}.`,
+        );
       setRun({ trials: makeTrials(usable, perComparison, sizes, seed), pools, index: 0, shownAt: performance.now() });
     } catch (e) {
       found.push((e as Error).message);
@@ -158,8 +192,9 @@ export function Study() {
     <section aria-label="human study" className="controls research">
       <h2>Human study: which video is more realistic?</h2>
       <p className="hint">
-        The paper's two-alternative forced choice (§4.2, Table 1). Each trial shows two clips from different sources, sides drawn at random; answer
-        with ← and → or the buttons. Answers stay in this browser until you export them; import several browsers' files to pool a class.
+        The paper's two-alternative forced choice (§4.2, Table 1). Each trial shows two clips from different sources, sides drawn at random;
+        answer with ← and → or the buttons. Answers stay in this browser until you export them; import several browsers' files to pool a
+        class.
       </p>
       {run ? (
         <Judge trial={run.trials[run.index]} pools={run.pools} onAnswer={answer} done={run.index} total={run.trials.length} />
@@ -172,7 +207,12 @@ export function Study() {
             </label>
             <label>
               trials per comparison
-              <input type="number" min={1} value={perComparison} onChange={(e) => e.target.valueAsNumber >= 1 && setPerComparison(Math.round(e.target.valueAsNumber))} />
+              <input
+                type="number"
+                min={1}
+                value={perComparison}
+                onChange={(e) => e.target.valueAsNumber >= 1 && setPerComparison(Math.round(e.target.valueAsNumber))}
+              />
             </label>
           </div>
           <div className="row">
@@ -199,33 +239,64 @@ export function Study() {
           </div>
         </>
       )}
-      {notes.map((n, i) => <p key={i} className="note">{n}</p>)}
+      {notes.map((n, i) => (
+        <p key={i} className="note">
+          {n}
+        </p>
+      ))}
       <table className="study-table" aria-label="study results">
         <thead>
           <tr>
             <th>“Which video is more realistic?” ({mine.length} answers)</th>
-            {table.columns.map((c) => <th key={c}>{c}</th>)}
+            {table.columns.map((c) => (
+              <th key={c}>{c}</th>
+            ))}
           </tr>
         </thead>
         <tbody>
           <tr>
             <td>Random preference</td>
-            {table.columns.map((c) => <td key={c}>50%</td>)}
+            {table.columns.map((c) => (
+              <td key={c}>50%</td>
+            ))}
           </tr>
           {table.rows.map((r) => (
             <tr key={`${r.comparison.prefer}/${r.comparison.over}`}>
-              <td>Prefer {names[r.comparison.prefer] ?? r.comparison.prefer} over {names[r.comparison.over] ?? r.comparison.over}</td>
-              {table.columns.map((c) => <td key={c}>{formatCell(r.cells[c])}</td>)}
+              <td>
+                Prefer {names[r.comparison.prefer] ?? r.comparison.prefer} over {names[r.comparison.over] ?? r.comparison.over}
+              </td>
+              {table.columns.map((c) => (
+                <td key={c}>{formatCell(r.cells[c])}</td>
+              ))}
             </tr>
           ))}
         </tbody>
       </table>
-      <p className="hint">Percentage of answers that preferred the first source, with its 95% Wilson score interval and the number of answers.</p>
+      <p className="hint">
+        Percentage of answers that preferred the first source, with its 95% Wilson score interval and the number of answers.
+      </p>
       <div className="weights">
-        <button disabled={answers.length === 0} onClick={() => download(new Blob([answersToJson(answers)], { type: 'application/json' }), 'study-answers.json')}>Export JSON</button>
-        <button disabled={answers.length === 0} onClick={() => download(new Blob([answersToCsv(answers)], { type: 'text/csv' }), 'study-answers.csv')}>Export CSV</button>
-        <button disabled={mine.length === 0} onClick={() => navigator.clipboard?.writeText(formatTable(table, names))}>Copy table</button>
-        <FileInput label="Import and merge answer files" multiple accept=".json,.csv,application/json,text/csv" onFiles={(files) => void importFiles(files)} />
+        <button
+          disabled={answers.length === 0}
+          onClick={() => download(new Blob([answersToJson(answers)], { type: 'application/json' }), 'study-answers.json')}
+        >
+          Export JSON
+        </button>
+        <button
+          disabled={answers.length === 0}
+          onClick={() => download(new Blob([answersToCsv(answers)], { type: 'text/csv' }), 'study-answers.csv')}
+        >
+          Export CSV
+        </button>
+        <button disabled={mine.length === 0} onClick={() => navigator.clipboard?.writeText(formatTable(table, names))}>
+          Copy table
+        </button>
+        <FileInput
+          label="Import and merge answer files"
+          multiple
+          accept=".json,.csv,application/json,text/csv"
+          onFiles={(files) => void importFiles(files)}
+        />
         <button
           disabled={answers.length === 0}
           onClick={async () => {

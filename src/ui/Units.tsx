@@ -26,7 +26,12 @@ function UnitImage({ frame, region, label }: { frame: ClipData; region: Region; 
     ctx.drawImage(scratch, 0, 0, frame.size * SCALE, frame.size * SCALE);
     ctx.strokeStyle = '#ffdd00';
     ctx.lineWidth = 2;
-    ctx.strokeRect(region.left * SCALE + 1, region.top * SCALE + 1, (region.right - region.left) * SCALE - 2, (region.bottom - region.top) * SCALE - 2);
+    ctx.strokeRect(
+      region.left * SCALE + 1,
+      region.top * SCALE + 1,
+      (region.right - region.left) * SCALE - 2,
+      (region.bottom - region.top) * SCALE - 2,
+    );
   }, [frame, region]);
   return <canvas ref={ref} width={frame.size * SCALE} height={frame.size * SCALE} role="img" aria-label={label} />;
 }
@@ -38,7 +43,14 @@ export function Units() {
   const [job, setJob] = useState({ images: 128, layer: 2, channel: 0, k: 8 });
   const field = (key: keyof typeof job, label: string, min = 0) => (
     <label>
-      {label} <input type="number" min={min} value={job[key]} onChange={(e) => setJob({ ...job, [key]: Number(e.target.value) })} style={{ width: '4.5rem' }} />
+      {label}{' '}
+      <input
+        type="number"
+        min={min}
+        value={job[key]}
+        onChange={(e) => setJob({ ...job, [key]: Number(e.target.value) })}
+        style={{ width: '4.5rem' }}
+      />
     </label>
   );
   const encoder = model?.kind === 'future' ? model.encoder : [];
@@ -46,9 +58,9 @@ export function Units() {
     <section aria-label="hidden units" className="research">
       <h2>What a hidden unit looks for</h2>
       <p className="hint">
-        The paper's Figure 6: the future model's image encoder runs over the first frames of a dataset; for one unit (a layer
-        and a channel) the frames where it fires most are shown, with the region that its strongest position sees outlined.
-        The region is the receptive field computed from the layers' kernels, strides and padding.
+        The paper's Figure 6: the future model's image encoder runs over the first frames of a dataset; for one unit (a layer and a channel)
+        the frames where it fires most are shown, with the region that its strongest position sees outlined. The region is the receptive
+        field computed from the layers' kernels, strides and padding.
       </p>
       <div className="row">
         <ModelSourcePicker kind="future" onChange={setSource} />
@@ -64,12 +76,17 @@ export function Units() {
         {field('k', 'top', 1)}
         <button
           disabled={!source || busy !== null}
-          onClick={() => source && send({ type: 'units', job: { source, dataset, images: job.images, layer: `conv${job.layer}`, channel: job.channel, k: job.k } })}
+          onClick={() =>
+            source &&
+            send({ type: 'units', job: { source, dataset, images: job.images, layer: `conv${job.layer}`, channel: job.channel, k: job.k } })
+          }
         >
           Find
         </button>
       </div>
-      {encoder.length > 0 && <p className="hint">Encoder layers: {encoder.map((l, i) => `${i + 1} = ${l.name} (${l.channels} channels)`).join(', ')}.</p>}
+      {encoder.length > 0 && (
+        <p className="hint">Encoder layers: {encoder.map((l, i) => `${i + 1} = ${l.name} (${l.channels} channels)`).join(', ')}.</p>
+      )}
       <ResearchStatus job="units" />
       {units && (
         <div className="row" data-testid="unit-hits">

@@ -19,12 +19,18 @@ export function WebGpuHelp({ backend }: { backend: BackendInfo }) {
   return (
     <section aria-label="running without WebGPU" className="webgpu-help">
       <h2>Running without WebGPU</h2>
-      {backend.notes.map((n) => <p key={n} className="note">{n}</p>)}
+      {backend.notes.map((n) => (
+        <p key={n} className="note">
+          {n}
+        </p>
+      ))}
       <p>{loses}</p>
       <p>{works}</p>
       <h3>Turning WebGPU on ({describePlatform(platform)})</h3>
       <ul>
-        {enableSteps(platform).map((s) => <li key={s}>{s}</li>)}
+        {enableSteps(platform).map((s) => (
+          <li key={s}>{s}</li>
+        ))}
       </ul>
       <details>
         <summary>Other browsers</summary>

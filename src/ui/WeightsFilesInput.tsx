@@ -2,7 +2,12 @@
 import { FileInput } from './FileInput';
 import { readWeightsFiles, type WeightsUpload } from './weights-files';
 
-export function WeightsFilesInput({ label, disabled, onLoad, onError }: {
+export function WeightsFilesInput({
+  label,
+  disabled,
+  onLoad,
+  onError,
+}: {
   label: string;
   disabled?: boolean;
   onLoad: (upload: WeightsUpload) => void;

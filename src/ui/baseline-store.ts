@@ -37,7 +37,9 @@ function worker(): Client<BaselineApi> {
     const w = spawnWorker('baseline');
     w.onerror = (e) => set({ error: `The baseline worker failed: ${e.message}`, training: false, progress: null });
     client = connect<BaselineApi>(w);
-    client.listen((e) => set(e.type === 'backend' ? { backend: e.info } : { error: e.type === 'gpuError' ? gpuErrorText('baseline', e.message) : e.message }));
+    client.listen((e) =>
+      set(e.type === 'backend' ? { backend: e.info } : { error: e.type === 'gpuError' ? gpuErrorText('baseline', e.message) : e.message }),
+    );
   }
   return client;
 }

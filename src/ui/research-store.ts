@@ -38,7 +38,13 @@ function worker(): Client<ResearchApi> {
     w.onerror = (e) => useResearch.setState({ error: `The research worker failed: ${e.message}`, busy: null, progress: null });
     client = connect<ResearchApi>(w);
     client.listen((e) =>
-      useResearch.setState(e.type === 'backend' ? { backend: e.info } : e.type === 'gpuError' ? { error: gpuErrorText('research', e.message) } : { model: e.summary }),
+      useResearch.setState(
+        e.type === 'backend'
+          ? { backend: e.info }
+          : e.type === 'gpuError'
+            ? { error: gpuErrorText('research', e.message) }
+            : { model: e.summary },
+      ),
     );
   }
   return client;

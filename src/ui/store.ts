@@ -11,7 +11,6 @@ import type { QualityMeasurement } from '../train/quality';
 import { keepStorage } from './persist';
 import { gpuErrorText } from './gpu-errors';
 
-
 export interface PlaygroundState {
   settings: Settings;
   backend: BackendInfo | null;
@@ -74,7 +73,10 @@ export const usePlayground = create<PlaygroundState>((set, get) => ({
   setSettings: (patch) => {
     const settings = { ...get().settings, ...patch };
     // A pretrained model fixes the dataset and the model; changing either leaves it.
-    if (patch.weights === undefined && (['dataset', 'preset', 'kind', 'generator'] as const).some((k) => patch[k] !== undefined && patch[k] !== get().settings[k])) {
+    if (
+      patch.weights === undefined &&
+      (['dataset', 'preset', 'kind', 'generator'] as const).some((k) => patch[k] !== undefined && patch[k] !== get().settings[k])
+    ) {
       settings.weights = '';
     }
     reconcile(settings); // e.g. the future model has no one-stream form
@@ -104,7 +106,14 @@ export const usePlayground = create<PlaygroundState>((set, get) => ({
         return set({ backend: m.info });
       case 'ready':
         // "autosaved at" speaks of this run only: a run just replaced was saved under its own link.
-        return set({ ready: true, iteration: m.iteration, resumedFrom: m.from, ...m.charts, savedIteration: m.from === 'autosave' ? m.iteration : null, progress: null });
+        return set({
+          ready: true,
+          iteration: m.iteration,
+          resumedFrom: m.from,
+          ...m.charts,
+          savedIteration: m.from === 'autosave' ? m.iteration : null,
+          progress: null,
+        });
       case 'report':
         return set({ iteration: m.report.iteration, history: [...get().history.slice(-(HISTORY - 1)), m.report] });
       case 'quality':

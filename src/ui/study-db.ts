@@ -14,7 +14,7 @@ function open(): Promise<IDBDatabase> {
   });
 }
 
-async function run<T>(mode: IDBTransactionMode, work: (store: IDBObjectStore) => IDBRequest<T> | void): Promise<T | undefined> {
+async function run<T>(mode: IDBTransactionMode, work: (store: IDBObjectStore) => IDBRequest<T> | undefined): Promise<T | undefined> {
   const db = await open();
   try {
     return await new Promise<T | undefined>((resolve, reject) => {
@@ -28,7 +28,8 @@ async function run<T>(mode: IDBTransactionMode, work: (store: IDBObjectStore) =>
   }
 }
 
-export const loadAnswers = async (): Promise<Answer[]> => (await run<Answer[]>('readonly', (s) => s.getAll() as IDBRequest<Answer[]>)) ?? [];
+export const loadAnswers = async (): Promise<Answer[]> =>
+  (await run<Answer[]>('readonly', (s) => s.getAll() as IDBRequest<Answer[]>)) ?? [];
 
 /** Stores answers; an id already stored keeps its first answer, as when merging files. */
 export const saveAnswers = (answers: Answer[]) =>

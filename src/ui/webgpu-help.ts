@@ -40,8 +40,22 @@ export function detectPlatform(userAgent: string): Platform {
   return { browser: 'other', os, version: null };
 }
 
-const browserNames: Record<Browser, string> = { chrome: 'Chrome', edge: 'Edge', firefox: 'Firefox', safari: 'Safari', other: 'this browser' };
-const osNames: Record<Os, string> = { windows: 'Windows', mac: 'macOS', linux: 'Linux', chromeos: 'ChromeOS', android: 'Android', ios: 'iOS', other: '' };
+const browserNames: Record<Browser, string> = {
+  chrome: 'Chrome',
+  edge: 'Edge',
+  firefox: 'Firefox',
+  safari: 'Safari',
+  other: 'this browser',
+};
+const osNames: Record<Os, string> = {
+  windows: 'Windows',
+  mac: 'macOS',
+  linux: 'Linux',
+  chromeos: 'ChromeOS',
+  android: 'Android',
+  ios: 'iOS',
+  other: '',
+};
 
 /** E.g. "Chrome 131 on Linux". */
 export function describePlatform({ browser, os, version }: Platform): string {
@@ -54,8 +68,16 @@ export function fallbackSummary(backend: BackendName): { loses: string; works: s
   const works =
     'Everything still works, only slower: training, samples, charts, your own video, the Future view and the research tools. Keep to the tiny preset.';
   return backend === 'webgl'
-    ? { loses: 'The model trains and predicts through WebGL instead: still on the GPU, but without this playground’s WebGPU kernels for 3D convolutions, so each iteration takes several times longer.', works }
-    : { loses: 'Nothing runs on the GPU: the model trains and predicts in JavaScript on the CPU, so an iteration of the tiny preset takes seconds and the larger presets are impractical.', works };
+    ? {
+        loses:
+          'The model trains and predicts through WebGL instead: still on the GPU, but without this playground’s WebGPU kernels for 3D convolutions, so each iteration takes several times longer.',
+        works,
+      }
+    : {
+        loses:
+          'Nothing runs on the GPU: the model trains and predicts in JavaScript on the CPU, so an iteration of the tiny preset takes seconds and the larger presets are impractical.',
+        works,
+      };
 }
 
 const chromium = (name: string, scheme: string, os: Os): string[] => {
@@ -78,7 +100,9 @@ const chromium = (name: string, scheme: string, os: Os): string[] => {
 export function enableSteps({ browser, os }: Platform): string[] {
   if (os === 'ios') {
     // Every iOS browser is Safari's engine underneath.
-    return ['On iPhone and iPad every browser uses Safari’s engine, which has WebGPU on by default from iOS and iPadOS 26: update the system.'];
+    return [
+      'On iPhone and iPad every browser uses Safari’s engine, which has WebGPU on by default from iOS and iPadOS 26: update the system.',
+    ];
   }
   switch (browser) {
     case 'chrome':

@@ -16,7 +16,11 @@ export async function readWeightsFiles(files: File[]): Promise<WeightsUpload> {
   const jsons = files.filter((f) => f.name.endsWith('.json'));
   const model = jsons.find((f) => f.name === 'model.json') ?? (jsons.length === 1 ? jsons[0] : undefined);
   if (!model) {
-    throw new WeightsError(jsons.length === 0 ? 'Pick the model.json together with its .bin shard files.' : `Pick one model.json, not ${jsons.map((f) => f.name).join(', ')}.`);
+    throw new WeightsError(
+      jsons.length === 0
+        ? 'Pick the model.json together with its .bin shard files.'
+        : `Pick one model.json, not ${jsons.map((f) => f.name).join(', ')}.`,
+    );
   }
   const modelJson = await model.text();
   const { paths } = readingWeights(model.name, () => parseModelJson(modelJson));
@@ -27,7 +31,10 @@ export async function readWeightsFiles(files: File[]): Promise<WeightsUpload> {
   // One shard saved under another name (a download kept as weights.bin) still fits a one-shard model.
   if (paths.length === 1 && shards.length === 1) picked[0] = shards[0];
   const missing = paths.filter((_, i) => !picked[i]);
-  if (missing.length > 0) throw new WeightsError(`${model.name} names ${missing.join(', ')}: pick ${missing.length > 1 ? 'them' : 'it'} together with the model.json.`);
+  if (missing.length > 0)
+    throw new WeightsError(
+      `${model.name} names ${missing.join(', ')}: pick ${missing.length > 1 ? 'them' : 'it'} together with the model.json.`,
+    );
   const parts = await Promise.all(picked.map((f) => f!.arrayBuffer()));
   const weights = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
   let offset = 0;

@@ -29,7 +29,11 @@ export const test = base.extend<Options & { gpuErrors: string[] }>({
       page.on('worker', (w) => w.on('console', hear));
       page.on('pageerror', (e) => uncaught.push(`${e.name}: ${e.message}`));
       await use(gpu);
-      for (const [name, lines] of [['GPU errors', gpu], ['console errors', other], ['uncaught errors', uncaught]] as const) {
+      for (const [name, lines] of [
+        ['GPU errors', gpu],
+        ['console errors', other],
+        ['uncaught errors', uncaught],
+      ] as const) {
         if (lines.length > 0) await testInfo.attach(name, { body: lines.join('\n') });
       }
       if (!gpuErrorsExpected) expect(gpu, 'GPU errors the page reported').toEqual([]);

@@ -25,7 +25,10 @@ test.afterAll(() => rm(weightsDir, { recursive: true, force: true }));
 async function serveWeights(page: Page) {
   await page.route(`**/weights/${MODEL}/*`, async (route) => {
     const file = new URL(route.request().url()).pathname.split('/').pop()!;
-    await route.fulfill({ body: await readFile(join(weightsDir, file)), contentType: file.endsWith('.json') ? 'application/json' : 'application/octet-stream' });
+    await route.fulfill({
+      body: await readFile(join(weightsDir, file)),
+      contentType: file.endsWith('.json') ? 'application/json' : 'application/octet-stream',
+    });
   });
 }
 
@@ -65,7 +68,9 @@ test('an image dropped on the page becomes a predicted video with background, fo
     ([bytes]) => {
       const drop = new DataTransfer();
       drop.items.add(new File([new Uint8Array(bytes)], 'photo.jpg', { type: 'image/jpeg' }));
-      document.querySelector('[aria-label="future"]')!.dispatchEvent(new DragEvent('drop', { dataTransfer: drop, bubbles: true, cancelable: true }));
+      document
+        .querySelector('[aria-label="future"]')!
+        .dispatchEvent(new DragEvent('drop', { dataTransfer: drop, bubbles: true, cancelable: true }));
     },
     [Array.from(photo)],
   );
@@ -153,7 +158,9 @@ test('a missing shipped model is reported as missing, whether the server answers
   await refused(page, /No future model is loaded/);
 
   await page.unroute(`**/weights/${MODEL}/model.json`);
-  await page.route(`**/weights/${MODEL}/model.json`, (route) => route.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><html><body>app</body></html>' }));
+  await page.route(`**/weights/${MODEL}/model.json`, (route) =>
+    route.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><html><body>app</body></html>' }),
+  );
   await page.getByRole('button', { name: 'Use the shipped model' }).click();
   await expect(alert).toContainText('is a web page, not JSON', { timeout: 60_000 });
   await expect(alert).not.toContainText('not valid JSON');
@@ -170,7 +177,9 @@ test('a future model trained in the playground predicts in the Future view', asy
   await page.getByTestId('step-both').click();
   await expect(page.getByTestId('iteration')).toHaveText('1', { timeout: 240_000 });
   await page.getByRole('button', { name: "Use the playground's model (iteration 1)" }).click();
-  await expect(page.getByTestId('future-model')).toHaveText("Model: the playground's model at iteration 1 · 16×16 pixels, 8 frames", { timeout: 60_000 });
+  await expect(page.getByTestId('future-model')).toHaveText("Model: the playground's model at iteration 1 · 16×16 pixels, 8 frames", {
+    timeout: 60_000,
+  });
   await expect(page.getByTestId('future-model-error')).toHaveCount(0);
   await pick(page, 'photo.png', png(40, 40, pattern(40, 40), 2), 'image/png');
   await predicted(page, 'PNG, 40×40', 8);
@@ -187,7 +196,9 @@ test('a lost GPU device is reported, the model is built again on a new device an
   await modelLoaded(page);
   await predicted(page, 'greyscale: the grey is copied to red, green and blue');
 
-  await page.evaluate(() => (window as unknown as { __vganFuture: { send: (m: unknown) => void } }).__vganFuture.send({ type: 'loseDevice' }));
+  await page.evaluate(() =>
+    (window as unknown as { __vganFuture: { send: (m: unknown) => void } }).__vganFuture.send({ type: 'loseDevice' }),
+  );
   await expect(page.getByTestId('future-model-error')).toContainText('The GPU device was lost', { timeout: 60_000 });
   // The model comes back on the new device (the message goes) and predicts the next image.
   await expect(page.getByTestId('future-model-error')).toHaveCount(0, { timeout: 120_000 });

@@ -15,7 +15,10 @@ test('WGSL conv kernels match the cpu backend in the browser', async ({ page }) 
   expect(r.maxError).toBeLessThan(1e-4);
   for (const name of ['conv3d', 'conv3dBackpropInput', 'conv3dBackpropFilter']) {
     for (const mode of ['direct', 'shared']) {
-      expect(r.ourPipelines.some((k) => k.startsWith(`vgan_${name}_${mode}_`)), `${name} ${mode}`).toBe(true);
+      expect(
+        r.ourPipelines.some((k) => k.startsWith(`vgan_${name}_${mode}_`)),
+        `${name} ${mode}`,
+      ).toBe(true);
     }
   }
 });

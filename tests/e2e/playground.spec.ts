@@ -122,7 +122,10 @@ test('a shipped pretrained model loads from public/weights and renders samples',
   await expect(page.getByRole('alert').first()).toContainText('no pretrained model named "no-such-model"');
 });
 
-test('switching runs asks first and keeps the run it replaces, whose charts come back with it; one tab owns an autosave', async ({ page, context }) => {
+test('switching runs asks first and keeps the run it replaces, whose charts come back with it; one tab owns an autosave', async ({
+  page,
+  context,
+}) => {
   const link = `/?seed=${5000 + Math.floor(Math.random() * 1e6)}&autosaveEvery=0`;
   await page.addInitScript(() => {
     const persist = navigator.storage.persist.bind(navigator.storage);
@@ -211,7 +214,7 @@ test('a lost GPU device is reported and training resumes from the last autosave'
 
 test.describe('an uncaptured GPU error', () => {
   test.use({ gpuErrorsExpected: true });
-  test('in the training worker is shown on the page, where the suite\'s check hears it', async ({ page, gpuErrors }) => {
+  test("in the training worker is shown on the page, where the suite's check hears it", async ({ page, gpuErrors }) => {
     await open(page, '?debug');
     await page.evaluate(() => (window as unknown as { __vgan: { send: (m: unknown) => void } }).__vgan.send({ type: 'gpuFault' }));
     await expect(page.getByRole('alert').first()).toContainText('WebGPU validation error', { timeout: 60_000 });
@@ -254,7 +257,9 @@ test('a video dropped into the page is stabilised and becomes a dataset the mode
     const file = new File(chunks, 'square.webm', { type: 'video/webm' });
     const drop = new DataTransfer();
     drop.items.add(file);
-    document.querySelector('[aria-label="your own video"]')!.dispatchEvent(new DragEvent('drop', { dataTransfer: drop, bubbles: true, cancelable: true }));
+    document
+      .querySelector('[aria-label="your own video"]')!
+      .dispatchEvent(new DragEvent('drop', { dataTransfer: drop, bubbles: true, cancelable: true }));
   });
   await expect(page.getByText(/\d+ clips at [\d.]+ fps \(from its frame timestamps\)/)).toBeVisible({ timeout: 180_000 });
   expect(requested.filter((url) => /opencv/.test(url))).not.toEqual([]); // stabilising is what loads opencv.js
@@ -271,7 +276,9 @@ async function dropOwnFile(page: Page, name: string, type: string, bytes: Buffer
     ({ name, type, bytes }) => {
       const drop = new DataTransfer();
       drop.items.add(new File([new Uint8Array(bytes)], name, { type }));
-      document.querySelector('[aria-label="your own video"]')!.dispatchEvent(new DragEvent('drop', { dataTransfer: drop, bubbles: true, cancelable: true }));
+      document
+        .querySelector('[aria-label="your own video"]')!
+        .dispatchEvent(new DragEvent('drop', { dataTransfer: drop, bubbles: true, cancelable: true }));
     },
     { name, type, bytes: [...bytes] },
   );
@@ -294,7 +301,9 @@ test('an animated GIF dropped as video becomes a dataset at the rate of its fram
   await page.evaluate(() => {
     const seen = new Set<string>();
     Object.assign(window, { progressBars: seen });
-    new MutationObserver(() => document.querySelectorAll('progress').forEach((p) => seen.add(`${p.getAttribute('aria-label')} ${p.getAttribute('aria-valuetext')}`))).observe(document.body, { subtree: true, childList: true, attributes: true });
+    new MutationObserver(() =>
+      document.querySelectorAll('progress').forEach((p) => seen.add(`${p.getAttribute('aria-label')} ${p.getAttribute('aria-valuetext')}`)),
+    ).observe(document.body, { subtree: true, childList: true, attributes: true });
   });
   await dropOwnFile(page, 'sample.gif', 'image/gif', gif);
   const note = page.getByText(/\d+ clips at [\d.]+ fps \(from its frame durations\)/);
@@ -356,10 +365,15 @@ test('a multi-shard model written by the PyTorch trainer loads through Load weig
   await open(page, '?dataset=real&preset=small&seed=79');
   const load = page.getByLabel('Load weights (model.json and its .bin files)');
   // Only one of the shards: the page names the missing one.
-  await load.setInputFiles([{ name: 'model.json', mimeType: 'application/json', buffer: json }, { name: paths[0], mimeType: 'application/octet-stream', buffer: await readFile(join(dir, paths[0])) }]);
+  await load.setInputFiles([
+    { name: 'model.json', mimeType: 'application/json', buffer: json },
+    { name: paths[0], mimeType: 'application/octet-stream', buffer: await readFile(join(dir, paths[0])) },
+  ]);
   await expect(page.getByRole('alert')).toContainText(`names ${paths.slice(1).join(', ')}`);
   await expect(load).toHaveAccessibleDescription(`chosen: model.json, ${paths[0]}`); // not the browser's "2 files"
-  const shards = await Promise.all(paths.map(async (p) => ({ name: p, mimeType: 'application/octet-stream', buffer: await readFile(join(dir, p)) })));
+  const shards = await Promise.all(
+    paths.map(async (p) => ({ name: p, mimeType: 'application/octet-stream', buffer: await readFile(join(dir, p)) })),
+  );
   await load.setInputFiles([...shards.reverse(), { name: 'model.json', mimeType: 'application/json', buffer: json }]);
   await expect(page.getByTestId('status')).toContainText('weights loaded from file', { timeout: 180_000 });
   expect(await iteration(page)).toBe(JSON.parse(readFileSync(join(dir, 'card.json'), 'utf8')).iterations);

@@ -21,7 +21,9 @@ test.afterAll(() => rm(futureDir, { recursive: true, force: true }));
 
 const pickShipped = (panel: Locator) => panel.getByLabel('model to study').selectOption({ label: 'shipped: Shapes, two-stream (tiny)' });
 
-test('scores the playground’s model, fine-tunes a shipped discriminator at four budgets, and finds a unit’s top frames', async ({ page }) => {
+test('scores the playground’s model, fine-tunes a shipped discriminator at four budgets, and finds a unit’s top frames', async ({
+  page,
+}) => {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto('/');

@@ -40,11 +40,15 @@ test('trains and samples the baseline, then runs, exports and merges a human stu
   const csv = readFileSync(await (await download).path(), 'utf8');
   expect(csv.trim().split('\n')).toHaveLength(11);
   // Importing our own answers again adds nothing.
-  await study.getByLabel('Import and merge answer files').setInputFiles({ name: 'mine.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await study
+    .getByLabel('Import and merge answer files')
+    .setInputFiles({ name: 'mine.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
   await expect(study).toContainText('Imported 0 new answers from 1 file(s); 10 already here.');
   await expect(table).toContainText('(10 answers)');
   // A malformed file says what is wrong and changes nothing.
-  await study.getByLabel('Import and merge answer files').setInputFiles({ name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from(csv.replace(/,(left|right),(\d+),/, ',middle,$2,')) });
+  await study
+    .getByLabel('Import and merge answer files')
+    .setInputFiles({ name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from(csv.replace(/,(left|right),(\d+),/, ',middle,$2,')) });
   await expect(study).toContainText('bad.csv, line 2: "chosen" must be "left" or "right"');
   expect(errors).toEqual([]);
 });

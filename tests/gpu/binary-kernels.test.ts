@@ -28,9 +28,15 @@ describe.each(Object.keys(ops) as Array<keyof typeof ops>)('%s', (name) => {
     [[1, 1, 2048, 8], [8]],
     [[16], [1, 1, 256, 16]],
     [[1, 1, 16384, 3], [3]],
-    [[8, 4, 8, 8, 16], [1, 1, 1, 1, 16]],
+    [
+      [8, 4, 8, 8, 16],
+      [1, 1, 1, 1, 16],
+    ],
     [[30, 50, 7], []],
-    [[8, 8, 16, 16, 1], [16, 16, 1]],
+    [
+      [8, 8, 16, 16, 1],
+      [16, 16, 1],
+    ],
   ])('%s with %s', async (aShape, bShape) => {
     const [a, b] = [input(aShape, 1), input(bShape, 2)];
     const { programs } = await agreesWithCpu(() => f(a(), b()));

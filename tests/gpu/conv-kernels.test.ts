@@ -65,13 +65,19 @@ describe.each<KernelMode>(['direct', 'shared'])('conv kernels, %s loop, on rando
   it('ran our shaders, not the fallback', () => {
     const keys = usedPipelines();
     for (const name of ['conv3d', 'conv3dBackpropInput', 'conv3dBackpropFilter']) {
-      expect(keys.some((k) => k.startsWith(`vgan_${name}_${mode}_`)), name).toBe(true);
+      expect(
+        keys.some((k) => k.startsWith(`vgan_${name}_${mode}_`)),
+        name,
+      ).toBe(true);
     }
     // vec4 loads along K: in 'direct' both with and without them, never in 'shared'.
     for (const name of ['conv3d', 'conv3dBackpropInput']) {
       const vec4 = keys.some((k) => k.startsWith(`vgan_${name}_${mode}_`) && k.includes('_v4_'));
       expect(vec4, name).toBe(mode === 'direct');
-      expect(keys.some((k) => k.startsWith(`vgan_${name}_${mode}_`) && k.includes('_v1_')), name).toBe(true);
+      expect(
+        keys.some((k) => k.startsWith(`vgan_${name}_${mode}_`) && k.includes('_v1_')),
+        name,
+      ).toBe(true);
     }
   });
 });
@@ -85,10 +91,17 @@ describe('which kernel runs', () => {
       const w = tf.ones([3, 3, 2, 4]) as tf.Tensor4D;
       const g = tf.grads((x: tf.Tensor, f: tf.Tensor) => tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, 2, 'same').sum());
       const [dx, dw] = g([x2(), w]);
-      return tf.conv2dTranspose(tf.ones([1, 3, 3, 4]) as tf.Tensor4D, w, [1, 6, 6, 2], 2, 'same').sum().add(dx.sum()).add(dw.sum());
+      return tf
+        .conv2dTranspose(tf.ones([1, 3, 3, 4]) as tf.Tensor4D, w, [1, 6, 6, 2], 2, 'same')
+        .sum()
+        .add(dx.sum())
+        .add(dw.sum());
     });
     for (const name of ['conv3d', 'conv3dBackpropInput', 'conv3dBackpropFilter']) {
-      expect(keys.some((k) => k.startsWith(`vgan_${name}_`)), name).toBe(true);
+      expect(
+        keys.some((k) => k.startsWith(`vgan_${name}_`)),
+        name,
+      ).toBe(true);
     }
   });
 

@@ -45,7 +45,9 @@ for (const run of runs) {
       it(`${names.join(' + ')}: x ${c.x} filter ${c.f} stride ${c.stride} ${c.pad}`, async () => {
         const e = await checkAllThree(c, 1000 * i);
         const f = (v: number) => v.toExponential(1);
-        console.log(`${run.preset}/${run.kind} ${names.join(' + ')}: rel. error conv ${f(e.forward)}, input grad ${f(e.dInput)}, filter grad ${f(e.dFilter)}`);
+        console.log(
+          `${run.preset}/${run.kind} ${names.join(' + ')}: rel. error conv ${f(e.forward)}, input grad ${f(e.dInput)}, filter grad ${f(e.dFilter)}`,
+        );
       });
     });
   });

@@ -72,9 +72,15 @@ export async function checkAllThree(c: Case, seed: number): Promise<{ forward: n
   const [x, w, dy] = [tensor(c.x, seed + 1), tensor(c.f, seed + 2), tensor(y, seed + 3)];
 
   const fwd = await agreesWithCpu(() => forward(x(), w()), k.forward);
-  const dx = await agreesWithCpu(() => tf.engine().runKernel(k.dInput, { dy: dy(), filter: w() }, { ...attrs, inputShape: c.x }) as tf.Tensor, k.dInput);
+  const dx = await agreesWithCpu(
+    () => tf.engine().runKernel(k.dInput, { dy: dy(), filter: w() }, { ...attrs, inputShape: c.x }) as tf.Tensor,
+    k.dInput,
+  );
   expect(dx.shape).toEqual(c.x);
-  const dw = await agreesWithCpu(() => tf.engine().runKernel(k.dFilter, { x: x(), dy: dy() }, { ...attrs, filterShape: c.f }) as tf.Tensor, k.dFilter);
+  const dw = await agreesWithCpu(
+    () => tf.engine().runKernel(k.dFilter, { x: x(), dy: dy() }, { ...attrs, filterShape: c.f }) as tf.Tensor,
+    k.dFilter,
+  );
   expect(dw.shape).toEqual(c.f);
   return { forward: fwd.error, dInput: dx.error, dFilter: dw.error };
 }

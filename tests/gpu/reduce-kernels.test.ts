@@ -42,7 +42,15 @@ describe.each(['Sum', 'Mean'])('%s', (name) => {
 
   it.each<[string, () => tf.Tensor]>([
     ['axes that are not one block', () => tf.tensor(randomValues(60, 3), [3, 4, 5])],
-    ['int32 values', () => tf.tensor(Int32Array.from({ length: 60 }, (_, i) => i - 30), [3, 4, 5], 'int32')],
+    [
+      'int32 values',
+      () =>
+        tf.tensor(
+          Int32Array.from({ length: 60 }, (_, i) => i - 30),
+          [3, 4, 5],
+          'int32',
+        ),
+    ],
   ])('%s fall through to tfjs', async (_what, input) => {
     const op = () => (name === 'Sum' ? tf.sum(input(), [0, 2]) : tf.mean(input(), [0, 2]));
     const { programs } = await agreesWithCpu(op);

@@ -39,7 +39,13 @@ async function iterations(backend: 'cpu' | 'webgpu', model: (typeof KINDS)[numbe
   const trainer = new Trainer({ preset: 'tiny', seed: 11, ...model });
   const { frames, size } = trainer.config;
   const shape: [number, number, number, number, number] = [2, frames, size, size, 3];
-  const real = tf.tensor5d(randomValues(shape.reduce((a, b) => a * b), 5), shape);
+  const real = tf.tensor5d(
+    randomValues(
+      shape.reduce((a, b) => a * b),
+      5,
+    ),
+    shape,
+  );
   const snapshot = async () => {
     const weights = new Map<string, Float32Array>();
     for (const network of ['generator', 'discriminator'] as const) {
@@ -102,6 +108,8 @@ it.each(KINDS)('two tiny training iterations of the $kind $generator model on we
       expect(off, `${name}: entries beyond float noise`).toBeLessThanOrEqual(Math.ceil(want.length / 1000));
       if (error > worst.error) worst = { name, error, off };
     }
-    console.log(`${model.kind} ${model.generator}, after ${steps} iteration(s): worst weight ${worst.name} ${worst.error.toExponential(2)} (${worst.off} entries beyond 1e-4)`);
+    console.log(
+      `${model.kind} ${model.generator}, after ${steps} iteration(s): worst weight ${worst.name} ${worst.error.toExponential(2)} (${worst.off} entries beyond 1e-4)`,
+    );
   });
 });

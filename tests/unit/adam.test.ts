@@ -11,12 +11,16 @@ it('follows PyTorch’s Adam update step by step and restores its state exactly'
   let p = [1, -2];
   let m = [0, 0];
   let v = [0, 0];
-  const grads = [[0.5, -1], [0.25, 3], [-2, 0.001]];
+  const grads = [
+    [0.5, -1],
+    [0.25, 3],
+    [-2, 0.001],
+  ];
   grads.forEach((g, i) => {
     const step = i + 1;
     m = m.map((x, j) => b1 * x + (1 - b1) * g[j]);
     v = v.map((x, j) => b2 * x + (1 - b2) * g[j] ** 2);
-    p = p.map((x, j) => x - (lr / (1 - b1 ** step)) * m[j] / (Math.sqrt(v[j]) / Math.sqrt(1 - b2 ** step) + eps));
+    p = p.map((x, j) => x - ((lr / (1 - b1 ** step)) * m[j]) / (Math.sqrt(v[j]) / Math.sqrt(1 - b2 ** step) + eps));
     const gt = tf.tensor1d(g);
     opt.apply(vars, new Map([['w', gt]]));
     gt.dispose();

@@ -81,7 +81,21 @@ describe('autoencoder baseline', () => {
     const dir = mkdtempSync(join(tmpdir(), 'vgan-ae-'));
     try {
       const root = resolve(import.meta.dirname, '../..');
-      const args = ['trainer/train_baseline.py', '--data', 'public/data/shapes', '--out', dir, '--steps', '1', '--clips', '8', '--components', '2', '--seed', '5'];
+      const args = [
+        'trainer/train_baseline.py',
+        '--data',
+        'public/data/shapes',
+        '--out',
+        dir,
+        '--steps',
+        '1',
+        '--clips',
+        '8',
+        '--components',
+        '2',
+        '--seed',
+        '5',
+      ];
       const run = spawnSync('/usr/bin/python3', args, { cwd: root, encoding: 'utf8' });
       expect(run.status, run.stderr).toBe(0);
       const ae = track(Autoencoder.load(await readWeightFiles(join(dir, 'weights'))));

@@ -41,7 +41,14 @@ describe('bad datasets', () => {
   it.each(datasetCases)('%s: the loader names it and loads the good clips beside it', async (name, want) => {
     const errors: DataError[] = [];
     const start = performance.now();
-    const opened = openDataset('', { size, frames, batchSize: 1, decoder: nodeDecoder, fetch: fileFetch(join(ROOT, 'datasets', name)), onError: (e) => errors.push(e) });
+    const opened = openDataset('', {
+      size,
+      frames,
+      batchSize: 1,
+      decoder: nodeDecoder,
+      fetch: fileFetch(join(ROOT, 'datasets', name)),
+      onError: (e) => errors.push(e),
+    });
     if (want.loads === null) return expectRefusal(await opened.catch((e) => e), want, 'openDataset');
     const keys: string[] = [];
     for await (const clip of (await opened).clips()) keys.push(clip.key);
@@ -89,7 +96,14 @@ describe('bad weights', () => {
   for (const [entry, read] of Object.entries(weightsEntryPoints)) {
     it.each(cases)(`%s: ${entry} refuses it, naming the file and the defect, and leaves no tensor`, async (name, want) => {
       const before = tf.memory().numTensors;
-      expectRefusal(await read(name).then((built) => (built.dispose(), null), (e) => e), want, entry);
+      expectRefusal(
+        await read(name).then(
+          (built) => (built.dispose(), null),
+          (e) => e,
+        ),
+        want,
+        entry,
+      );
       expect(tf.memory().numTensors).toBe(before);
       // The good model beside it still loads.
       (await read(corpus.weights.good)).dispose();

@@ -15,7 +15,12 @@ describe('splits and budgets', () => {
     expect(split.test).toHaveLength(12);
     expect(new Set([...split.train, ...split.test]).size).toBe(40);
     for (let k = 0; k < 4; k++) expect(split.test.filter((c) => labels[c] === k)).toHaveLength(3);
-    expect(split.train.slice(0, 4).map((c) => labels[c]).sort()).toEqual([0, 1, 2, 3]);
+    expect(
+      split.train
+        .slice(0, 4)
+        .map((c) => labels[c])
+        .sort(),
+    ).toEqual([0, 1, 2, 3]);
     expect(stratifiedSplit(labels, 4, 0.25, 7)).toEqual(split);
     expect(stratifiedSplit(labels, 4, 0.25, 8)).not.toEqual(split);
   });
@@ -29,7 +34,11 @@ describe('splits and budgets', () => {
 describe('logistic regression', () => {
   it('separates linearly separable clusters', async () => {
     const rand = seededRandom(3);
-    const centres = [[3, 0], [-3, 0], [0, 3]];
+    const centres = [
+      [3, 0],
+      [-3, 0],
+      [0, 3],
+    ];
     const points = (n: number) => {
       const y = Array.from({ length: n }, (_, i) => i % 3);
       const x = y.flatMap((k) => centres[k].map((c) => c + (rand() - 0.5)));
@@ -79,7 +88,16 @@ describe('fine-tuning', () => {
       }
     }
     expect(partial).toEqual([1, 2]);
-    expect(steps).toEqual(['pretrained/3:1', 'pretrained/3:2', 'scratch/3:1', 'scratch/3:2', 'pretrained/12:1', 'pretrained/12:2', 'scratch/12:1', 'scratch/12:2']);
+    expect(steps).toEqual([
+      'pretrained/3:1',
+      'pretrained/3:2',
+      'scratch/3:1',
+      'scratch/3:2',
+      'pretrained/12:1',
+      'pretrained/12:2',
+      'scratch/12:1',
+      'scratch/12:2',
+    ]);
     pretrained.dispose();
   });
 });

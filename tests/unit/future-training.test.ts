@@ -21,7 +21,11 @@ describe('kind setting', () => {
 
   it('rebuilds the session, leaves a pretrained model and forces two streams', () => {
     const sent: ToWorker[] = [];
-    usePlayground.setState({ send: (m) => sent.push(m), settings: { ...defaultSettings, generator: 'oneStream', weights: 'shapes-tiny' }, ready: true });
+    usePlayground.setState({
+      send: (m) => sent.push(m),
+      settings: { ...defaultSettings, generator: 'oneStream', weights: 'shapes-tiny' },
+      ready: true,
+    });
     usePlayground.getState().setSettings({ kind: 'future' });
     expect(sent.at(-1)).toMatchObject({ type: 'init', settings: { kind: 'future', generator: 'twoStream', weights: '' } });
     usePlayground.getState().setSettings({ generator: 'oneStream' });

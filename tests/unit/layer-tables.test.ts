@@ -32,6 +32,6 @@ function tables() {
 
 it('the checked-in layer tables are the TypeScript rule’s, for every preset and model kind', () => {
   const now = tables();
-  if (process.env.UPDATE_FIXTURES) writeFileSync(FIXTURE, JSON.stringify(now, null, 1) + '\n');
+  if (process.env.UPDATE_FIXTURES) writeFileSync(FIXTURE, `${JSON.stringify(now, null, 1)}\n`);
   expect(JSON.parse(readFileSync(FIXTURE, 'utf8'))).toEqual(now);
 });

@@ -28,13 +28,25 @@ function gaussianRows(count: number, dim: number, seed: number, mean = 0, scale 
   const rand = seededRandom(seed);
   return Float64Array.from({ length: count * dim }, (_, k) => {
     const u = Math.max(rand(), 1e-12);
-    return mean + scale * (k % dim + 1) * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rand());
+    return mean + scale * ((k % dim) + 1) * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rand());
   });
 }
 
 describe('matrix square root', () => {
   it('finds the known root of [[5,4],[4,5]]', () => {
-    expectClose(sqrtm(matrix([[5, 4], [4, 5]])), matrix([[2, 1], [1, 2]]), 12);
+    expectClose(
+      sqrtm(
+        matrix([
+          [5, 4],
+          [4, 5],
+        ]),
+      ),
+      matrix([
+        [2, 1],
+        [1, 2],
+      ]),
+      12,
+    );
   });
 
   it('squares back to a random SPD matrix, with orthonormal eigenvectors', () => {
@@ -43,12 +55,28 @@ describe('matrix square root', () => {
     expectClose(matmul(root, root), a, 10);
     const { vectors } = symmetricEigen(a);
     const vt: Matrix = { n: 12, data: Float64Array.from({ length: 144 }, (_, k) => vectors.data[(k % 12) * 12 + Math.floor(k / 12)]) };
-    expectClose(matmul(vt, vectors), matrix(Array.from({ length: 12 }, (_, i) => Array.from({ length: 12 }, (_, j) => (i === j ? 1 : 0)))), 12);
+    expectClose(
+      matmul(vt, vectors),
+      matrix(Array.from({ length: 12 }, (_, i) => Array.from({ length: 12 }, (_, j) => (i === j ? 1 : 0)))),
+      12,
+    );
   });
 
   it('treats a singular PSD matrix as having zero eigenvalues', () => {
-    const root = sqrtm(matrix([[1, 1], [1, 1]]));
-    expectClose(root, matrix([[Math.SQRT1_2, Math.SQRT1_2], [Math.SQRT1_2, Math.SQRT1_2]]), 12);
+    const root = sqrtm(
+      matrix([
+        [1, 1],
+        [1, 1],
+      ]),
+    );
+    expectClose(
+      root,
+      matrix([
+        [Math.SQRT1_2, Math.SQRT1_2],
+        [Math.SQRT1_2, Math.SQRT1_2],
+      ]),
+      12,
+    );
   });
 });
 
@@ -60,7 +88,13 @@ describe('Fréchet distance', () => {
     const b = { mean: Float64Array.from([1, 1, 0]), cov: diag([4, 4, 1]) };
     expect(frechetDistance(a, b)).toBeCloseTo(1 + 4 + (1 + 0 + 4), 12);
     // Non-commuting: Σa = [[2,1],[1,2]], Σb = I, so tr (Σa^½ Σb Σa^½)^½ = tr Σa^½ = √3 + 1.
-    const c = { mean: new Float64Array(2), cov: matrix([[2, 1], [1, 2]]) };
+    const c = {
+      mean: new Float64Array(2),
+      cov: matrix([
+        [2, 1],
+        [1, 2],
+      ]),
+    };
     const d = { mean: new Float64Array(2), cov: diag([1, 1]) };
     expect(frechetDistance(c, d)).toBeCloseTo(4 + 2 - 2 * (Math.sqrt(3) + 1), 12);
   });
@@ -137,7 +171,9 @@ describe('flicker and high frequency', () => {
     // Vertical stripes x mod 2: each frame is the previous moved one pixel, so every pixel changes by 2.
     const one = { clips: 1, frames: 3, size: 4 };
     const video = new Float32Array(3 * 16 * 3);
-    for (let t = 0; t < 3; t++) for (let y = 0; y < 4; y++) for (let x = 0; x < 4; x++) video.fill((x + t) % 2 ? 1 : -1, ((t * 4 + y) * 4 + x) * 3, ((t * 4 + y) * 4 + x) * 3 + 3);
+    for (let t = 0; t < 3; t++)
+      for (let y = 0; y < 4; y++)
+        for (let x = 0; x < 4; x++) video.fill((x + t) % 2 ? 1 : -1, ((t * 4 + y) * 4 + x) * 3, ((t * 4 + y) * 4 + x) * 3 + 3);
     expect(flicker(video, one)).toBe(2);
     // Across: every neighbour pair differs by 2; down: none.
     expect(highFrequency(video, one)).toBe(1);

@@ -96,16 +96,51 @@ describe('config', () => {
 // Parameter counts from the reference layer table: [in, out, kernel volume, batchNorm].
 type Row = [number, number, number, boolean?];
 const count = (rows: Row[]) => rows.reduce((n, [i, o, k, bn]) => n + i * o * k + o + (bn ? 2 * o : 0), 0);
-const paperForeground: Row[] = [[100, 512, 32, true], [512, 256, 64, true], [256, 128, 64, true], [128, 64, 64, true], [64, 3, 64]];
-const paperMask: Row[] = [[64, 1, 64]];
-const paperBackground: Row[] = [[100, 512, 16, true], [512, 256, 16, true], [256, 128, 16, true], [128, 64, 16, true], [64, 3, 16]];
-const paperD: Row[] = [[3, 64, 64], [64, 128, 64, true], [128, 256, 64, true], [256, 512, 64, true], [512, 1, 32]];
-const futureG: Row[] = [
-  [3, 128, 16], [128, 256, 16, true], [256, 512, 16, true], [512, 1024, 16, true], // encoder
-  [1024, 1024, 2, true], [1024, 512, 64, true], [512, 256, 64, true], [256, 128, 64, true], [128, 3, 64], [128, 1, 64], // foreground
-  [1024, 512, 16, true], [512, 256, 16, true], [256, 128, 16, true], [128, 3, 16], // background
+const paperForeground: Row[] = [
+  [100, 512, 32, true],
+  [512, 256, 64, true],
+  [256, 128, 64, true],
+  [128, 64, 64, true],
+  [64, 3, 64],
 ];
-const futureD: Row[] = [[3, 128, 64], [128, 256, 64, true], [256, 512, 64, true], [512, 1024, 64, true], [1024, 1, 32]];
+const paperMask: Row[] = [[64, 1, 64]];
+const paperBackground: Row[] = [
+  [100, 512, 16, true],
+  [512, 256, 16, true],
+  [256, 128, 16, true],
+  [128, 64, 16, true],
+  [64, 3, 16],
+];
+const paperD: Row[] = [
+  [3, 64, 64],
+  [64, 128, 64, true],
+  [128, 256, 64, true],
+  [256, 512, 64, true],
+  [512, 1, 32],
+];
+const futureG: Row[] = [
+  [3, 128, 16],
+  [128, 256, 16, true],
+  [256, 512, 16, true],
+  [512, 1024, 16, true], // encoder
+  [1024, 1024, 2, true],
+  [1024, 512, 64, true],
+  [512, 256, 64, true],
+  [256, 128, 64, true],
+  [128, 3, 64],
+  [128, 1, 64], // foreground
+  [1024, 512, 16, true],
+  [512, 256, 16, true],
+  [256, 128, 16, true],
+  [128, 3, 16], // background
+];
+const futureD: Row[] = [
+  [3, 128, 64],
+  [128, 256, 64, true],
+  [256, 512, 64, true],
+  [512, 1024, 64, true],
+  [1024, 1, 32],
+];
 
 describe('networks', () => {
   it('has the reference table’s parameter counts (paper preset)', () => {
@@ -250,7 +285,12 @@ describe('sampleClips', () => {
     expect(plain[0].mask!.channels).toBe(1);
     expect(batch[0].video.data).not.toEqual(plain[0].video.data);
     // batch statistics leave the running averages alone
-    expect(m.params.get('generator/foreground/conv1/movingMean').dataSync().every((x) => x === 0)).toBe(true);
+    expect(
+      m.params
+        .get('generator/foreground/conv1/movingMean')
+        .dataSync()
+        .every((x) => x === 0),
+    ).toBe(true);
     z.dispose();
   });
 });

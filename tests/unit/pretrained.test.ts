@@ -20,7 +20,11 @@ interface CardMetrics {
   seed: number;
   rows: MetricRow[];
 }
-const cards = JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8')).models as Array<{ name: string; dtype: string; metrics?: CardMetrics }>;
+const cards = JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8')).models as Array<{
+  name: string;
+  dtype: string;
+  metrics?: CardMetrics;
+}>;
 
 interface Check {
   input: { shape: number[]; values: number[] };
@@ -82,12 +86,16 @@ describe('shipped pretrained models', () => {
   }
 
   it('says plainly when a model or a dataset is missing, or a shard is cut short', async () => {
-    await expect(loadPretrained('', 'no-such-model', () => {}, serve)).rejects.toThrow(/no pretrained model named "no-such-model" \(no-such-model\/model.json: HTTP 404\)/);
+    await expect(loadPretrained('', 'no-such-model', () => {}, serve)).rejects.toThrow(
+      /no pretrained model named "no-such-model" \(no-such-model\/model.json: HTTP 404\)/,
+    );
     await expect(loadPretrained('', '../data', () => {}, serve)).rejects.toThrow(/not a pretrained model's name/);
     // A single-page-app server answers a missing file with its index.html.
     const spa = async () => new Response('<!doctype html><html></html>', { headers: { 'content-type': 'text/html' } });
     await expect(loadPretrained('', 'shapes-tiny', () => {}, spa)).rejects.toThrow(/is a web page, not JSON/);
-    await expect(openDataset('data/nothing', { size: 16, frames: 8, batchSize: 1, decoder: nodeDecoder, fetch: spa })).rejects.toThrow(/no such dataset: data\/nothing/);
+    await expect(openDataset('data/nothing', { size: 16, frames: 8, batchSize: 1, decoder: nodeDecoder, fetch: spa })).rejects.toThrow(
+      /no such dataset: data\/nothing/,
+    );
     const name = cards[0].name;
     const cut = async (url: string) => {
       const r = await serve(url);

@@ -11,9 +11,14 @@ export function ensureTorch(): void {
   const check = () => spawnSync(PYTHON, ['-c', 'import torch, numpy, PIL'], { encoding: 'utf8' });
   if (check().status === 0) return;
   if (process.getuid?.() !== 0) {
-    throw new Error(`${PYTHON} cannot import torch: install Debian's PyTorch as root (apt-get install -y python3-torch python3-numpy python3-pil)`);
+    throw new Error(
+      `${PYTHON} cannot import torch: install Debian's PyTorch as root (apt-get install -y python3-torch python3-numpy python3-pil)`,
+    );
   }
-  for (const args of [['update', '-qq'], ['install', '-y', '-qq', 'python3-torch', 'python3-numpy', 'python3-pil']]) {
+  for (const args of [
+    ['update', '-qq'],
+    ['install', '-y', '-qq', 'python3-torch', 'python3-numpy', 'python3-pil'],
+  ]) {
     const r = spawnSync('apt-get', args, { encoding: 'utf8', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
     if (r.status !== 0) throw new Error(`apt-get ${args.join(' ')} failed:\n${r.stderr}`);
   }

@@ -47,7 +47,10 @@ it('width and time span settings override the preset’s config fields; "preset"
   expect(trainerOptions(defaultSettings).config).toEqual({});
   const options = trainerOptions({ ...defaultSettings, baseChannels: '8', frameStride: '1' });
   expect(options.config).toEqual({ baseChannels: 8, frameStride: 1 });
-  const session = new TrainingSession({ ...defaultSettings, baseChannels: '8', frameStride: '2' }, shapesSource(resolveConfig('tiny'), 1, 1));
+  const session = new TrainingSession(
+    { ...defaultSettings, baseChannels: '8', frameStride: '2' },
+    shapesSource(resolveConfig('tiny'), 1, 1),
+  );
   expect(session.trainer.config).toMatchObject({ ...resolveConfig('tiny'), baseChannels: 8, frameStride: 2 });
   session.dispose();
 });

@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { defaultSettings, liveKeys, rebuildKeys, settingKeys, settingsFromQuery, settingsTable, settingsToQuery, type SettingKey, type Settings } from '../../src/settings';
+import {
+  defaultSettings,
+  liveKeys,
+  rebuildKeys,
+  settingKeys,
+  settingsFromQuery,
+  settingsTable,
+  settingsToQuery,
+  type SettingKey,
+  type Settings,
+} from '../../src/settings';
 import { usePlayground } from '../../src/ui/store';
 import type { ToWorker } from '../../src/train/protocol';
 
@@ -21,7 +31,17 @@ function otherValue(key: SettingKey): Partial<Settings> {
 describe('URL state', () => {
   it('round-trips every setting and writes only what differs from the defaults', () => {
     expect(settingsToQuery(defaultSettings)).toBe('');
-    const s = { ...defaultSettings, dataset: 'real' as const, preset: 'small' as const, generator: 'oneStream' as const, lrD: 5e-4, beta1: 0.9, seed: 42, weights: 'real-small', hide: ['lrD', 'seed'] };
+    const s = {
+      ...defaultSettings,
+      dataset: 'real' as const,
+      preset: 'small' as const,
+      generator: 'oneStream' as const,
+      lrD: 5e-4,
+      beta1: 0.9,
+      seed: 42,
+      weights: 'real-small',
+      hide: ['lrD', 'seed'],
+    };
     const q = settingsToQuery(s);
     expect(q).toBe('dataset=real&preset=small&generator=oneStream&lrD=0.0005&beta1=0.9&seed=42&weights=real-small&hide=lrD%2Cseed');
     expect(settingsFromQuery(q)).toEqual({ settings: s, problems: [] });
@@ -37,25 +57,34 @@ describe('URL state', () => {
   it('has defaults that are values of their own settings', () => {
     // An empty default (no weights, nothing hidden) is never written, so it need not parse.
     const written = settingKeys.filter((k) => String(defaultSettings[k]) !== '');
-    expect(settingsFromQuery(written.map((k) => `${k}=${String(defaultSettings[k])}`).join('&'))).toEqual({ settings: defaultSettings, problems: [] });
+    expect(settingsFromQuery(written.map((k) => `${k}=${String(defaultSettings[k])}`).join('&'))).toEqual({
+      settings: defaultSettings,
+      problems: [],
+    });
   });
 
-  it.each(settingKeys.filter((k) => settingsTable[k].type === 'number' || settingsTable[k].type === 'choice'))('reports bad values of %s', (key) => {
-    const s = settingsTable[key];
-    const bad = s.type === 'number' ? ['banana', '', String(s.max * 2 + 1), String(s.min - 1), ...('int' in s ? ['1.5'] : [])] : ['nonsense', ''];
-    for (const raw of bad) {
-      const { settings, problems } = settingsFromQuery(new URLSearchParams({ [key]: raw }).toString());
-      expect(settings).toEqual(defaultSettings);
-      expect(problems).toEqual([expect.stringContaining(`${key}=${raw} is not`)]);
-    }
-  });
+  it.each(settingKeys.filter((k) => settingsTable[k].type === 'number' || settingsTable[k].type === 'choice'))(
+    'reports bad values of %s',
+    (key) => {
+      const s = settingsTable[key];
+      const bad =
+        s.type === 'number' ? ['banana', '', String(s.max * 2 + 1), String(s.min - 1), ...('int' in s ? ['1.5'] : [])] : ['nonsense', ''];
+      for (const raw of bad) {
+        const { settings, problems } = settingsFromQuery(new URLSearchParams({ [key]: raw }).toString());
+        expect(settings).toEqual(defaultSettings);
+        expect(problems).toEqual([expect.stringContaining(`${key}=${raw} is not`)]);
+      }
+    },
+  );
 
   it('hides only hideable controls', () => {
     expect(settingsFromQuery('hide=lrD,hide,nothing,weights').settings.hide).toEqual(['lrD', 'weights']);
   });
 
   it('ignores bad values with a reason and keeps the defaults', () => {
-    const { settings, problems } = settingsFromQuery('?lrD=banana&batchSize=2.5&preset=huge&seed=-1&dSteps=&hide=lrG,nothing&unknown=1&weights=../secret');
+    const { settings, problems } = settingsFromQuery(
+      '?lrD=banana&batchSize=2.5&preset=huge&seed=-1&dSteps=&hide=lrG,nothing&unknown=1&weights=../secret',
+    );
     expect(settings).toEqual({ ...defaultSettings, hide: ['lrG'] });
     expect(problems).toHaveLength(6);
     expect(problems.at(-1)).toMatch(/weights=\.\.\/secret is not a model name/);
@@ -103,7 +132,8 @@ describe('store', () => {
   it('keeps a bounded history of reports and collects errors', () => {
     const { receive } = usePlayground.getState();
     usePlayground.setState({ history: [], errors: [] });
-    for (let i = 0; i < 600; i++) receive({ type: 'report', report: { kind: 'both', iteration: i + 1, ms: 10, numTensors: 5, numBytes: 100 } });
+    for (let i = 0; i < 600; i++)
+      receive({ type: 'report', report: { kind: 'both', iteration: i + 1, ms: 10, numTensors: 5, numBytes: 100 } });
     const s = usePlayground.getState();
     expect(s.history).toHaveLength(500);
     expect(s.iteration).toBe(600);

@@ -10,7 +10,8 @@ async function frameOf(bytes: Uint8Array, size: number) {
   return { info, ...stillToFrame(image, info, size) };
 }
 
-const pixel = (frame: Float32Array, size: number, x: number, y: number) => Array.from(frame.subarray((y * size + x) * 3, (y * size + x) * 3 + 3));
+const pixel = (frame: Float32Array, size: number, x: number, y: number) =>
+  Array.from(frame.subarray((y * size + x) * 3, (y * size + x) * 3 + 3));
 const byte = (v: number) => Math.round((v + 1) * 127.5);
 
 describe('sniffStill', () => {
@@ -36,7 +37,9 @@ describe('sniffStill', () => {
 
   it('refuses SVG, non-images, empty and zero-sized files with messages that say why', () => {
     expect(() => sniffStill(svg(), '“a.svg”')).toThrow(/“a\.svg” is an SVG: vector images are refused.*external resources/);
-    expect(() => sniffStill(new TextEncoder().encode('just some notes\n'), '“notes.txt”')).toThrow(/“notes\.txt” is not an image this page reads: expected a PNG, JPEG, GIF or WebP/);
+    expect(() => sniffStill(new TextEncoder().encode('just some notes\n'), '“notes.txt”')).toThrow(
+      /“notes\.txt” is not an image this page reads: expected a PNG, JPEG, GIF or WebP/,
+    );
     expect(() => sniffStill(new Uint8Array(0), '“empty.png”')).toThrow(/is empty/);
     expect(() => sniffStill(pngHeader(0, 10))).toThrow(/0×10 pixels: it has no pixels/);
     for (const bad of [svg(), new Uint8Array([1, 2, 3])]) expect(() => sniffStill(bad)).toThrow(StillImageError);
@@ -58,7 +61,12 @@ describe('sniffStill', () => {
 describe('stillToFrame', () => {
   it('centre-crops a wide image and resamples it to the model size, in [−1, 1]', async () => {
     // 48×16: the centre square is x ∈ [16, 32); its left half is red and right half blue.
-    const bytes = png(48, 16, rgba(48, 16, (x) => (x < 24 ? [255, 0, 0, 255] : [0, 0, 255, 255])), 2);
+    const bytes = png(
+      48,
+      16,
+      rgba(48, 16, (x) => (x < 24 ? [255, 0, 0, 255] : [0, 0, 255, 255])),
+      2,
+    );
     const { frame, notes } = await frameOf(bytes, 8);
     expect(frame.length).toBe(8 * 8 * 3);
     expect(pixel(frame, 8, 0, 0).map(byte)).toEqual([255, 0, 0]);
@@ -69,13 +77,23 @@ describe('stillToFrame', () => {
   });
 
   it('averages areas when shrinking: a 2×2 checkerboard at 64² becomes flat grey at 16²', async () => {
-    const bytes = png(64, 64, rgba(64, 64, (x, y) => ((x + y) % 2 ? [255, 255, 255, 255] : [0, 0, 0, 255])), 2);
+    const bytes = png(
+      64,
+      64,
+      rgba(64, 64, (x, y) => ((x + y) % 2 ? [255, 255, 255, 255] : [0, 0, 0, 255])),
+      2,
+    );
     const { frame } = await frameOf(bytes, 16);
     for (const v of frame) expect(byte(v)).toBeGreaterThanOrEqual(127), expect(byte(v)).toBeLessThanOrEqual(128);
   });
 
   it('gives greyscale three equal channels', async () => {
-    const grey = png(16, 16, rgba(16, 16, (x) => [x * 16, x * 16, x * 16, 255]), 0);
+    const grey = png(
+      16,
+      16,
+      rgba(16, 16, (x) => [x * 16, x * 16, x * 16, 255]),
+      0,
+    );
     const { info, frame, notes } = await frameOf(grey, 16);
     expect(info.colour).toBe('grey');
     for (let p = 0; p < 16 * 16; p++) expect(frame[p * 3]).toBe(frame[p * 3 + 1]), expect(frame[p * 3]).toBe(frame[p * 3 + 2]);
@@ -85,7 +103,12 @@ describe('stillToFrame', () => {
 
   it('composites transparency over mid-grey', async () => {
     // Left half transparent, right half half-transparent white, over grey 128.
-    const bytes = png(8, 8, rgba(8, 8, (x) => (x < 4 ? [255, 0, 0, 0] : [255, 255, 255, 128])), 6);
+    const bytes = png(
+      8,
+      8,
+      rgba(8, 8, (x) => (x < 4 ? [255, 0, 0, 0] : [255, 255, 255, 128])),
+      6,
+    );
     const { frame, notes } = await frameOf(bytes, 8);
     expect(pixel(frame, 8, 0, 0).map(byte)).toEqual([BACKGROUND_GREY, BACKGROUND_GREY, BACKGROUND_GREY]);
     expect(pixel(frame, 8, 7, 0).map(byte)).toEqual([192, 192, 192]);
@@ -111,6 +134,8 @@ describe('stillToFrame', () => {
 
   it('notes the first frame of a GIF', () => {
     const info: StillInfo = { format: 'gif', width: 1, height: 1, colour: 'palette' };
-    expect(stillToFrame({ width: 1, height: 1, data: new Uint8Array([255, 255, 255, 255]) }, info, 4).notes).toContain('GIF: its first frame only');
+    expect(stillToFrame({ width: 1, height: 1, data: new Uint8Array([255, 255, 255, 255]) }, info, 4).notes).toContain(
+      'GIF: its first frame only',
+    );
   });
 });

@@ -1,18 +1,44 @@
 import { describe, expect, it } from 'vitest';
-import { ALL, chosenSource, comparisonsIn, formatCell, formatTable, makeTrials, preference, staticClip, studyTable, wilson, type Answer } from '../../src/eval/study';
+import {
+  ALL,
+  chosenSource,
+  comparisonsIn,
+  formatCell,
+  formatTable,
+  makeTrials,
+  preference,
+  staticClip,
+  studyTable,
+  wilson,
+  type Answer,
+} from '../../src/eval/study';
 import { answersToCsv, answersToJson, mergeAnswers, parseAnswers, StudyFileError } from '../../src/eval/study-files';
 
 let counter = 0;
 function answer(left: string, right: string, chosen: 'left' | 'right', patch: Partial<Answer> = {}): Answer {
   counter++;
-  return { id: `a${counter}`, participant: 'p1', study: 'class', category: 'shapes', trial: counter, left, right, leftClip: 0, rightClip: 1, chosen, ms: 1200, time: '2026-01-01T00:00:00.000Z', ...patch };
+  return {
+    id: `a${counter}`,
+    participant: 'p1',
+    study: 'class',
+    category: 'shapes',
+    trial: counter,
+    left,
+    right,
+    leftClip: 0,
+    rightClip: 1,
+    chosen,
+    ms: 1200,
+    time: '2026-01-01T00:00:00.000Z',
+    ...patch,
+  };
 }
 
 describe('Wilson score interval', () => {
   // Hand-computed with z = 1.959964: centre (p + z²/2n)/(1 + z²/n), half-width z/(1 + z²/n)·√(p(1−p)/n + z²/4n²).
   it('matches hand-computed cases', () => {
     const cases: Array<[number, number, number, number]> = [
-      [7, 10, 0.396780, 0.892208],
+      [7, 10, 0.39678, 0.892208],
       [0, 5, 0, 0.434482],
       [50, 100, 0.403832, 0.596168],
       [5, 5, 0.565518, 1],
@@ -119,7 +145,7 @@ describe('answer files', () => {
     bad(csv.replace(',left,1200,', ',middle,1200,'), /line 2: "chosen" must be "left" or "right", got "middle"/);
     bad(csv.replace(',1200,', ',soon,'), /line 2: "ms" must be a number/);
     bad(csv.replace(/,1200,[^\n]*\n/, ',1200\n'), /line 2: 11 fields, the header has 12/);
-    bad(csv + 'x,"unclosed\n', /line 5: a quoted field is never closed/);
+    bad(`${csv}x,"unclosed\n`, /line 5: a quoted field is never closed/);
     bad(answersToCsv([{ ...answers[0], right: 'vgan' }]), /line 2: left and right are the same source "vgan"/);
   });
 });

@@ -49,7 +49,10 @@ describe('vec4 loads along K', () => {
 
   it('accessors match the binding: vec4-bound inputs index their vec4s', () => {
     const tiles = chooseTiles('direct', 2, 3, SHARED_BYTES, true);
-    const code = fillTemplate('{{MAIN}}\n', tiles, [{ name: 'x', components: 4 }, { name: 'w', components: 1 }]);
+    const code = fillTemplate('{{MAIN}}\n', tiles, [
+      { name: 'x', components: 4 },
+      { name: 'w', components: 1 },
+    ]);
     expect(code).toContain('fn xAt(i: i32) -> f32 { return x[i >> 2u][i & 3]; }');
     expect(code).toContain('fn xAt4(i: i32) -> vec4<f32> { return x[i >> 2u]; }');
     expect(code).toContain('fn wAt(i: i32) -> f32 { return w[i]; }');
@@ -59,7 +62,12 @@ describe('vec4 loads along K', () => {
 
 describe('shared tiles (GPUs)', () => {
   it('power-of-two tiles of at most 64 threads whose slices fit workgroup memory', () => {
-    for (const [M, N] of [[1, 100], [16, 512], [131072, 3], [4096, 512]]) {
+    for (const [M, N] of [
+      [1, 100],
+      [16, 512],
+      [131072, 3],
+      [4096, 512],
+    ]) {
       const t = chooseTiles('shared', M, N, SHARED_BYTES);
       for (const v of [t.TM, t.TN, t.WX, t.WY, t.KT]) expect(Math.log2(v) % 1).toBe(0);
       expect(t.WX * t.WY).toBeLessThanOrEqual(64);

@@ -201,7 +201,9 @@ describe('weights', () => {
     const before = tf.memory();
     // A paper-size model from a file that holds a tiny one: refused from the manifest, nothing allocated.
     const lying = { ...artifacts, modelTopology: { ...topology, config: { ...topology.config, size: 64, frames: 32, baseChannels: 512 } } };
-    expect(() => loadModel(lying)).toThrow(/weight generator\/foreground\/conv1\/kernel is listed as \[[\d,]+\], the model its config describes needs/);
+    expect(() => loadModel(lying)).toThrow(
+      /weight generator\/foreground\/conv1\/kernel is listed as \[[\d,]+\], the model its config describes needs/,
+    );
     expect(() => Trainer.restore(lying)).toThrow(WeightsError);
     expect(() => loadModel({ ...artifacts, modelTopology: { ...topology, kind: 'huge' } })).toThrow(/kind "huge" is not one of/);
     expect(tf.memory().numTensors).toBe(before.numTensors);
@@ -228,7 +230,9 @@ describe('weights', () => {
     f16.set(new Uint8Array(half.buffer), offset);
     f16.set(data.subarray(offset + 4 * specs[bias].shape[0]), offset + 2 * specs[bias].shape[0]);
     specs[bias] = { ...specs[bias], quantization: { dtype: 'float16' } } as tf.io.WeightsManifestEntry;
-    expect(() => loadModel({ ...artifacts, weightSpecs: specs, weightData: f16.buffer })).toThrow('weight discriminator/conv1/bias holds NaN or Infinity');
+    expect(() => loadModel({ ...artifacts, weightSpecs: specs, weightData: f16.buffer })).toThrow(
+      'weight discriminator/conv1/bias holds NaN or Infinity',
+    );
     poisoned.dispose();
   });
 });

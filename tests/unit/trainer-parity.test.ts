@@ -115,7 +115,9 @@ async function buildForwardCase(preset: string, v: (typeof variants)[number], se
   const n = 2;
   const { frames, size, zDim } = config;
   const genInput = tf.tidy(() =>
-    v.kind === 'future' ? tf.tanh(tf.randomNormal([n, size, size, 3], 0, 1, 'float32', seed + 1)) : tf.randomNormal([n, zDim], 0, 1, 'float32', seed + 1),
+    v.kind === 'future'
+      ? tf.tanh(tf.randomNormal([n, size, size, 3], 0, 1, 'float32', seed + 1))
+      : tf.randomNormal([n, zDim], 0, 1, 'float32', seed + 1),
   );
   const video = tf.tidy(() => tf.tanh(tf.randomNormal([n, frames, size, size, 3], 0, 1, 'float32', seed + 2))) as tf.Tensor5D;
   const gIn = writeRaw(`${id}-gin.bin`, genInput);
@@ -194,8 +196,9 @@ async function buildIterationCase(dSteps: number, gSteps: number, iterations: nu
   const steps = [];
   const stats: IterationStats[] = [];
   for (let i = 0; i < iterations; i++) {
-    const reals = Array.from({ length: trainer.batchesPerIteration }, (_, k) =>
-      tf.tidy(() => tf.tanh(tf.randomNormal([2, frames, size, size, 3], 0, 1, 'float32', 200 + 10 * i + k))) as tf.Tensor5D,
+    const reals = Array.from(
+      { length: trainer.batchesPerIteration },
+      (_, k) => tf.tidy(() => tf.tanh(tf.randomNormal([2, frames, size, size, 3], 0, 1, 'float32', 200 + 10 * i + k))) as tf.Tensor5D,
     );
     steps.push({ network: 'iteration', reals: reals.map((r, k) => writeRaw(`${id}-real${i}-${k}.bin`, r)) });
     stats.push(await trainer.step(...reals));
@@ -259,7 +262,13 @@ describe('PyTorch trainer parity', () => {
     }
   }
 
-  for (const id of ['train-tiny-unconditional-twoStream', 'train-tiny-unconditional-oneStream', 'train-tiny-future-twoStream', 'train-small-unconditional-twoStream', 'train-tiny-future-d2g2']) {
+  for (const id of [
+    'train-tiny-unconditional-twoStream',
+    'train-tiny-unconditional-oneStream',
+    'train-tiny-future-twoStream',
+    'train-small-unconditional-twoStream',
+    'train-tiny-future-d2g2',
+  ]) {
     it(`${id.slice(6)}: D/G steps give PyTorch's losses, Adam moments and updated weights`, async () => {
       const c = trainCases.find((x) => x.id === id)!;
       const py = JSON.parse(readFileSync(join(dir, `${id}-stats.json`), 'utf8')) as Array<Record<string, number>>;

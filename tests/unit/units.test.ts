@@ -15,7 +15,17 @@ describe('receptive fields', () => {
 
   it('handles valid padding, stride 1 and 3D kernels', () => {
     const layer = (kernel: number[], stride: number, pad: 'same' | 'valid', inShape: number[], outShape: number[]): LayerSpec => ({
-      name: 'l', op: kernel.length === 3 ? 'conv3d' : 'conv2d', inChannels: 1, outChannels: 1, kernel, stride, pad, batchNorm: false, activation: 'relu', inShape, outShape,
+      name: 'l',
+      op: kernel.length === 3 ? 'conv3d' : 'conv2d',
+      inChannels: 1,
+      outChannels: 1,
+      kernel,
+      stride,
+      pad,
+      batchNorm: false,
+      activation: 'relu',
+      inShape,
+      outShape,
     });
     const [, second] = receptiveFields([layer([3, 3], 1, 'valid', [9, 9, 1], [7, 7, 1]), layer([3, 3], 1, 'valid', [7, 7, 1], [5, 5, 1])]);
     expect(second).toEqual({ size: [5, 5], jump: [1, 1], offset: [0, 0] });
@@ -33,7 +43,17 @@ describe('receptive fields', () => {
 describe('top images of a unit', () => {
   it('ranks by the maximum activation and breaks ties by image order', () => {
     const field = { size: [1, 1], jump: [1, 1], offset: [0, 0] };
-    const hits = topHits([{ score: 1, position: [0, 0] }, { score: 5, position: [1, 2] }, { score: 1, position: [2, 2] }], 2, field, 4, 4);
+    const hits = topHits(
+      [
+        { score: 1, position: [0, 0] },
+        { score: 5, position: [1, 2] },
+        { score: 1, position: [2, 2] },
+      ],
+      2,
+      field,
+      4,
+      4,
+    );
     expect(hits.map((h) => h.image)).toEqual([1, 0]);
     expect(hits[0].region).toEqual({ top: 1, left: 2, bottom: 2, right: 3 });
   });
@@ -50,7 +70,13 @@ describe('top images of a unit', () => {
     const size = config.size;
     // Grey images (0, so zero padding changes nothing); image i has a red 3×3 square of strength `reds[i]` at `corners[i]`.
     const reds = [0.2, 1, 0, 0.6, 0.9];
-    const corners = [[2, 2], [8, 4], [0, 0], [12, 12], [4, 10]];
+    const corners = [
+      [2, 2],
+      [8, 4],
+      [0, 0],
+      [12, 12],
+      [4, 10],
+    ];
     const images = new Float32Array(reds.length * size * size * 3);
     reds.forEach((r, i) => {
       for (let y = 0; y < 3; y++) for (let x = 0; x < 3; x++) images[((i * size + corners[i][0] + y) * size + corners[i][1] + x) * 3] = r;

@@ -25,16 +25,27 @@ describe('a model picked as files', () => {
   });
 
   it('takes one shard under another name for a one-shard model (a download saved as weights.bin)', async () => {
-    const { weights } = await readWeightsFiles([file('model.json', manifest(['group1-shard1of1.bin'])), file('weights.bin', new Uint8Array([1, 2, 3]))]);
+    const { weights } = await readWeightsFiles([
+      file('model.json', manifest(['group1-shard1of1.bin'])),
+      file('weights.bin', new Uint8Array([1, 2, 3])),
+    ]);
     expect([...new Uint8Array(weights)]).toEqual([1, 2, 3]);
   });
 
   it('says which shard is missing, and refuses a pick without a model.json or with a broken one', async () => {
     const two = manifest(['a.bin', 'b.bin']);
-    await expect(readWeightsFiles([file('model.json', two), file('a.bin', 'x')])).rejects.toThrow('model.json names b.bin: pick it together with the model.json.');
+    await expect(readWeightsFiles([file('model.json', two), file('a.bin', 'x')])).rejects.toThrow(
+      'model.json names b.bin: pick it together with the model.json.',
+    );
     await expect(readWeightsFiles([file('a.bin', 'x')])).rejects.toThrow(/Pick the model.json together with its .bin shard files/);
-    await expect(readWeightsFiles([file('model.json', '{not json'), file('a.bin', 'x')])).rejects.toThrow(/^model\.json: not valid JSON \(/);
-    await expect(readWeightsFiles([file('model.json', '{}'), file('a.bin', 'x')])).rejects.toThrow(/^model\.json: no weightsManifest with weights and paths/);
-    await expect(readWeightsFiles([file('a.json', two), file('gmm.json', '{}')])).rejects.toThrow('Pick one model.json, not a.json, gmm.json.');
+    await expect(readWeightsFiles([file('model.json', '{not json'), file('a.bin', 'x')])).rejects.toThrow(
+      /^model\.json: not valid JSON \(/,
+    );
+    await expect(readWeightsFiles([file('model.json', '{}'), file('a.bin', 'x')])).rejects.toThrow(
+      /^model\.json: no weightsManifest with weights and paths/,
+    );
+    await expect(readWeightsFiles([file('a.json', two), file('gmm.json', '{}')])).rejects.toThrow(
+      'Pick one model.json, not a.json, gmm.json.',
+    );
   });
 });

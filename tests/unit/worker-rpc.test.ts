@@ -44,7 +44,9 @@ describe('worker requests', () => {
   it('pairs each reply and progress with its request', async () => {
     const { client } = pair();
     const progress: number[][] = [[], []];
-    const answers = await Promise.all([4, 10].map((value, i) => client.request({ type: 'echo', value }, { onProgress: (p) => progress[i].push(p) })));
+    const answers = await Promise.all(
+      [4, 10].map((value, i) => client.request({ type: 'echo', value }, { onProgress: (p) => progress[i].push(p) })),
+    );
     expect(answers).toEqual([4, 10]);
     expect(progress).toEqual([[2], [5]]);
   });

@@ -100,7 +100,16 @@ export async function timeLayers(opts: Options): Promise<LayerRow[]> {
       const [ours, gemmCeiling, tfjs = null] = await timeSideBySide(variants, opts);
       registerVganKernels();
       tf.dispose([a, b]);
-      const row: LayerRow = { layer: `${l.network}/${l.name}`, kernel: k.name, role: k.role, gemm: dims, gflop: flop / 1e9, ours, tfjs, gemmCeiling };
+      const row: LayerRow = {
+        layer: `${l.network}/${l.name}`,
+        kernel: k.name,
+        role: k.role,
+        gemm: dims,
+        gflop: flop / 1e9,
+        ours,
+        tfjs,
+        gemmCeiling,
+      };
       rows.push(row);
       console.log(layerLine(row));
     }

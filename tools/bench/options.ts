@@ -21,7 +21,19 @@ export interface Options {
 }
 
 export function parseArgs(argv: string[]): Options {
-  const opts: Options = { batch: 1, reps: 3, budgetMs: 30_000, kind: 'unconditional', layers: null, skipTfjs: false, train: ['tiny', 'small'], trainBatch: 8, predict: ['small', 'paper'], futures: 3, profile: [] };
+  const opts: Options = {
+    batch: 1,
+    reps: 3,
+    budgetMs: 30_000,
+    kind: 'unconditional',
+    layers: null,
+    skipTfjs: false,
+    train: ['tiny', 'small'],
+    trainBatch: 8,
+    predict: ['small', 'paper'],
+    futures: 3,
+    profile: [],
+  };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split('=');
     const value = () => inline ?? argv[++i];
@@ -31,12 +43,24 @@ export function parseArgs(argv: string[]): Options {
     else if (flag === '--kind') opts.kind = value() as ModelKind;
     else if (flag === '--layers') opts.layers = value().split(',');
     else if (flag === '--skip-tfjs') opts.skipTfjs = true;
-    else if (flag === '--train') opts.train = value().split(',').filter((p) => p !== 'none');
+    else if (flag === '--train')
+      opts.train = value()
+        .split(',')
+        .filter((p) => p !== 'none');
     else if (flag === '--train-batch') opts.trainBatch = Number(value());
-    else if (flag === '--predict') opts.predict = value().split(',').filter((p) => p !== 'none');
+    else if (flag === '--predict')
+      opts.predict = value()
+        .split(',')
+        .filter((p) => p !== 'none');
     else if (flag === '--futures') opts.futures = Number(value());
-    else if (flag === '--profile') opts.profile = value().split(',').filter((p) => p !== 'none');
-    else throw new Error(`unknown flag ${flag} (known: --batch N --reps N --budget SECONDS --kind unconditional|future --layers net/name,... --skip-tfjs --train tiny,small|none --train-batch N --predict small,paper|none --futures K --profile tiny,small)`);
+    else if (flag === '--profile')
+      opts.profile = value()
+        .split(',')
+        .filter((p) => p !== 'none');
+    else
+      throw new Error(
+        `unknown flag ${flag} (known: --batch N --reps N --budget SECONDS --kind unconditional|future --layers net/name,... --skip-tfjs --train tiny,small|none --train-batch N --predict small,paper|none --futures K --profile tiny,small)`,
+      );
   }
   if (!(opts.batch >= 1 && opts.reps >= 1)) throw new Error('--batch and --reps must be ≥ 1');
   return opts;

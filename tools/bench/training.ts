@@ -35,7 +35,12 @@ async function inMode<T>(mode: TrainMode, fn: () => Promise<T>): Promise<T> {
 }
 
 /** A preset's trainer and a batch of random clips for it in `mode`, disposed after `use`. */
-export function withTrainer<T>(preset: string, mode: TrainMode, opts: Options, use: (trainer: Trainer, real: tf.Tensor5D) => Promise<T>): Promise<T> {
+export function withTrainer<T>(
+  preset: string,
+  mode: TrainMode,
+  opts: Options,
+  use: (trainer: Trainer, real: tf.Tensor5D) => Promise<T>,
+): Promise<T> {
   return inMode(mode, async () => {
     const trainer = new Trainer({ preset, seed: 1 });
     const { frames, size } = trainer.config;
@@ -104,7 +109,8 @@ export function trainingRow(preset: string, opts: Options): Promise<TrainRow> {
     { preset, batch: opts.trainBatch },
     opts,
     (mode) => timeTraining(preset, mode, opts),
-    (mode, t) => `training ${preset} batch ${opts.trainBatch} ${mode}: first ${t.first.toFixed(1)} s, then ${t.perIteration.toFixed(2)} s/it`,
+    (mode, t) =>
+      `training ${preset} batch ${opts.trainBatch} ${mode}: first ${t.first.toFixed(1)} s, then ${t.perIteration.toFixed(2)} s/it`,
   );
 }
 
@@ -114,6 +120,7 @@ export function predictionRow(preset: string, opts: Options): Promise<TrainRow> 
     { preset: `${preset} future`, batch: 1 + opts.futures },
     opts,
     (mode) => timePrediction(preset, mode, opts),
-    (mode, t) => `prediction ${preset} future, ${1 + opts.futures} videos, ${mode}: first ${t.first.toFixed(1)} s, then ${t.perIteration.toFixed(2)} s`,
+    (mode, t) =>
+      `prediction ${preset} future, ${1 + opts.futures} videos, ${mode}: first ${t.first.toFixed(1)} s, then ${t.perIteration.toFixed(2)} s`,
   );
 }

@@ -56,11 +56,24 @@ export async function decodeVideo(name: string, bytes: Uint8Array, side: number,
   const core = await loadCore();
   let log = '';
   core.setLogger(({ message }) => {
-    log += message + '\n';
+    log += `${message}\n`;
   });
   core.FS.writeFile('input', bytes);
   const filter = `scale=${side}:${side}:force_original_aspect_ratio=increase:flags=area,crop=${side}:${side}`;
-  const ret = core.exec('-i', 'input', '-an', '-vf', filter, '-frames:v', String(maxFrames), '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'out.rgb');
+  const ret = core.exec(
+    '-i',
+    'input',
+    '-an',
+    '-vf',
+    filter,
+    '-frames:v',
+    String(maxFrames),
+    '-f',
+    'rawvideo',
+    '-pix_fmt',
+    'rgb24',
+    'out.rgb',
+  );
   let rgb: Uint8Array = new Uint8Array(0);
   try {
     rgb = core.FS.readFile('out.rgb');

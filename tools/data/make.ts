@@ -79,8 +79,10 @@ export async function makeShards(inputs: VideoInput[], opts: MakeOptions): Promi
           firstIndex: index,
         });
         Object.assign(report, { clips: cut.clips.length, windows: cut.windows, dropped: cut.dropped });
-        if (cut.clips.length === 0) report.error = `the stabiliser dropped all ${cut.windows} windows: their camera motion could not be trusted`;
-        if (cut.clips.length > 0) attribution.push({ source: input.source, licence: input.licence, ...(input.url ? { url: input.url } : {}) });
+        if (cut.clips.length === 0)
+          report.error = `the stabiliser dropped all ${cut.windows} windows: their camera motion could not be trusted`;
+        if (cut.clips.length > 0)
+          attribution.push({ source: input.source, licence: input.licence, ...(input.url ? { url: input.url } : {}) });
         clipsBar.setTotal(index + cut.clips.length);
         index += cut.clips.length;
         yield* cut.clips;

@@ -11,6 +11,6 @@ export async function writeDataset(dir: string, dataset: BuiltDataset): Promise<
     await writeFile(join(dir, shard.name), shard.bytes);
     bytes += shard.bytes.length;
   }
-  await writeFile(join(dir, 'manifest.json'), JSON.stringify(dataset.manifest, null, 2) + '\n');
+  await writeFile(join(dir, 'manifest.json'), `${JSON.stringify(dataset.manifest, null, 2)}\n`);
   return bytes;
 }

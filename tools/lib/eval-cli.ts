@@ -31,7 +31,11 @@ export async function loadWeightsDir(dir: string): Promise<VganModel> {
 }
 
 /** The manifest and the first `limit` clips of a shipped dataset (by name) or of the one in a folder, resampled to the model's size. */
-export async function loadLocalClips(data: string, config: ModelConfig, opts: { seed: number; limit?: number; withMask?: boolean }): Promise<{ manifest: Manifest; clips: PreparedClip[] }> {
+export async function loadLocalClips(
+  data: string,
+  config: ModelConfig,
+  opts: { seed: number; limit?: number; withMask?: boolean },
+): Promise<{ manifest: Manifest; clips: PreparedClip[] }> {
   const dir = dataDirOf(data);
   const dataset = await openDataset('', {
     size: config.size,
@@ -51,7 +55,12 @@ export async function loadLocalClips(data: string, config: ModelConfig, opts: { 
  * Real clips to score a model against: for a procedural dataset, `limit` fresh clips no training run draws
  * (src/train/quality.ts), else the first `limit` clips of the stored dataset, with true masks where it has them.
  */
-export async function referenceClips(data: string, config: ModelConfig, seed: number, limit: number): Promise<{ real: RealClips; source: string }> {
+export async function referenceClips(
+  data: string,
+  config: ModelConfig,
+  seed: number,
+  limit: number,
+): Promise<{ real: RealClips; source: string }> {
   const entry = isShipped(data) ? datasets[data] : undefined;
   if (entry?.kind === 'procedural') {
     const maker = await openClipMaker(entry.generator, { root: '', decoder: nodeDecoder, fetch: publicFetch });
@@ -61,15 +70,22 @@ export async function referenceClips(data: string, config: ModelConfig, seed: nu
   return { real: realClips(clips, config.frames, config.size), source: `${clips.length} clips of ${data}` };
 }
 
-const csvCell = (v: unknown) => (typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(6)) : /[",\n]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v ?? ''));
+const csvCell = (v: unknown) =>
+  typeof v === 'number'
+    ? Number.isInteger(v)
+      ? String(v)
+      : v.toFixed(6)
+    : /[",\n]/.test(String(v))
+      ? `"${String(v).replace(/"/g, '""')}"`
+      : String(v ?? '');
 
 /** Writes `<out>/<name>.json` (everything) and `<out>/<name>.csv` (the rows); returns the two paths. */
 export async function writeResults(out: string, name: string, result: object, rows: Array<Record<string, unknown>>): Promise<string[]> {
   await mkdir(out, { recursive: true });
   const columns = Object.keys(rows[0] ?? {});
-  const csv = [columns.join(','), ...rows.map((r) => columns.map((c) => csvCell(r[c])).join(','))].join('\n') + '\n';
+  const csv = `${[columns.join(','), ...rows.map((r) => columns.map((c) => csvCell(r[c])).join(','))].join('\n')}\n`;
   const paths = [join(out, `${name}.json`), join(out, `${name}.csv`)];
-  await writeFile(paths[0], JSON.stringify(result, null, 2) + '\n');
+  await writeFile(paths[0], `${JSON.stringify(result, null, 2)}\n`);
   await writeFile(paths[1], csv);
   return paths;
 }

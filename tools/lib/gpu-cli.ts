@@ -4,7 +4,9 @@ import { onGpuError } from '../../src/gpu-watch';
 
 export class GpuErrorsSeen extends Error {
   constructor(readonly messages: string[]) {
-    super(`${messages.length} uncaptured WebGPU error${messages.length === 1 ? '' : 's'} (printed above); the GPU dropped work, so these results are not trusted`);
+    super(
+      `${messages.length} uncaptured WebGPU error${messages.length === 1 ? '' : 's'} (printed above); the GPU dropped work, so these results are not trusted`,
+    );
     this.name = 'GpuErrorsSeen';
   }
 }

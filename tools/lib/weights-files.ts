@@ -15,7 +15,9 @@ export async function writeWeightFiles(dir: string, artifacts: tf.io.ModelArtifa
   const paths = Array.from({ length: count }, (_, i) => `group1-shard${i + 1}of${count}.bin`);
   await mkdir(dir, { recursive: true });
   await Promise.all(
-    paths.map((p, i) => writeFile(join(dir, p), new Uint8Array(data, i * SHARD_BYTES, Math.min(SHARD_BYTES, data.byteLength - i * SHARD_BYTES)))),
+    paths.map((p, i) =>
+      writeFile(join(dir, p), new Uint8Array(data, i * SHARD_BYTES, Math.min(SHARD_BYTES, data.byteLength - i * SHARD_BYTES))),
+    ),
   );
   await writeFile(join(dir, 'model.json'), JSON.stringify(modelJson(artifacts, paths), null, 1));
   return ['model.json', ...paths];

@@ -29,7 +29,6 @@ export function datasetFiles(ds: BuiltDataset): Map<string, Uint8Array | string>
   return files;
 }
 
-
 /** Frame side of the rendered camera-motion videos. */
 export const SIDE = 96;
 
@@ -83,4 +82,3 @@ export function render(cameras: Homography[]): Uint8Array {
   });
   return out;
 }
-

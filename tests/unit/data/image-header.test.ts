@@ -13,7 +13,10 @@ import { jpeg, jpegClaiming, pattern, pngHeader } from '../../fixtures/still-ima
 async function measured(work: () => Promise<unknown>) {
   const before = process.memoryUsage();
   const start = performance.now();
-  const error = await work().then(() => null, (e: unknown) => e);
+  const error = await work().then(
+    () => null,
+    (e: unknown) => e,
+  );
   const after = process.memoryUsage();
   const grew = Math.max(after.rss - before.rss, after.arrayBuffers - before.arrayBuffers);
   return { error, ms: performance.now() - start, grew };
@@ -28,7 +31,9 @@ describe('decode bombs', () => {
       expect(bytes.length).toBeLessThan(1000);
       const { error, ms, grew } = await measured(() => nodeDecoder.decode(bytes, kind, file));
       expect(error).toBeInstanceOf(ImageError);
-      expect((error as Error).message).toMatch(new RegExp(`^${file.replace('.', '\\.')}: this image is 30000×30000 \\(900 megapixels\\).*refused before decoding`));
+      expect((error as Error).message).toMatch(
+        new RegExp(`^${file.replace('.', '\\.')}: this image is 30000×30000 \\(900 megapixels\\).*refused before decoding`),
+      );
       expect(ms).toBeLessThan(500);
       expect(grew).toBeLessThan(64 << 20); // its RGBA would be 3.6 GB
     });
@@ -38,7 +43,11 @@ describe('decode bombs', () => {
     let decoded = 0;
     const counting: ImageDecoder = { decode: (...args) => (decoded++, nodeDecoder.decode(...args)) };
     const meta = { frames: 2, frameWidth: 8, frameHeight: 8, fps: 25, source: 'test', licence: 'CC0-1.0' };
-    const files = (strip: Uint8Array) => new Map([['json', new TextEncoder().encode(JSON.stringify(meta))], ['jpg', strip]]);
+    const files = (strip: Uint8Array) =>
+      new Map([
+        ['json', new TextEncoder().encode(JSON.stringify(meta))],
+        ['jpg', strip],
+      ]);
     const bomb = await decodeClip('clip0000007', files(jpegClaiming(30000, 30000)), counting, false).catch((e) => e);
     expect(bomb).toBeInstanceOf(ClipError);
     expect(bomb.message).toMatch(/clip "clip0000007": cannot decode frame strip: clip0000007\.jpg: this image is 30000×30000/);
@@ -47,7 +56,9 @@ describe('decode bombs', () => {
     expect(liar.message).toMatch(/clip "clip0000007": frame strip clip0000007\.jpg is 4000×4000, the sidecar says 8×16; not decoded/);
     expect(decoded).toBe(0);
     // The same clip with an honest strip decodes.
-    await expect(decodeClip('clip0000007', files(jpeg(8, 16, pattern(8, 16))), counting, false)).resolves.toMatchObject({ key: 'clip0000007' });
+    await expect(decodeClip('clip0000007', files(jpeg(8, 16, pattern(8, 16))), counting, false)).resolves.toMatchObject({
+      key: 'clip0000007',
+    });
     expect(decoded).toBe(1);
   });
 
@@ -55,6 +66,8 @@ describe('decode bombs', () => {
     expect(STRIP_PIXEL_CAP).toBe(67108864);
     const side = Math.floor(Math.sqrt(STRIP_PIXEL_CAP));
     expect(() => readImageHeader(pngHeader(side, side), 'ok.png', { maxPixels: STRIP_PIXEL_CAP })).not.toThrow();
-    expect(() => readImageHeader(pngHeader(side + 1, side + 1), 'big.png', { maxPixels: STRIP_PIXEL_CAP })).toThrow(/big\.png: this image is 8193×8193/);
+    expect(() => readImageHeader(pngHeader(side + 1, side + 1), 'big.png', { maxPixels: STRIP_PIXEL_CAP })).toThrow(
+      /big\.png: this image is 8193×8193/,
+    );
   });
 });

@@ -88,7 +88,12 @@ describe('loader', () => {
     const a = tf.unstack(all.batches[0].video, 1);
     const s = tf.unstack(strided.batches[0].video, 1);
     // Source frames 0 and 2, then frame 4 is past the 4-frame clips: the last (3) is repeated.
-    for (const [t, source] of [[0, 0], [1, 2], [2, 3]]) expect(tf.max(tf.abs(tf.sub(s[t], a[source]))).dataSync()[0]).toBe(0);
+    for (const [t, source] of [
+      [0, 0],
+      [1, 2],
+      [2, 3],
+    ])
+      expect(tf.max(tf.abs(tf.sub(s[t], a[source]))).dataSync()[0]).toBe(0);
     tf.dispose([...a, ...s, ...all.batches.map((b) => b.video), ...strided.batches.map((b) => b.video)]);
   });
 
@@ -172,7 +177,9 @@ describe('loader', () => {
     const files = datasetFiles(built);
     files.set(built.shards[1].name, built.shards[1].bytes.subarray(0, Math.floor(built.shards[1].bytes.length * 0.7)));
     const { keys, errors } = await load(files);
-    expect(errors.map((e) => e.message)).toEqual([expect.stringMatching(/shard-000001\.tar: \d+ bytes, the manifest declares \d+ \(truncated or replaced\); shard skipped/)]);
+    expect(errors.map((e) => e.message)).toEqual([
+      expect.stringMatching(/shard-000001\.tar: \d+ bytes, the manifest declares \d+ \(truncated or replaced\); shard skipped/),
+    ]);
     expect(keys.length).toBe(built.manifest.clips - built.manifest.shards[1].clips);
   });
 

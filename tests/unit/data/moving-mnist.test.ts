@@ -30,7 +30,11 @@ describe('moving-mnist digit atlas', () => {
     const atlas = makeDigitAtlas((d, s) => mnist[d].get(s), 64);
     const { digits, samplesPerDigit } = atlasDigits(atlas);
     expect(samplesPerDigit).toBe(64);
-    for (const [d, s] of [[0, 0], [3, 33], [9, 63]]) {
+    for (const [d, s] of [
+      [0, 0],
+      [3, 33],
+      [9, 63],
+    ]) {
       const want = mnist[d].get(s);
       Array.from(digits(d, s)).forEach((v, i) => expect(Math.abs(v - want[i])).toBeLessThanOrEqual(0.5 / 255 + 1e-3));
     }

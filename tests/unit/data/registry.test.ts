@@ -33,7 +33,9 @@ describe.each(datasetNames)('dataset %s', (name) => {
 });
 
 it('refuses the own dataset when no video is loaded', async () => {
-  await expect(openBatchSource('own', resolveConfig('tiny'), 2, 1, { root: '', decoder: nodeDecoder })).rejects.toThrow(/No video of your own/);
+  await expect(openBatchSource('own', resolveConfig('tiny'), 2, 1, { root: '', decoder: nodeDecoder })).rejects.toThrow(
+    /No video of your own/,
+  );
 });
 
 it('registers every dataset under public/data', async () => {
@@ -46,7 +48,14 @@ describe.each(shippedDatasets)('shipped dataset %s', (name) => {
     const manifest = parseManifest(JSON.parse(await readFile(`${datasetDir(name)}/manifest.json`, 'utf8')));
     expect(manifest.name).toBe(name);
     expect(manifest.hasMask).toBe(entry.masks);
-    const dataset = await openDataset('', { size: 16, frames: 8, batchSize: 1, decoder: nodeDecoder, fetch: fileFetch(datasetDir(name)), withMask: true });
+    const dataset = await openDataset('', {
+      size: 16,
+      frames: 8,
+      batchSize: 1,
+      decoder: nodeDecoder,
+      fetch: fileFetch(datasetDir(name)),
+      withMask: true,
+    });
     const clips = await gatherClips(dataset.clips(), 4);
     for (const clip of clips) {
       expect(Object.keys(clip.labels ?? {}).sort()).toEqual([...entry.labels].sort());

@@ -16,7 +16,25 @@ const FRAMES = 12;
 async function mjpegAvi(): Promise<Uint8Array> {
   const core = await loadCore();
   core.FS.writeFile('in.rgb', render(Array.from({ length: FRAMES }, (_, t) => camera(t))));
-  const ret = core.exec('-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${SIDE}x${SIDE}`, '-r', '10', '-i', 'in.rgb', '-pix_fmt', 'yuvj420p', '-c:v', 'mjpeg', '-q:v', '2', 'out.avi');
+  const ret = core.exec(
+    '-f',
+    'rawvideo',
+    '-pix_fmt',
+    'rgb24',
+    '-s',
+    `${SIDE}x${SIDE}`,
+    '-r',
+    '10',
+    '-i',
+    'in.rgb',
+    '-pix_fmt',
+    'yuvj420p',
+    '-c:v',
+    'mjpeg',
+    '-q:v',
+    '2',
+    'out.avi',
+  );
   expect(ret).toBe(0);
   return core.FS.readFile('out.avi').slice();
 }
@@ -99,8 +117,22 @@ describe('video decoding (ffmpeg.wasm)', () => {
     await mkdir(folder, { recursive: true });
     await writeFile(join(folder, 'notes.txt'), 'a shopping list');
     await writeFile(join(folder, 'list.avi'), 'not a video');
-    const run = promisify(execFile)('npx', ['tsx', 'tools/make-shards.ts', folder, join(dir, 'nowhere.mp4'), '--out', join(dir, 'out'), '--frames', '4', '--size', '16']);
-    const err = await run.then(() => null, (e: { code: number; stderr: string }) => e);
+    const run = promisify(execFile)('npx', [
+      'tsx',
+      'tools/make-shards.ts',
+      folder,
+      join(dir, 'nowhere.mp4'),
+      '--out',
+      join(dir, 'out'),
+      '--frames',
+      '4',
+      '--size',
+      '16',
+    ]);
+    const err = await run.then(
+      () => null,
+      (e: { code: number; stderr: string }) => e,
+    );
     expect(err?.code).toBe(1);
     expect(err?.stderr).toContain(`${join(folder, 'notes.txt')}: skipped (in a folder, only`);
     expect(err?.stderr).toContain(`${join(dir, 'nowhere.mp4')}: skipped (no such file or folder)`);

@@ -26,7 +26,7 @@ type Wire =
   | { id: number; error: string; cancelled?: boolean }
   | { event: unknown };
 
-export type ResultOf<A extends Api, R extends A['requests']> = R['type'] extends keyof A['results'] ? A['results'][R['type']] : undefined;
+export type ResultOf<A extends Api, R extends A['requests']> = R['type'] extends keyof A['results'] ? A['results'][R['type']] : void;
 
 /** A request's end when its signal was aborted. */
 export class CancelledError extends Error {

@@ -50,7 +50,7 @@ async function rebuildOn(info: BackendInfo) {
   }
 }
 
-async function handle(m: ToPredictor): Promise<Prediction | undefined> {
+async function handle(m: ToPredictor): Promise<Prediction | void> {
   switch (m.type) {
     case 'loadShipped':
       return use({ kind: 'shipped', name: m.name }, () => loadPretrained(staticUrl('weights/'), m.name));

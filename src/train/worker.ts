@@ -287,7 +287,7 @@ function fail(e: unknown) {
   post({ type: 'error', message: stopFor(e) });
 }
 
-async function handle(m: ToWorker, call: Call<never>): Promise<WeightsFile | undefined> {
+async function handle(m: ToWorker, call: Call<never>): Promise<WeightsFile | void> {
   switch (m.type) {
     case 'pause':
       running = false;

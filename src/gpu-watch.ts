@@ -35,7 +35,9 @@ export function watchGpuDevice(): void {
   watched.add(device);
   device.addEventListener('uncapturederror', (e) => {
     const message = describeGpuError((e as GPUUncapturedErrorEvent).error);
-    listeners.forEach((listener) => listener(message));
+    listeners.forEach((listener) => {
+      listener(message);
+    });
   });
 }
 

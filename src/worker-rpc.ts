@@ -55,7 +55,10 @@ export function connect<A extends Api>(port: Port): Client<A> {
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void; onProgress?: (p: unknown) => void }>();
   const listeners = new Set<(event: A['events']) => void>();
   port.onmessage = ({ data }: MessageEvent<Wire>) => {
-    if ('event' in data) return listeners.forEach((l) => l(data.event as A['events']));
+    if ('event' in data)
+      return listeners.forEach((l) => {
+        l(data.event as A['events']);
+      });
     if (!('id' in data)) return;
     const call = pending.get(data.id);
     if (!call) return;

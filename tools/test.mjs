@@ -41,10 +41,11 @@ if (existsSync(vitestJson)) {
 }
 let status = vitestStatus;
 if (args.length === 0) {
-  // The type check counts as one test; the PyTorch trainer's unit tests count as theirs.
-  const tscStatus = step('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
-  if (tscStatus === 0) passed++;
-  else failed++;
+  // The type check and the lint (Biome: formatting and rules, biome.json) count as one test each; the
+  // PyTorch trainer's unit tests count as theirs.
+  const checks = [step('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']), step('npx', ['biome', 'check', '.'])];
+  for (const s of checks) s === 0 ? passed++ : failed++;
+  const tscStatus = checks.find((s) => s !== 0) ?? 0;
   console.log(`\n$ ${python} -m unittest discover -s trainer/tests`);
   const py = spawnSync(python, ['-m', 'unittest', 'discover', '-s', 'trainer/tests', '-p', 'test_*.py'], {
     cwd: root,

@@ -39,8 +39,12 @@ export function browserDecoder(
       });
     },
     close() {
-      workers.forEach((w) => w.terminate());
-      pending.forEach((job) => job.reject(new Error('decoder closed')));
+      workers.forEach((w) => {
+        w.terminate();
+      });
+      pending.forEach((job) => {
+        job.reject(new Error('decoder closed'));
+      });
       pending.clear();
     },
   };

@@ -103,9 +103,15 @@ export function maskCoverage(mask: ArrayLike<number>): number {
 export function realClips(clips: PreparedClip[], frames: number, size: number): RealClips {
   const plane = frames * size * size;
   const video = new Float32Array(clips.length * plane * 3);
-  clips.forEach((c, k) => c.rgb.forEach((v, i) => (video[k * plane * 3 + i] = v / 127.5 - 1)));
+  clips.forEach((c, k) => {
+    for (let i = 0; i < plane * 3; i++) video[k * plane * 3 + i] = c.rgb[i] / 127.5 - 1;
+  });
   const withMask = clips.length > 0 && clips.every((c) => c.mask);
   const mask = withMask ? new Float32Array(clips.length * plane) : undefined;
-  if (mask) clips.forEach((c, k) => c.mask!.forEach((v, i) => (mask[k * plane + i] = v / 255)));
+  if (mask) {
+    clips.forEach((c, k) => {
+      for (let i = 0; i < plane; i++) mask[k * plane + i] = c.mask![i] / 255;
+    });
+  }
   return { clips: clips.length, frames, size, video, ...(mask ? { mask } : {}) };
 }

@@ -159,7 +159,9 @@ export class VideoDataset {
         continue;
       }
       const { entries, errors } = readTar(bytes);
-      errors.forEach((e) => this.report(e, info.name));
+      errors.forEach((e) => {
+        this.report(e, info.name);
+      });
       const decoded = await Promise.allSettled([...groupByKey(entries)].map(([key, files]) => decodeClip(key, files, decoder, withMask)));
       for (const result of decoded) {
         if (result.status === 'rejected') {

@@ -213,7 +213,9 @@ export async function decodeAnimatedImage(
     const { fps, pick } = resampleDurations(durations, opts.maxFrames ?? 3000);
     const frame = side * side * 3;
     const out = new Uint8Array(pick.length * frame);
-    pick.forEach((source, i) => out.set(rgb.subarray(source * frame, (source + 1) * frame), i * frame));
+    pick.forEach((source, i) => {
+      out.set(rgb.subarray(source * frame, (source + 1) * frame), i * frame);
+    });
     return { rgb: out, frames: pick.length, side, fps, fpsFrom: 'frame durations' };
   } finally {
     decoder.close();

@@ -129,7 +129,10 @@ export class Stabilizer {
       colour.delete();
       return { grey, keypoints, descriptors };
     };
-    const release = (f: Features) => [f.grey, f.keypoints, f.descriptors].forEach((m) => m.delete());
+    const release = (f: Features) =>
+      [f.grey, f.keypoints, f.descriptors].forEach((m) => {
+        m.delete();
+      });
     const out: Transition[] = [];
     try {
       let previous = features(0);
@@ -190,7 +193,9 @@ export class Stabilizer {
     const h = cv.findHomography(srcMat, dstMat, cv.RANSAC, threshold, inlierMask);
     const homography = h.empty() ? undefined : Array.from(h.data64F);
     const inlier = Array.from(inlierMask.data, (v) => v !== 0);
-    [srcMat, dstMat, inlierMask, h].forEach((m) => m.delete());
+    [srcMat, dstMat, inlierMask, h].forEach((m) => {
+      m.delete();
+    });
     if (!homography) return undefined;
     let inliers = 0;
     let squared = 0;
@@ -215,7 +220,9 @@ export class Stabilizer {
     cv.calcOpticalFlowPyrLK(fromGrey, toGrey, from, to, status, err, new cv.Size(9, 9), 1, criteria, cv.OPTFLOW_USE_INITIAL_FLOW);
     const tracked = Array.from(to.data32F);
     const ok = Array.from(status.data, (v) => v !== 0);
-    [from, to, status, err].forEach((m) => m.delete());
+    [from, to, status, err].forEach((m) => {
+      m.delete();
+    });
     const keep = (pts: number[]) => pts.filter((_, i) => ok[i >> 1]);
     return { src: keep(src), dst: keep(tracked) };
   }
@@ -259,7 +266,9 @@ export class Stabilizer {
         }
       }
     } finally {
-      [full, warped, coverage].forEach((m) => m.delete());
+      [full, warped, coverage].forEach((m) => {
+        m.delete();
+      });
     }
     return { rgb: out, transforms };
   }

@@ -107,7 +107,9 @@ async function accuracy(model: VganModel, data: LabelledClips, test: number[], b
     const predicted = tf.tidy(() => model.classify(videoBatch(data.clips, ids, frames, size)).argMax(1));
     const values = await predicted.data();
     predicted.dispose();
-    ids.forEach((c, i) => (right += values[i] === data.labels[c] ? 1 : 0));
+    ids.forEach((c, i) => {
+      right += values[i] === data.labels[c] ? 1 : 0;
+    });
   }
   return right / test.length;
 }

@@ -61,7 +61,10 @@ export async function loadPretrained(
     for (const path of group.paths.map(checkShardPath)) {
       const response = await fetchFn(joinUrl(dir, path));
       if (!response.ok) throw new WeightsError(`its shard ${path}: HTTP ${response.status}`);
-      const bytes = await readBody(response, total - loaded, (n) => onProgress((loaded += n), total));
+      const bytes = await readBody(response, total - loaded, (n) => {
+        loaded += n;
+        onProgress(loaded, total);
+      });
       shards.push(bytes.buffer as ArrayBuffer);
     }
     return tf.io.getModelArtifactsForJSONSync(json, group.weights, tf.io.concatenateArrayBuffers(shards));

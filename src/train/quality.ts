@@ -87,6 +87,8 @@ export function clipDataToReal(clips: ClipData[]): RealClips {
   if (clips.length === 0) throw new Error('no real clips to compare with');
   const { frames, size } = clips[0];
   const video = new Float32Array(clips.length * frames * size * size * 3);
-  clips.forEach((c, k) => video.set(c.data, k * c.data.length));
+  clips.forEach((c, k) => {
+    video.set(c.data, k * c.data.length);
+  });
   return { clips: clips.length, frames, size, video };
 }

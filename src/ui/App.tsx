@@ -122,7 +122,11 @@ function Interpolation() {
   return (
     <section aria-label="interpolation">
       <h2>Between two latent codes</h2>
-      <button disabled={!ready || samples.length < 2} onClick={() => send({ type: 'interpolate', a: selected, b: other, steps: 6 })}>
+      <button
+        type="button"
+        disabled={!ready || samples.length < 2}
+        onClick={() => send({ type: 'interpolate', a: selected, b: other, steps: 6 })}
+      >
         Interpolate sample {selected + 1} → {other + 1}
       </button>
       {(['video', 'background', 'foreground', 'mask'] as const).map((stream) =>
@@ -299,7 +303,15 @@ function OwnVideo() {
       {built && (
         <p>
           {built.note}.{' '}
-          <button className="link" onClick={() => datasetFiles(built.dataset).forEach((f) => download(f.blob, f.name))}>
+          <button
+            type="button"
+            className="link"
+            onClick={() =>
+              datasetFiles(built.dataset).forEach((f) => {
+                download(f.blob, f.name);
+              })
+            }
+          >
             Download its shards
           </button>
         </p>
@@ -322,7 +334,9 @@ function CopyLink() {
   };
   return (
     <>
-      <button onClick={copy}>Copy link to this experiment</button>
+      <button type="button" onClick={copy}>
+        Copy link to this experiment
+      </button>
       <span role="status" aria-live="polite" data-testid="copy-link-status">
         {said}
       </span>
@@ -344,7 +358,7 @@ function Weights() {
   };
   return (
     <section aria-label="weights" className="weights">
-      <button disabled={!ready} onClick={downloadWeights}>
+      <button type="button" disabled={!ready} onClick={downloadWeights}>
         Download weights
       </button>
       <WeightsFilesInput
@@ -397,7 +411,7 @@ export function App() {
           {s.previous && (
             <>
               {' · '}
-              <button className="link" onClick={() => s.setSettings(s.previous!.settings)}>
+              <button type="button" className="link" onClick={() => s.setSettings(s.previous!.settings)}>
                 Back to the previous run (iteration {s.previous.iteration})
               </button>
             </>
@@ -415,7 +429,7 @@ export function App() {
         {s.errors.map((e, i) => (
           <p key={i} role="alert" className="error">
             {e}{' '}
-            <button className="link" onClick={() => s.dismissError(i)}>
+            <button type="button" className="link" onClick={() => s.dismissError(i)}>
               dismiss
             </button>
           </p>
@@ -430,6 +444,7 @@ export function App() {
         <div className="row">
           {s.samples.map((sample, i) => (
             <button
+              type="button"
               key={i}
               className={i === s.selected ? 'sample selected' : 'sample'}
               onClick={() => s.select(i)}

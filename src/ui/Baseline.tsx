@@ -102,9 +102,13 @@ export function Baseline() {
       </div>
       <div className="buttons">
         {b.training ? (
-          <button onClick={b.stop}>Stop</button>
+          <button type="button" onClick={b.stop}>
+            Stop
+          </button>
         ) : (
-          <button onClick={() => b.send({ type: 'train', settings: current, steps })}>Train {steps} steps</button>
+          <button type="button" onClick={() => b.send({ type: 'train', settings: current, steps })}>
+            Train {steps} steps
+          </button>
         )}{' '}
         <span data-testid="baseline-iteration">step {b.iteration}</span>
         {b.progress && <ProgressBar label="training steps" done={b.progress.done} total={b.progress.total} />}
@@ -118,10 +122,14 @@ export function Baseline() {
         <NumberField label="components" value={components} min={1} onChange={setComponents} />
       </div>
       <div className="buttons">
-        <button disabled={b.training || b.iteration === 0} onClick={() => b.send({ type: 'fit', settings: current, clips, components })}>
+        <button
+          type="button"
+          disabled={b.training || b.iteration === 0}
+          onClick={() => b.send({ type: 'fit', settings: current, clips, components })}
+        >
           Fit mixture
         </button>
-        <button disabled={b.training || !b.fit} onClick={sample}>
+        <button type="button" disabled={b.training || !b.fit} onClick={sample}>
           Sample 8 videos
         </button>
       </div>
@@ -142,7 +150,7 @@ export function Baseline() {
         </p>
       )}
       <div className="weights">
-        <button disabled={b.iteration === 0 && !b.loaded} onClick={() => b.send({ type: 'export' })}>
+        <button type="button" disabled={b.iteration === 0 && !b.loaded} onClick={() => b.send({ type: 'export' })}>
           Download baseline
         </button>
         <FileInput label="gmm.json (optional, first)" accept=".json,application/json" onFiles={(files) => setGmm(files[0])} />

@@ -156,16 +156,23 @@ export function Controls() {
   return (
     <section className="controls" aria-label="controls">
       <div className="buttons">
-        <button onClick={() => s.send({ type: s.running ? 'pause' : 'play' })} disabled={busy} data-testid="play" aria-keyshortcuts="Space">
+        <button
+          type="button"
+          onClick={() => s.send({ type: s.running ? 'pause' : 'play' })}
+          disabled={busy}
+          data-testid="play"
+          aria-keyshortcuts="Space"
+        >
           {s.running ? 'Pause' : 'Train'}
         </button>
-        <button onClick={() => s.send({ type: 'step', kind: 'D' })} disabled={busy || s.running} data-testid="step-d">
+        <button type="button" onClick={() => s.send({ type: 'step', kind: 'D' })} disabled={busy || s.running} data-testid="step-d">
           Step D
         </button>
-        <button onClick={() => s.send({ type: 'step', kind: 'G' })} disabled={busy || s.running} data-testid="step-g">
+        <button type="button" onClick={() => s.send({ type: 'step', kind: 'G' })} disabled={busy || s.running} data-testid="step-g">
           Step G
         </button>
         <button
+          type="button"
           onClick={() => s.send({ type: 'step', kind: 'both' })}
           disabled={busy || s.running}
           data-testid="step-both"
@@ -174,6 +181,7 @@ export function Controls() {
           Step both
         </button>
         <button
+          type="button"
           onClick={() => {
             if (confirm('Start this experiment again from fresh weights? The autosave is discarded.')) {
               usePlayground.setState({ ready: false, running: false, history: [] });

@@ -65,7 +65,13 @@ function Result({ p }: { p: Prediction }) {
       </p>
       <div className="row">
         {p.clips.map((c, i) => (
-          <button key={i} className={i === index ? 'sample selected' : 'sample'} aria-pressed={i === index} onClick={() => setSelected(i)}>
+          <button
+            type="button"
+            key={i}
+            className={i === index ? 'sample selected' : 'sample'}
+            aria-pressed={i === index}
+            onClick={() => setSelected(i)}
+          >
             <VideoCanvas clip={c.video} label={`${name(i)} thumbnail`} scale={2} />
             <br />
             {name(i)}
@@ -240,8 +246,10 @@ export function Future() {
       )}
       <div className="row">
         <FileInput label="pick an image" accept="image/*" onFiles={(files) => setFile(files[0])} />
-        <button onClick={() => load({ type: 'loadShipped', name: SHIPPED_FUTURE })}>Use the shipped model</button>
-        <button disabled={!playgroundReady || playgroundKind !== 'future'} onClick={takePlaygroundModel}>
+        <button type="button" onClick={() => load({ type: 'loadShipped', name: SHIPPED_FUTURE })}>
+          Use the shipped model
+        </button>
+        <button type="button" disabled={!playgroundReady || playgroundKind !== 'future'} onClick={takePlaygroundModel}>
           Use the playground's model (iteration {playgroundIteration})
         </button>
         {playgroundKind !== 'future' && <span className="hint">To train your own, set the playground's model to “future” above.</span>}

@@ -48,6 +48,7 @@ export function Metrics() {
           </select>
         </label>
         <button
+          type="button"
           disabled={!source || busy !== null}
           onClick={() => source && send({ type: 'metrics', job: { source, dataset, clips, features, seed: 1 } })}
         >

@@ -12,6 +12,7 @@ export function Pane({ clip, label, name }: { clip: ClipData; label: string; nam
       <figcaption>
         {name}{' '}
         <button
+          type="button"
           className="link"
           disabled={busy}
           aria-label={`export ${label} as GIF`}

@@ -41,10 +41,14 @@ export function Representation() {
         {field('steps', 'steps per run')}
         {field('batchSize', 'batch')}
         {field('seed', 'seed')}
-        <button disabled={!source || busy !== null} onClick={() => source && send({ type: 'representation', job: { source, ...job } })}>
+        <button
+          type="button"
+          disabled={!source || busy !== null}
+          onClick={() => source && send({ type: 'representation', job: { source, ...job } })}
+        >
           Run
         </button>
-        <button disabled={busy !== 'representation'} onClick={stop}>
+        <button type="button" disabled={busy !== 'representation'} onClick={stop}>
           Stop
         </button>
       </div>

@@ -87,7 +87,12 @@ function Judge({
         <VideoCanvas key={`r${trial.index}`} clip={right} label="right video" scale={scale(right)} />
       </div>
       <div className="buttons">
-        <button onClick={() => onAnswer('left')}>← Left</button> <button onClick={() => onAnswer('right')}>Right →</button>{' '}
+        <button type="button" onClick={() => onAnswer('left')}>
+          ← Left
+        </button>{' '}
+        <button type="button" onClick={() => onAnswer('right')}>
+          Right →
+        </button>{' '}
         <ProgressBar label="trials answered" done={done} total={total} />{' '}
         <span data-testid="study-progress">
           {done} / {total}
@@ -233,7 +238,7 @@ export function Study() {
             ))}
           </div>
           <div className="buttons">
-            <button disabled={busy || chosen.size === 0} onClick={start}>
+            <button type="button" disabled={busy || chosen.size === 0} onClick={start}>
               {busy ? 'Preparing clips…' : 'Start'}
             </button>
           </div>
@@ -277,18 +282,20 @@ export function Study() {
       </p>
       <div className="weights">
         <button
+          type="button"
           disabled={answers.length === 0}
           onClick={() => download(new Blob([answersToJson(answers)], { type: 'application/json' }), 'study-answers.json')}
         >
           Export JSON
         </button>
         <button
+          type="button"
           disabled={answers.length === 0}
           onClick={() => download(new Blob([answersToCsv(answers)], { type: 'text/csv' }), 'study-answers.csv')}
         >
           Export CSV
         </button>
-        <button disabled={mine.length === 0} onClick={() => navigator.clipboard?.writeText(formatTable(table, names))}>
+        <button type="button" disabled={mine.length === 0} onClick={() => navigator.clipboard?.writeText(formatTable(table, names))}>
           Copy table
         </button>
         <FileInput
@@ -298,6 +305,7 @@ export function Study() {
           onFiles={(files) => void importFiles(files)}
         />
         <button
+          type="button"
           disabled={answers.length === 0}
           onClick={async () => {
             if (!confirm(`Delete all ${answers.length} answers stored in this browser?`)) return;

@@ -75,6 +75,7 @@ export function Units() {
         {field('channel', 'channel')}
         {field('k', 'top', 1)}
         <button
+          type="button"
           disabled={!source || busy !== null}
           onClick={() =>
             source &&

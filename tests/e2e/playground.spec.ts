@@ -130,7 +130,10 @@ test('switching runs asks first and keeps the run it replaces, whose charts come
   await page.addInitScript(() => {
     const persist = navigator.storage.persist.bind(navigator.storage);
     Object.assign(window, { persistAsked: 0 });
-    navigator.storage.persist = () => ((window as unknown as { persistAsked: number }).persistAsked++, persist());
+    navigator.storage.persist = () => {
+      (window as unknown as { persistAsked: number }).persistAsked++;
+      return persist();
+    };
   });
   await open(page, link.slice(1));
   await page.getByTestId('step-both').click();
@@ -143,7 +146,10 @@ test('switching runs asks first and keeps the run it replaces, whose charts come
 
   const weights = page.locator('select[name=weights]');
   let asked = '';
-  page.once('dialog', (d) => ((asked = d.message()), void d.dismiss()));
+  page.once('dialog', (d) => {
+    asked = d.message();
+    void d.dismiss();
+  });
   await weights.selectOption('shapes-tiny');
   await expect.poll(() => asked).toContain('The run being trained (iteration 1) is saved first');
   await expect(weights).toHaveValue('');
@@ -302,7 +308,9 @@ test('an animated GIF dropped as video becomes a dataset at the rate of its fram
     const seen = new Set<string>();
     Object.assign(window, { progressBars: seen });
     new MutationObserver(() =>
-      document.querySelectorAll('progress').forEach((p) => seen.add(`${p.getAttribute('aria-label')} ${p.getAttribute('aria-valuetext')}`)),
+      document.querySelectorAll('progress').forEach((p) => {
+        seen.add(`${p.getAttribute('aria-label')} ${p.getAttribute('aria-valuetext')}`);
+      }),
     ).observe(document.body, { subtree: true, childList: true, attributes: true });
   });
   await dropOwnFile(page, 'sample.gif', 'image/gif', gif);

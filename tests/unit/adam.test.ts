@@ -25,7 +25,9 @@ it('follows PyTorch’s Adam update step by step and restores its state exactly'
     opt.apply(vars, new Map([['w', gt]]));
     gt.dispose();
     const got = w.dataSync();
-    p.forEach((x, j) => expect(got[j]).toBeCloseTo(x, 5));
+    p.forEach((x, j) => {
+      expect(got[j]).toBeCloseTo(x, 5);
+    });
   });
   const copy = new Adam(lr, b1, b2, eps);
   const state = opt.state('opt/');

@@ -98,7 +98,10 @@ describe('bad weights', () => {
       const before = tf.memory().numTensors;
       expectRefusal(
         await read(name).then(
-          (built) => (built.dispose(), null),
+          (built) => {
+            built.dispose();
+            return null;
+          },
           (e) => e,
         ),
         want,

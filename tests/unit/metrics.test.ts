@@ -11,7 +11,10 @@ import { backgroundStillness, flicker, highFrequency, maskCoverage } from '../..
 import { seededRandom } from '../../src/data/random';
 
 const matrix = (rows: number[][]): Matrix => ({ n: rows.length, data: Float64Array.from(rows.flat()) });
-const expectClose = (a: Matrix, b: Matrix, digits: number) => a.data.forEach((x, i) => expect(x).toBeCloseTo(b.data[i], digits));
+const expectClose = (a: Matrix, b: Matrix, digits: number) =>
+  a.data.forEach((x, i) => {
+    expect(x).toBeCloseTo(b.data[i], digits);
+  });
 
 /** A random symmetric positive definite matrix: A Aᵀ + n·I. */
 function randomSpd(n: number, seed: number): Matrix {
@@ -194,8 +197,12 @@ describe('evaluation', () => {
     const mask = new Float32Array(count * plane);
     for (let i = 0; i < count; i++) {
       const clip = generateShapesClip(100 + i, { size, frames });
-      clip.rgb.forEach((v, k) => (video[i * plane * 3 + k] = v / 127.5 - 1));
-      clip.mask.forEach((v, k) => (mask[i * plane + k] = v / 255));
+      clip.rgb.forEach((v, k) => {
+        video[i * plane * 3 + k] = v / 127.5 - 1;
+      });
+      clip.mask.forEach((v, k) => {
+        mask[i * plane + k] = v / 255;
+      });
     }
     return { clips: count, frames, size, video, mask };
   }

@@ -75,8 +75,12 @@ describe('procedural clips, TypeScript and Python', () => {
       const video = new Float32Array(count * plane * 3);
       const mask = new Float32Array(count * plane);
       clips.forEach((c, i) => {
-        c.rgb.forEach((v, j) => (video[i * plane * 3 + j] = v / 127.5 - 1));
-        c.mask.forEach((v, j) => (mask[i * plane + j] = v / 255));
+        c.rgb.forEach((v, j) => {
+          video[i * plane * 3 + j] = v / 127.5 - 1;
+        });
+        c.mask.forEach((v, j) => {
+          mask[i * plane + j] = v / 255;
+        });
       });
       const shape = { clips: count, frames, size };
       const q = python[k].quality;

@@ -84,7 +84,10 @@ describe('stillToFrame', () => {
       2,
     );
     const { frame } = await frameOf(bytes, 16);
-    for (const v of frame) expect(byte(v)).toBeGreaterThanOrEqual(127), expect(byte(v)).toBeLessThanOrEqual(128);
+    for (const v of frame) {
+      expect(byte(v)).toBeGreaterThanOrEqual(127);
+      expect(byte(v)).toBeLessThanOrEqual(128);
+    }
   });
 
   it('gives greyscale three equal channels', async () => {
@@ -96,7 +99,10 @@ describe('stillToFrame', () => {
     );
     const { info, frame, notes } = await frameOf(grey, 16);
     expect(info.colour).toBe('grey');
-    for (let p = 0; p < 16 * 16; p++) expect(frame[p * 3]).toBe(frame[p * 3 + 1]), expect(frame[p * 3]).toBe(frame[p * 3 + 2]);
+    for (let p = 0; p < 16 * 16; p++) {
+      expect(frame[p * 3]).toBe(frame[p * 3 + 1]);
+      expect(frame[p * 3]).toBe(frame[p * 3 + 2]);
+    }
     expect(byte(pixel(frame, 16, 15, 3)[0])).toBe(240);
     expect(notes.join()).toMatch(/greyscale/);
   });

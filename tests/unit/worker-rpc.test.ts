@@ -11,7 +11,12 @@ type TestApi = {
 };
 
 const channels: MessageChannel[] = [];
-afterEach(() => channels.splice(0).forEach((c) => (c.port1.close(), c.port2.close())));
+afterEach(() =>
+  channels.splice(0).forEach((c) => {
+    c.port1.close();
+    c.port2.close();
+  }),
+);
 
 /** A client and a server whose handler logs what it runs; `wait` runs until cancelled. */
 function pair(ready?: Promise<unknown>) {

@@ -41,7 +41,12 @@ describe('decode bombs', () => {
 
   it('a clip whose strip header differs from its sidecar is refused before any decoder runs', async () => {
     let decoded = 0;
-    const counting: ImageDecoder = { decode: (...args) => (decoded++, nodeDecoder.decode(...args)) };
+    const counting: ImageDecoder = {
+      decode: (...args) => {
+        decoded++;
+        return nodeDecoder.decode(...args);
+      },
+    };
     const meta = { frames: 2, frameWidth: 8, frameHeight: 8, fps: 25, source: 'test', licence: 'CC0-1.0' };
     const files = (strip: Uint8Array) =>
       new Map([

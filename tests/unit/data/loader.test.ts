@@ -27,6 +27,7 @@ async function load(files: Map<string, Uint8Array | string>, opts: Partial<Loade
   return { ds, batches, keys, errors: ds.errors as DataError[] };
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: the edits write values a Manifest forbids, which is the point
 const withManifest = (built: BuiltDataset, edit: (m: any) => void) => {
   const files = datasetFiles(built);
   const manifest = structuredClone(built.manifest);

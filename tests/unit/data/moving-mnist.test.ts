@@ -36,7 +36,9 @@ describe('moving-mnist digit atlas', () => {
       [9, 63],
     ]) {
       const want = mnist[d].get(s);
-      Array.from(digits(d, s)).forEach((v, i) => expect(Math.abs(v - want[i])).toBeLessThanOrEqual(0.5 / 255 + 1e-3));
+      Array.from(digits(d, s)).forEach((v, i) => {
+        expect(Math.abs(v - want[i])).toBeLessThanOrEqual(0.5 / 255 + 1e-3);
+      });
     }
     expect(() => atlasDigits({ grey: new Uint8Array(100 * 280), width: 100, height: 280 })).toThrow(/896 pixels wide/);
   });

@@ -17,7 +17,9 @@ describe('tar', () => {
     const { entries: read, errors } = readTar(tar);
     expect(errors).toEqual([]);
     expect(read.map((e) => e.name)).toEqual(entries.map((e) => e.name));
-    read.forEach((e, i) => expect(e.data).toEqual(entries[i].data));
+    read.forEach((e, i) => {
+      expect(e.data).toEqual(entries[i].data);
+    });
     const groups = groupByKey(read);
     expect([...groups.keys()]).toEqual(['a', 'b']);
     expect([...groups.get('b')!.keys()]).toEqual(['json', 'mask.png']);

@@ -122,7 +122,8 @@ def prepare_clip(strip: np.ndarray, meta: dict, size: int, frames: int, stride: 
     for t in range(frames):
         top = min(t * stride, have - 1) * h + y0
         frame = strip[top:top + side, x0:x0 + side].astype(np.float32)
-        resized = np.einsum("oi,ijc,pj->opc", rows, frame, cols)
+        # Two matrix products per channel (an unoptimised three-operand einsum took 30 ms a frame).
+        resized = (rows @ frame.transpose(2, 0, 1) @ cols.T).transpose(1, 2, 0)
         out[t] = np.clip(np.rint(resized), 0, 255).astype(np.uint8)
     return out
 

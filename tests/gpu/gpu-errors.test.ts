@@ -5,6 +5,7 @@ import { beforeAll, expect, it } from 'vitest';
 import * as tf from '../../src/tf';
 import { onGpuError, provokeGpuError } from '../../src/gpu-watch';
 import { GpuErrorsSeen, watchGpuForCli } from '../../tools/lib/gpu-cli';
+import { takeGpuErrors } from './gpu-error-guard';
 
 beforeAll(async () => {
   await import('@tensorflow/tfjs-backend-webgpu');
@@ -27,6 +28,8 @@ it('a validation error reaches every listener in words; a removed listener hears
   expect(heard).toHaveLength(1);
   expect(heard[0]).toMatch(/^WebGPU validation error: .*\S/);
   expect(removed).toEqual([]);
+  // The suite's own guard heard it too; taken here, it does not fail this test.
+  expect(takeGpuErrors()).toEqual([expect.stringMatching(/^GPUValidationError: /)]);
 });
 
 it("a CLI's watch prints each error and then throws, so the CLI exits non-zero", async () => {
@@ -40,4 +43,5 @@ it("a CLI's watch prints each error and then throws, so the CLI exits non-zero",
   expect(printed[0]).toMatch(/^error: WebGPU validation error: /);
   expect(() => watch.check()).toThrow(GpuErrorsSeen);
   expect(() => watch.check()).toThrow(/1 uncaptured WebGPU error /);
+  expect(takeGpuErrors()).toHaveLength(1);
 });

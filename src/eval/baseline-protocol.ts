@@ -23,7 +23,7 @@ export type ToBaseline =
   /** `count` real clips of a dataset at a preset's size and length. */
   | { type: 'real'; dataset: ShippedDataset; preset: string; count: number; seed: number }
   | { type: 'export' }
-  | { type: 'import'; modelJson: string; weights: ArrayBuffer; gmmJson?: string };
+  | { type: 'import'; name: string; modelJson: string; weights: ArrayBuffer; gmmJson?: string };
 
 export interface FitReport {
   components: number;

@@ -4,7 +4,7 @@
 import * as tf from '../tf';
 import { browserDecoder } from '../data/browser';
 import { resolveConfig, type ModelConfig } from '../model/config';
-import { modelJson } from '../model/weights';
+import { artifactsOf, modelJson, readingWeights } from '../model/weights';
 import type { ShippedDataset } from '../data/datasets';
 import { openBatchSource, type CountedSource } from '../train/data-source';
 import { Autoencoder } from './autoencoder';
@@ -120,8 +120,7 @@ async function handle(m: ToBaseline, call: Call<BaselineApi['progress']>) {
       return { modelJson: json, weights, gmmJson: gmm ? JSON.stringify(gmmToJson(gmm)) : null };
     }
     case 'import': {
-      const json = JSON.parse(m.modelJson) as tf.io.ModelJSON;
-      const loaded = Autoencoder.load(tf.io.getModelArtifactsForJSONSync(json, json.weightsManifest?.[0]?.weights ?? [], m.weights));
+      const loaded = readingWeights(m.name, () => Autoencoder.load(artifactsOf(m.modelJson, m.weights)));
       const mixture = m.gmmJson ? gmmFromJson(JSON.parse(m.gmmJson)) : null;
       if (mixture && mixture.dim !== loaded.config.zDim) {
         loaded.dispose();

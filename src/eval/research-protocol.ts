@@ -14,7 +14,8 @@ export type ModelSource =
   | { from: 'pretrained'; name: string }
   /** A playground autosave in this browser's IndexedDB (tf.io URL `indexeddb://…`). */
   | { from: 'autosave'; url: string }
-  | { from: 'file'; modelJson: string; weights: ArrayBuffer };
+  /** `name`: the model.json's file name (or where it came from), for messages. */
+  | { from: 'file'; name: string; modelJson: string; weights: ArrayBuffer };
 
 export interface RepresentationJob {
   source: ModelSource;

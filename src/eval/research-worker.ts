@@ -8,7 +8,7 @@ import { openDataset, type PreparedClip } from '../data/loader';
 import type { ModelConfig } from '../model/config';
 import { loadPretrained } from '../model/pretrained';
 import type { VganModel } from '../model/networks';
-import { loadModel } from '../model/weights';
+import { artifactsOf as weightsArtifacts, loadModel, readingWeights } from '../model/weights';
 import { classIndices, gatherClips } from './clips';
 import { realClips } from '../data/clip-stats';
 import { FEATURE_SEED, randomFeatureNetwork } from './features';
@@ -35,10 +35,8 @@ async function artifactsOf(s: ModelSource, call: JobCall): Promise<tf.io.ModelAr
       if (!handler?.load) throw new Error(`no autosave at ${s.url}`);
       return handler.load();
     }
-    case 'file': {
-      const json = JSON.parse(s.modelJson) as tf.io.ModelJSON;
-      return tf.io.getModelArtifactsForJSONSync(json, json.weightsManifest?.[0]?.weights ?? [], s.weights);
-    }
+    case 'file':
+      return readingWeights(s.name, () => weightsArtifacts(s.modelJson, s.weights));
   }
 }
 
@@ -47,7 +45,8 @@ async function modelOf(s: ModelSource, call: JobCall): Promise<VganModel> {
   if (loaded && name !== null && loaded.name === name) return loaded.model;
   loaded?.model.dispose();
   loaded = null;
-  const { model, extra } = loadModel(await artifactsOf(s, call));
+  const artifacts = await artifactsOf(s, call);
+  const { model, extra } = s.from === 'file' ? readingWeights(s.name, () => loadModel(artifacts)) : loadModel(artifacts);
   tf.dispose([...extra.values()]);
   loaded = { name, model };
   const summary: ModelSummary = {

@@ -156,7 +156,7 @@ export function Baseline() {
         <FileInput label="gmm.json (optional, first)" accept=".json,application/json" onFiles={(files) => setGmm(files[0])} />
         <WeightsFilesInput
           label="Load: model.json and its .bin files"
-          onLoad={async ({ modelJson, weights }) => b.send({ type: 'import', modelJson, weights, gmmJson: await gmm?.text() })}
+          onLoad={async (upload) => b.send({ type: 'import', ...upload, gmmJson: await gmm?.text() })}
           onError={(message) => useBaseline.setState({ error: message })}
         />
       </div>

@@ -30,7 +30,8 @@ export function ModelSourcePicker({ kind, onChange }: { kind?: ModelKind; onChan
         .getState()
         .request({ type: 'exportWeights' })
         .then(
-          ({ modelJson, weights }) => thisPick === picks.current && onChange({ from: 'file', modelJson, weights }),
+          ({ modelJson, weights }) =>
+            thisPick === picks.current && onChange({ from: 'file', name: 'the playground’s model', modelJson, weights }),
           (e: Error) => useResearch.setState({ error: e.message }),
         );
     }
@@ -63,7 +64,7 @@ export function ModelSourcePicker({ kind, onChange }: { kind?: ModelKind; onChan
       {choice === 'file:' && (
         <WeightsFilesInput
           label="model files"
-          onLoad={({ modelJson, weights }) => onChange({ from: 'file', modelJson, weights })}
+          onLoad={(upload) => onChange({ from: 'file', ...upload })}
           onError={(message) => useResearch.setState({ error: message })}
         />
       )}

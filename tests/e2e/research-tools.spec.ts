@@ -49,6 +49,11 @@ test('scores the playground’s model, fine-tunes a shipped discriminator at fou
 
   const units = page.getByRole('region', { name: 'hidden units' });
   await units.getByLabel('model to study').selectOption({ label: 'model.json and its .bin files…' });
+  // A file whose weights hold NaN is refused by the worker with the file's name and the tensor's.
+  const nan = join('tests', 'fixtures', 'bad-inputs', 'weights', 'nan');
+  await units.getByLabel('model files').setInputFiles((await readdir(nan)).map((name) => join(nan, name)));
+  await units.getByRole('button', { name: 'Find' }).click();
+  await expect(units).toContainText(/model\.json: weight \S+ holds NaN or Infinity/);
   // The model.json and every shard it was written in (several at tiny's width), picked together.
   await units.getByLabel('model files').setInputFiles((await readdir(futureDir)).map((name) => join(futureDir, name)));
   await units.getByLabel('frames from').selectOption('shapes');

@@ -17,7 +17,20 @@ export function frameToRgba(clip: ClipData, t: number): Uint8ClampedArray<ArrayB
   return out;
 }
 
-export function VideoCanvas({ clip, fps = 8, scale = 4, label }: { clip: ClipData; fps?: number; scale?: number; label: string }) {
+/** `fit`: as wide as its container (the sample grid), else `scale` screen pixels per clip pixel. */
+export function VideoCanvas({
+  clip,
+  fps = 8,
+  scale = 4,
+  label,
+  fit = false,
+}: {
+  clip: ClipData;
+  fps?: number;
+  scale?: number;
+  label: string;
+  fit?: boolean;
+}) {
   const ref = useRef<HTMLCanvasElement>(null);
   useEffect(() => {
     const ctx = ref.current?.getContext('2d');
@@ -46,7 +59,11 @@ export function VideoCanvas({ clip, fps = 8, scale = 4, label }: { clip: ClipDat
       role="img"
       aria-label={label}
       data-frames={clip.frames}
-      style={{ width: clip.size * scale, height: clip.size * scale, imageRendering: 'pixelated' }}
+      style={
+        fit
+          ? { width: '100%', height: 'auto', imageRendering: 'pixelated' }
+          : { width: clip.size * scale, height: clip.size * scale, imageRendering: 'pixelated' }
+      }
     />
   );
 }

@@ -20,7 +20,9 @@ import { download } from './gif';
 import { Future } from './Future';
 import { Metrics } from './Metrics';
 import { Representation } from './Representation';
+import { Mix } from './Mix';
 import { Samples } from './Samples';
+import { StepThrough } from './StepThrough';
 import { TrainingCharts } from './TrainingCharts';
 import { usePlayground } from './store';
 import { Study } from './Study';
@@ -394,6 +396,8 @@ export function App() {
         <div className="stage">
           <div className="stage-main">
             <Samples />
+            <StepThrough />
+            <Mix />
             <Diagram sample={selected} />
           </div>
           <aside className="stage-side">

@@ -6,6 +6,7 @@ import type { ClipData, SampleClips } from '../model/sample';
 import type { Settings } from '../settings';
 import type { LayerView, StepKind, StepReport } from './session';
 import type { QualityMeasurement } from './quality';
+import type { StageReport } from './stages';
 
 /** The samples' quality is measured every this many iterations. */
 export const QUALITY_EVERY = 25;
@@ -32,6 +33,8 @@ export type ToWorker =
   | { type: 'play' }
   | { type: 'pause' }
   | { type: 'step'; kind: StepKind }
+  /** The rest of the iteration, stage by stage: an `iterationStage` event after each (the page's step-through view). */
+  | { type: 'stepThrough' }
   | { type: 'interpolate'; a: number; b: number; steps: number }
   /** Chooses the grid sample whose layers the diagram shows. */
   | { type: 'select'; index: number }
@@ -75,4 +78,6 @@ export type FromWorker =
   /** What the worker is waiting for when it has no count to give (null: nothing), e.g. kernels compiling. */
   | { type: 'stage'; label: string | null }
   | { type: 'saved'; iteration: number }
+  /** One stage of a `stepThrough` iteration, with the numbers it computed. */
+  | { type: 'iterationStage'; report: StageReport }
   | { type: 'error'; message: string };

@@ -5,6 +5,7 @@ import type { ClipData, SampleClips } from '../model/sample';
 import { sampleClips } from '../model/sample';
 import { configOverrides, liveKeys, pick, trainerKeys, type Settings } from '../settings';
 import type { BatchSource } from './data-source';
+import type { StageListener } from './stages';
 import { Trainer, type DStats, type GStats, type TrainerOptions } from './trainer';
 
 export type StepKind = 'D' | 'G' | 'both';
@@ -91,9 +92,9 @@ export class TrainingSession {
 
   /**
    * One D update, one G update, or the rest of the iteration (Trainer.step: dSteps D updates then gSteps G
-   * updates, each on a fresh batch).
+   * updates, each on a fresh batch); with `onStage`, the iteration is run stage by stage (Trainer.stepThrough).
    */
-  async step(kind: StepKind): Promise<StepReport> {
+  async step(kind: StepKind, onStage?: StageListener): Promise<StepReport> {
     const start = performance.now();
     let stats: Partial<DStats & GStats>;
     if (kind === 'D') stats = await this.withBatch((b) => this.trainer.stepD(b));
@@ -102,7 +103,7 @@ export class TrainingSession {
       const batches: tf.Tensor5D[] = [];
       try {
         while (batches.length < this.trainer.batchesPerIteration) batches.push(await this.source.next());
-        stats = await this.trainer.step(...batches);
+        stats = await (onStage ? this.trainer.stepThrough(batches, onStage) : this.trainer.step(...batches));
       } finally {
         tf.dispose(batches);
       }

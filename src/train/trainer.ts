@@ -15,6 +15,7 @@ import { decodeArtifacts, assignWeights, saveModel } from '../model/weights';
 import { Adam } from './adam';
 import { firstFrameL1, sigmoidCrossEntropy } from './losses';
 import constants from '../model/constants.json';
+import type { StageListener } from './stages';
 
 export interface TrainerOptions {
   /** Preset name, overridden field by field by `config`. */
@@ -224,6 +225,79 @@ export class Trainer {
     }
   }
 
+  /** The generator's clips for `input` as an update sees them (batch statistics), its running statistics left alone. */
+  private generateFrozen(input: tf.Tensor): { video: tf.Tensor5D; maskMean: tf.Scalar } {
+    return tf.tidy(() => {
+      const out = this.model.generate(input, { training: true, freezeStatistics: true });
+      return { video: out.video, maskMean: out.mask ? out.mask.mean() : tf.scalar(0) };
+    });
+  }
+
+  /** D's mean output as a probability and its loss against `target`, as an update sees them, changing nothing. */
+  private async judge(clips: tf.Tensor5D, target: 0 | 1): Promise<[probability: number, loss: number]> {
+    const out = tf.tidy(() => {
+      const logits = this.model.discriminate(clips, { training: true, freezeStatistics: true });
+      return tf.stack([tf.sigmoid(logits).mean(), sigmoidCrossEntropy(logits, target)]);
+    });
+    try {
+      const [probability, loss] = await out.data();
+      return [probability, loss];
+    } finally {
+      out.dispose();
+    }
+  }
+
+  /** stepD with its stages shown: D on the real clips, D on the clips G draws for this update, the update. */
+  private async stepDInStages(real: tf.Tensor5D, onStage: StageListener): Promise<DStats> {
+    this.checkBatch(real);
+    const [dReal, lossReal] = await this.judge(real, 1);
+    await onStage({ stage: 'dReal', numbers: { 'D(x)': dReal, 'D loss on real': lossReal } });
+    const input = this.generatorInput(real, undefined, [this.iteration, this.dIndex]);
+    const { video: fake, maskMean } = this.generateFrozen(input);
+    tf.dispose([input, maskMean]);
+    try {
+      const [dFake, lossFake] = await this.judge(fake, 0);
+      await onStage({ stage: 'dFake', numbers: { 'D(G(z))': dFake, 'D loss on fake': lossFake } });
+      const stats = await this.stepD(real);
+      const [[realAfter], [fakeAfter]] = await Promise.all([this.judge(real, 1), this.judge(fake, 0)]);
+      await onStage({
+        stage: 'dUpdate',
+        numbers: { 'D loss': stats.dLossReal + stats.dLossFake, 'D(x) after': realAfter, 'D(G(z)) after': fakeAfter },
+      });
+      return stats;
+    } finally {
+      fake.dispose();
+    }
+  }
+
+  /** stepG with its stages shown: G's clips through D, the update, and the same input drawn and scored again. */
+  private async stepGInStages(real: tf.Tensor5D, onStage: StageListener): Promise<GStats> {
+    this.checkBatch(real);
+    const input = this.generatorInput(real, undefined, this.gIndex === 0 ? [this.iteration, 0] : [this.iteration, 'g', this.gIndex]);
+    const score = async () => {
+      const { video, maskMean } = this.generateFrozen(input);
+      try {
+        const [[probability, loss], [mask]] = await Promise.all([this.judge(video, 1), maskMean.data()]);
+        return { probability, loss, mask };
+      } finally {
+        tf.dispose([video, maskMean]);
+      }
+    };
+    try {
+      const before = await score();
+      await onStage({ stage: 'gForward', numbers: { 'D(G(z))': before.probability, 'G loss': before.loss, 'mask mean': before.mask } });
+      const stats = await this.stepG(real);
+      const after = await score();
+      await onStage({
+        stage: 'gUpdate',
+        numbers: { 'G loss': stats.gAdversarial, 'D(G(z)) after': after.probability, 'mask mean after': after.mask },
+      });
+      return stats;
+    } finally {
+      input.dispose();
+    }
+  }
+
   /** Real batches one iteration reads: one per update of the busier network. */
   get batchesPerIteration(): number {
     return Math.max(this.options.dSteps, this.options.gSteps);
@@ -234,15 +308,33 @@ export class Trainer {
    * up to `gSteps`; update k of each reads `realBatches[k]` (reused cyclically if fewer). Stats are the last
    * D and G updates'.
    */
-  async step(...realBatches: tf.Tensor5D[]): Promise<IterationStats> {
+  step(...realBatches: tf.Tensor5D[]): Promise<IterationStats> {
+    return this.iterate(realBatches);
+  }
+
+  /**
+   * `step`, stopping after each stage of each update to hand `onStage` the numbers it computed (GAN Lab's slow
+   * mode). The extra forward passes leave BatchNorm's running statistics alone: the weights and statistics end
+   * exactly as `step` leaves them.
+   */
+  stepThrough(realBatches: tf.Tensor5D[], onStage: StageListener): Promise<IterationStats> {
+    return this.iterate(realBatches, onStage);
+  }
+
+  private async iterate(realBatches: tf.Tensor5D[], onStage?: StageListener): Promise<IterationStats> {
     if (realBatches.length === 0) throw new Error('step needs at least one real batch');
     const iteration = this.iteration;
     const batch = (k: number) => realBatches[k % realBatches.length];
     let d: DStats | undefined;
-    while (this.gIndex === 0 && this.dIndex < this.options.dSteps) d = await this.stepD(batch(this.dIndex));
+    while (this.gIndex === 0 && this.dIndex < this.options.dSteps) {
+      const real = batch(this.dIndex);
+      d = onStage ? await this.stepDInStages(real, onStage) : await this.stepD(real);
+    }
     let g: GStats;
-    do g = await this.stepG(batch(this.gIndex));
-    while (this.gIndex > 0);
+    do {
+      const real = batch(this.gIndex);
+      g = onStage ? await this.stepGInStages(real, onStage) : await this.stepG(real);
+    } while (this.gIndex > 0);
     return { iteration, ...d!, ...g };
   }
 

@@ -15,6 +15,7 @@ import { openBatchSource, type BatchSource, type ClipMaker } from './data-source
 import { HISTORY, QUALITY_EVERY, type Charts, type ToWorker, type TrainApi, type WeightsFile } from './protocol';
 import { liveTrainerOptions, TrainingSession, trainerOptions } from './session';
 import { Trainer, TrainingDivergedError } from './trainer';
+import type { StageListener } from './stages';
 import { presetConfig, resolveConfig, type ModelConfig } from '../model/config';
 import type { RealClips } from '../data/clip-stats';
 import { clipDataToReal, measureQuality, referenceClips } from './quality';
@@ -249,13 +250,13 @@ async function autosave() {
   post({ type: 'saved', iteration: savedIteration });
 }
 
-async function step(kind: StepKind) {
+async function step(kind: StepKind, onStage?: StageListener) {
   if (!session) return;
   const before = session.trainer.iteration;
   const first = !stepped.has(kind);
   const what = { D: 'D update', G: 'G update', both: 'iteration' }[kind];
   if (first) waitFor(`The first ${what} of this model${tf.getBackend() === 'cpu' ? '' : ', compiling its GPU kernels'}`);
-  const report = await session.step(kind);
+  const report = await session.step(kind, onStage);
   stepped.add(kind);
   if (first) waitFor(null);
   charts.history = [...charts.history.slice(-(HISTORY - 1)), report];
@@ -316,6 +317,9 @@ async function handle(m: ToWorker, call: Call<never>): Promise<WeightsFile | voi
       return;
     case 'step':
       await step(m.kind);
+      return sendSamples();
+    case 'stepThrough':
+      await step('both', (report) => post({ type: 'iterationStage', report }));
       return sendSamples();
     case 'loseDevice':
       return loseDevice();

@@ -1,17 +1,17 @@
-// The playground page: controls, the grid of samples from fixed latent codes, the selected sample taken
-// apart (the paper's Figure 3, live), real clips, charts, latent interpolation and the two-stream diagram.
+// The playground page, two pages under one URL: training (#training or none, the samples large in the middle, the controls
+// and charts beside them, then the teaching views) and the research tools (#research). Both stay mounted,
+// so a job running on one goes on while the other is shown.
 import { useEffect, useRef, useState } from 'react';
 import { presetConfig } from '../model/config';
 import { loadIndex } from '../model/pretrained';
 import type { SampleClips } from '../model/sample';
 import { datasetFiles, videoToDataset } from '../data/own-video';
 import type { BuiltDataset } from '../data/shards';
-import { settingsFromQuery, settingsToQuery } from '../settings';
-import { QUALITY_EVERY, type FromWorker, type TrainApi } from '../train/protocol';
+import { settingsFromQuery, settingsTable, settingsToQuery } from '../settings';
+import type { FromWorker, TrainApi } from '../train/protocol';
 import { connect } from '../worker-rpc';
 import type { LayerView } from '../train/session';
 import { Baseline } from './Baseline';
-import { Chart } from './Chart';
 import { Controls } from './Controls';
 import { WeightsFilesInput } from './WeightsFilesInput';
 import { FileInput } from './FileInput';
@@ -19,8 +19,11 @@ import { ProgressBar } from './ProgressBar';
 import { download } from './gif';
 import { Future } from './Future';
 import { Metrics } from './Metrics';
-import { Pane } from './Pane';
 import { Representation } from './Representation';
+import { Mix } from './Mix';
+import { Samples } from './Samples';
+import { StepThrough } from './StepThrough';
+import { TrainingCharts } from './TrainingCharts';
 import { usePlayground } from './store';
 import { Study } from './Study';
 import { Units } from './Units';
@@ -39,81 +42,6 @@ function startWorker() {
     request: (m) => client.request(m),
   });
   return worker;
-}
-
-function Decomposition({ sample, index }: { sample: SampleClips; index: number }) {
-  return (
-    <section aria-label="decomposition">
-      <h2>Sample {index + 1}, taken apart</h2>
-      <p className="hint">The video is the mask's blend of a moving foreground and a background that never moves.</p>
-      <div className="row">
-        {sample.background && <Pane clip={sample.background} label="selected background" name="background b" />}
-        {sample.foreground && <Pane clip={sample.foreground} label="selected foreground" name="foreground f" />}
-        {sample.mask && <Pane clip={sample.mask} label="selected mask" name="mask m" />}
-        <Pane clip={sample.video} label="selected video" name={sample.mask ? 'm·f + (1−m)·b' : 'video (one stream)'} />
-      </div>
-    </section>
-  );
-}
-
-/** The samples' numbers divided by the real clips' (1 = like the real clips), and the score that sums their distance. */
-function QualityCharts() {
-  const quality = usePlayground((s) => s.quality);
-  const ratio = (k: 'flicker' | 'highFrequency' | 'maskCoverage') =>
-    quality.filter((m) => m.quality[k] !== undefined && m.real[k]).map((m) => m.quality[k]! / m.real[k]!);
-  return (
-    <>
-      <Chart
-        title="quality ÷ real clips"
-        hint={`Every ${QUALITY_EVERY} iterations, the samples' frame-to-frame change (flicker), neighbouring-pixel difference (grain) and mask coverage, each divided by the real clips' own: 1 is like the real clips, above it flicker, grain or too large a mask.`}
-        series={[
-          { label: 'flicker', color: '#e377c2', values: ratio('flicker') },
-          { label: 'grain', color: '#17becf', values: ratio('highFrequency') },
-          { label: 'mask', color: '#9467bd', values: ratio('maskCoverage') },
-        ]}
-      />
-      <Chart
-        title="quality score"
-        hint="The sum of |log| of the three ratios: 0 is the real clips', lower is better."
-        series={[{ label: 'score', color: '#bcbd22', values: quality.map((m) => m.score) }]}
-      />
-    </>
-  );
-}
-
-function Charts() {
-  const history = usePlayground((s) => s.history);
-  const col = (k: keyof (typeof history)[number]) => history.map((r) => r[k] as number).filter((v) => v !== undefined);
-  const iterations = history.filter((r) => r.kind === 'both');
-  return (
-    <section aria-label="charts" className="charts">
-      <Chart
-        title="D loss"
-        series={[
-          { label: 'real', color: '#1f77b4', values: col('dLossReal') },
-          { label: 'fake', color: '#d62728', values: col('dLossFake') },
-        ]}
-      />
-      <Chart title="G loss" series={[{ label: 'G', color: '#2ca02c', values: col('gAdversarial') }]} />
-      <Chart
-        title="D output"
-        series={[
-          { label: 'D(x)', color: '#1f77b4', values: col('dReal') },
-          { label: 'D(G(z))', color: '#d62728', values: col('dFake') },
-        ]}
-      />
-      <Chart title="mask mean" series={[{ label: 'mean m', color: '#9467bd', values: col('maskMean') }]} />
-      <QualityCharts />
-      <Chart title="speed" series={[{ label: 'it/s', color: '#ff7f0e', values: iterations.map((r) => 1000 / r.ms) }]} />
-      <Chart
-        title="memory"
-        series={[
-          { label: 'tensors', color: '#8c564b', values: history.map((r) => r.numTensors) },
-          { label: 'MiB', color: '#7f7f7f', values: history.map((r) => r.numBytes / 2 ** 20) },
-        ]}
-      />
-    </section>
-  );
 }
 
 function Interpolation() {
@@ -233,6 +161,17 @@ function Diagram({ sample }: { sample: SampleClips | undefined }) {
       )}
     </section>
   );
+}
+
+/** Which page the URL's hash names: the research tools at #research, else training. */
+function usePage(): 'train' | 'research' {
+  const [hash, setHash] = useState(location.hash);
+  useEffect(() => {
+    const changed = () => setHash(location.hash);
+    window.addEventListener('hashchange', changed);
+    return () => window.removeEventListener('hashchange', changed);
+  }, []);
+  return hash === '#research' ? 'research' : 'train';
 }
 
 /** Drop or pick a video: it becomes the `own` dataset (and shards to download). */
@@ -388,13 +327,31 @@ export function App() {
   }, []);
   useEffect(() => {
     const q = settingsToQuery(s.settings);
-    history.replaceState(null, '', q ? `?${q}` : location.pathname);
+    history.replaceState(null, '', (q ? `?${q}` : location.pathname) + location.hash); // the page (#research) stays
+    document.documentElement.classList.toggle('large-text', s.settings.textSize === 'large');
   }, [s.settings]);
+  const page = usePage();
   const selected = s.samples[s.selected];
   return (
     <main>
       <header>
         <h1>VGAN playground</h1>
+        <nav aria-label="pages" className="tabs">
+          <a href="#training" aria-current={page === 'train' ? 'page' : undefined}>
+            Training
+          </a>
+          <a href="#research" aria-current={page === 'research' ? 'page' : undefined}>
+            Research tools
+          </a>
+          <label title={settingsTable.textSize.help}>
+            <input
+              type="checkbox"
+              checked={s.settings.textSize === 'large'}
+              onChange={(e) => s.setSettings({ textSize: e.target.checked ? 'large' : 'normal' })}
+            />{' '}
+            large text
+          </label>
+        </nav>
         <p className="status" data-testid="status">
           {s.backend ? `Backend: ${s.backend.name} (${s.backend.adapter})` : 'Starting a backend…'} ·{' '}
           <span
@@ -435,46 +392,41 @@ export function App() {
           </p>
         ))}
       </header>
-      <Controls />
-      <section aria-label="samples">
-        <h2>
-          {s.settings.kind === 'future' ? 'Predictions from the first frames of fixed real clips' : 'Samples from fixed latent codes'}{' '}
-          {s.samples.length > 0 && <small>(iteration {s.samplesIteration})</small>}
-        </h2>
-        <div className="row">
-          {s.samples.map((sample, i) => (
-            <button
-              type="button"
-              key={i}
-              className={i === s.selected ? 'sample selected' : 'sample'}
-              onClick={() => s.select(i)}
-              aria-pressed={i === s.selected}
-            >
-              <VideoCanvas clip={sample.video} label={`sample ${i}`} scale={3} />
-            </button>
-          ))}
+      <div className="train-page" hidden={page !== 'train'}>
+        <div className="stage">
+          <div className="stage-main">
+            <Samples />
+            <StepThrough />
+            <Mix />
+            <Diagram sample={selected} />
+          </div>
+          <aside className="stage-side">
+            <Controls />
+            <TrainingCharts />
+          </aside>
         </div>
-      </section>
-      {selected && <Decomposition sample={selected} index={s.selected} />}
-      <section aria-label="real clips">
-        <h2>Real training clips</h2>
-        <div className="row">
-          {s.real.map((clip, i) => (
-            <VideoCanvas key={i} clip={clip} label={`real ${i}`} scale={3} />
-          ))}
-        </div>
-      </section>
-      <Charts />
-      <OwnVideo />
-      {s.settings.kind === 'unconditional' && <Interpolation />}
-      <Diagram sample={selected} />
-      <Weights />
-      <Future />
-      <Baseline />
-      <Study />
-      <Representation />
-      <Units />
-      <Metrics />
+        <section aria-label="real clips">
+          <h2>Real training clips</h2>
+          <div className="row">
+            {s.real.map((clip, i) => (
+              <VideoCanvas key={i} clip={clip} label={`real ${i}`} scale={3} />
+            ))}
+          </div>
+        </section>
+        {s.settings.kind === 'unconditional' && <Interpolation />}
+        <OwnVideo />
+        <Weights />
+        <Future />
+      </div>
+      <div className="research-page" hidden={page !== 'research'}>
+        <h2>Research tools</h2>
+        <p className="hint">The paper's experiments, each on the playground's model, a shipped one or files you give.</p>
+        <Baseline />
+        <Study />
+        <Representation />
+        <Units />
+        <Metrics />
+      </div>
     </main>
   );
 }

@@ -142,7 +142,8 @@ function PresetCost() {
 export function Controls() {
   const s = usePlayground();
   const hidden = new Set(s.settings.hide);
-  const show = (k: SettingKey) => !hidden.has(k);
+  // Text size has its toggle in the page's header, on every page.
+  const show = (k: SettingKey) => !hidden.has(k) && k !== 'textSize';
   const busy = !s.ready;
   // Space trains or pauses, s steps a whole iteration (never while typing in a field).
   useEffect(

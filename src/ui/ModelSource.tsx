@@ -37,7 +37,7 @@ export function ModelSourcePicker({ kind, onChange }: { kind?: ModelKind; onChan
     }
   };
   return (
-    <span className="row">
+    <span className="row model-source">
       <label>
         Model{' '}
         <select

@@ -17,24 +17,43 @@ export function frameToRgba(clip: ClipData, t: number): Uint8ClampedArray<ArrayB
   return out;
 }
 
-export function VideoCanvas({ clip, fps = 8, scale = 4, label }: { clip: ClipData; fps?: number; scale?: number; label: string }) {
+/** `fit`: as wide as its container (the sample grid), else `scale` screen pixels per clip pixel. */
+export function VideoCanvas({
+  clip,
+  fps = 8,
+  scale = 4,
+  label,
+  fit = false,
+}: {
+  clip: ClipData;
+  fps?: number;
+  scale?: number;
+  label: string;
+  fit?: boolean;
+}) {
   const ref = useRef<HTMLCanvasElement>(null);
   useEffect(() => {
-    const ctx = ref.current?.getContext('2d');
-    if (!ctx) return;
+    const canvas = ref.current;
+    const ctx = canvas?.getContext('2d');
+    if (!canvas || !ctx) return;
     const images = Array.from({ length: clip.frames }, (_, t) => new ImageData(frameToRgba(clip, t), clip.size, clip.size));
+    // The frame on show, for a test that compares canvases at the same moment.
+    const show = (t: number) => {
+      ctx.putImageData(images[t], 0, 0);
+      canvas.dataset.frame = String(t);
+    };
     let frame = 0;
     let last = 0;
     let raf = 0;
     const draw = (now: number) => {
       if (now - last >= 1000 / fps) {
-        ctx.putImageData(images[frame], 0, 0);
+        show(frame);
         frame = (frame + 1) % clip.frames;
         last = now;
       }
       raf = requestAnimationFrame(draw);
     };
-    ctx.putImageData(images[0], 0, 0);
+    show(0);
     raf = requestAnimationFrame(draw);
     return () => cancelAnimationFrame(raf);
   }, [clip, fps]);
@@ -46,7 +65,11 @@ export function VideoCanvas({ clip, fps = 8, scale = 4, label }: { clip: ClipDat
       role="img"
       aria-label={label}
       data-frames={clip.frames}
-      style={{ width: clip.size * scale, height: clip.size * scale, imageRendering: 'pixelated' }}
+      style={
+        fit
+          ? { width: '100%', height: 'auto', imageRendering: 'pixelated' }
+          : { width: clip.size * scale, height: clip.size * scale, imageRendering: 'pixelated' }
+      }
     />
   );
 }

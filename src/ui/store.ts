@@ -7,6 +7,7 @@ import { HISTORY, type FromWorker, type ResumedFrom, type ToWorker, type TrainAp
 import type { ResultOf } from '../worker-rpc';
 import type { PretrainedCard } from '../model/pretrained';
 import type { LayerView, StepReport } from '../train/session';
+import type { StageReport } from '../train/stages';
 import type { QualityMeasurement } from '../train/quality';
 import { keepStorage } from './persist';
 import { gpuErrorText } from './gpu-errors';
@@ -35,6 +36,8 @@ export interface PlaygroundState {
   /** What the worker waits for when it has no count to give, e.g. kernels compiling. */
   stage: string | null;
   errors: string[];
+  /** The stages of the iteration being stepped through, as they arrive. */
+  iterationStages: StageReport[];
   /** The run a settings change replaced (saved by the worker first), to go back to. */
   previous: { settings: Settings; iteration: number } | null;
   /** Set once the worker exists; tests and components send through it. A failed request becomes an error. */
@@ -67,6 +70,7 @@ export const usePlayground = create<PlaygroundState>((set, get) => ({
   progress: null,
   stage: null,
   errors: [],
+  iterationStages: [],
   previous: null,
   send: () => {},
   request: () => Promise.reject(new Error('The training worker has not started.')),
@@ -132,6 +136,8 @@ export const usePlayground = create<PlaygroundState>((set, get) => ({
         return set({ stage: m.label });
       case 'progress':
         return set({ progress: m.done >= m.total ? null : { label: m.label, done: m.done, total: m.total } });
+      case 'iterationStage':
+        return set({ iterationStages: [...get().iterationStages, m.report] });
       case 'saved':
         keepStorage();
         return set({ savedIteration: m.iteration });

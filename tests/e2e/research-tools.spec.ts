@@ -26,8 +26,8 @@ test('scores the playground’s model, fine-tunes a shipped discriminator at fou
 }) => {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto('/');
-  await expect(page.getByLabel('sample 0', { exact: true })).toBeVisible({ timeout: 180_000 });
+  await page.goto('/#research'); // the research tools' page; the training page's samples exist behind it
+  await expect(page.getByLabel('sample 0', { exact: true })).toBeAttached({ timeout: 180_000 });
 
   // The playground's own (untrained) model, handed over by its worker.
   const metrics = page.getByRole('region', { name: 'metrics' });

@@ -7,8 +7,8 @@ import { expect, test } from './fixtures';
 test('trains and samples the baseline, then runs, exports and merges a human study', async ({ page }) => {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto('/');
-  await expect(page.getByLabel('sample 0', { exact: true })).toBeVisible({ timeout: 180_000 });
+  await page.goto('/#research'); // the research tools' page; the training page's samples exist behind it
+  await expect(page.getByLabel('sample 0', { exact: true })).toBeAttached({ timeout: 180_000 });
 
   const baseline = page.getByRole('region', { name: 'autoencoder baseline' });
   await baseline.getByLabel('steps').fill('3');

@@ -30,6 +30,8 @@ export interface Prediction {
   /** Preprocessing and prediction, and the prediction alone (generate and read back). */
   msTotal: number;
   msPredict: number;
+  /** The model's first prediction, whose time includes compiling its GPU kernels. */
+  firstRun: boolean;
   options: FutureOptions;
 }
 

@@ -13,6 +13,8 @@ import type { ModelSource, Prediction, PredictorApi, ToPredictor } from './predi
 import { artifactsOf } from '../model/weights';
 
 let model: VganModel | null = null;
+/** The model that last predicted: a new one compiles its kernels on its first prediction. */
+let predictedWith: VganModel | null = null;
 /** What the model in use was built from: a lost device takes the model, not these. */
 let loaded: { source: ModelSource; artifacts: tf.io.ModelArtifacts } | null = null;
 // One request at a time: a prediction never runs on a model being replaced.
@@ -67,8 +69,11 @@ async function handle(m: ToPredictor): Promise<Prediction | void> {
       const predictStart = performance.now();
       const { clips, reconstruction } = await predictFutures(model, frame, m.options);
       const end = performance.now();
+      const firstRun = predictedWith !== model;
+      predictedWith = model;
       const input = { data: frame, frames: 1, size, channels: 3 as const };
-      return { input, info, notes, clips, reconstruction, msTotal: end - start, msPredict: end - predictStart, options: m.options };
+      const times = { msTotal: end - start, msPredict: end - predictStart, firstRun };
+      return { input, info, notes, clips, reconstruction, ...times, options: m.options };
     }
     case 'loseDevice':
       return loseDevice();

@@ -24,8 +24,11 @@ export interface Charts {
 export type ResumedFrom = 'autosave' | 'file' | 'pretrained' | null;
 
 export type ToWorker =
-  /** (Re)builds the session; resumes from the autosave when it was made with the same model settings. */
-  | { type: 'init'; settings: Settings; fresh?: boolean }
+  /**
+   * (Re)builds the session; resumes from the autosave when it was made with the same model settings (and,
+   * for a run started from a weights file, the same `importedRun`).
+   */
+  | { type: 'init'; settings: Settings; fresh?: boolean; importedRun?: string }
   /** Applies settings that need no new model. */
   | { type: 'update'; settings: Settings }
   /** The user's own video, cut into shards in the page; the `own` dataset trains on it. */
@@ -44,8 +47,8 @@ export type ToWorker =
   | { type: 'loseDevice' }
   /** Compiles a shader that is not WGSL, to show (and test) that an uncaptured GPU error reaches the page. */
   | { type: 'gpuFault' }
-  /** `name`: the model.json's, for messages. */
-  | { type: 'importWeights'; name: string; modelJson: string; weights: ArrayBuffer };
+  /** `name`: the model.json's, for messages; `importedRun` names the run it starts, whose autosave is its own. */
+  | { type: 'importWeights'; name: string; importedRun: string; modelJson: string; weights: ArrayBuffer };
 
 /** A model as tfjs's model.json and its one weights file. */
 export interface WeightsFile {

@@ -42,6 +42,8 @@ let savedIteration = -1;
 /** Whether this tab holds the Web Lock on the session's autosave key (another tab on the same link may), and what releases it. */
 let ownsAutosave = true;
 let releaseAutosave = () => {};
+/** The run started from a weights file, if this is one: its autosave is its own, apart from the settings' run. */
+let importedRun: string | null = null;
 /** The training loop's end, with its pause autosave: a rebuild waits for it, so that the run it replaces is saved whole. */
 let loopEnded: Promise<void> = Promise.resolve();
 // Requests are handled one at a time, in order, so a step never overlaps a rebuild; a pause passes the
@@ -91,13 +93,13 @@ function deviceLost(reason: string) {
 async function resumeOn(info: BackendInfo) {
   post({ type: 'backend', info });
   watchCompiles(compiledKernel);
-  if (settings) await init(settings, false);
+  if (settings) await init(settings, false, importedRun);
 }
 
 /** One autosave per experiment: the model-defining settings, and the layer table's width and time span (so a preset's new geometry never resumes an old run). */
 const autosaveUrl = (s: Settings) => {
   const { baseChannels, frameStride } = resolveConfig({ preset: s.preset, ...configOverrides(s) });
-  return `indexeddb://vgan-${s.dataset}-${s.preset}${s.kind === 'future' ? '-future' : ''}-${s.generator}-seed${s.seed}-batch${s.batchSize}-c${baseChannels}-f${frameStride}${s.weights ? `-from-${s.weights}` : ''}`;
+  return `indexeddb://vgan-${s.dataset}-${s.preset}${s.kind === 'future' ? '-future' : ''}-${s.generator}-seed${s.seed}-batch${s.batchSize}-c${baseChannels}-f${frameStride}${s.weights ? `-from-${s.weights}` : ''}${importedRun ? `-file-${importedRun}` : ''}`;
 };
 
 /** A trainer starting from the shipped model `s.weights`, which must be the model the settings describe. */
@@ -164,11 +166,8 @@ async function keepOutgoingRun(fresh: boolean) {
   if (!fresh && session && session.trainer.iteration > 0 && session.trainer.iteration !== savedIteration) await autosave();
 }
 
-async function init(s: Settings, fresh: boolean) {
-  await keepOutgoingRun(fresh);
-  session?.dispose();
-  session = null;
-  settings = s;
+/** The autosave of the run now starting (settings and imported run set): this tab's unless another tab holds it. */
+async function claimRunAutosave(s: Settings): Promise<string> {
   savedIteration = -1;
   const url = autosaveUrl(s);
   ownsAutosave = await claimAutosave(url);
@@ -179,6 +178,16 @@ async function init(s: Settings, fresh: boolean) {
         'Another tab is training this same experiment and owns its autosave: this tab trains without autosaving. Close the other tab, or change the seed here, to autosave.',
     });
   }
+  return url;
+}
+
+async function init(s: Settings, fresh: boolean, imported: string | null) {
+  await keepOutgoingRun(fresh);
+  session?.dispose();
+  session = null;
+  settings = s;
+  importedRun = imported;
+  const url = await claimRunAutosave(s);
   if (fresh && ownsAutosave) await tf.io.removeModel(url).catch(() => undefined);
   let trainer: Trainer | undefined;
   charts = { history: [], quality: [] };
@@ -294,7 +303,7 @@ async function handle(m: ToWorker, call: Call<never>): Promise<WeightsFile | voi
       running = false;
       return;
     case 'init':
-      return init(m.settings, m.fresh ?? false);
+      return init(m.settings, m.fresh ?? false, m.importedRun ?? null);
     case 'update':
       settings = m.settings;
       session?.update(m.settings);
@@ -345,6 +354,8 @@ async function handle(m: ToWorker, call: Call<never>): Promise<WeightsFile | voi
       const trainer = readingWeights(m.name, () => Trainer.restore(artifactsOf(m.modelJson, m.weights), liveTrainerOptions(settings!)));
       await keepOutgoingRun(false);
       session?.dispose();
+      importedRun = m.importedRun;
+      await claimRunAutosave(settings);
       session = new TrainingSession(settings, await makeSource(settings, trainer.config), trainer);
       stepped = new Set();
       charts = { history: [], quality: [] };

@@ -24,7 +24,7 @@ import { Mix } from './Mix';
 import { Samples } from './Samples';
 import { StepThrough } from './StepThrough';
 import { TrainingCharts } from './TrainingCharts';
-import { usePlayground } from './store';
+import { startRun, usePlayground } from './store';
 import { Study } from './Study';
 import { Units } from './Units';
 import { VideoCanvas } from './VideoCanvas';
@@ -201,7 +201,7 @@ function OwnVideo() {
         note: `${clips} clips at ${own.fps} fps (${fpsFrom})${own.dropped ? `; the stabiliser dropped ${own.dropped} of ${own.windows} windows` : ''}`,
       });
       send({ type: 'ownDataset', dataset: own.dataset });
-      if (settings.dataset === 'own') send({ type: 'init', settings });
+      if (settings.dataset === 'own') startRun(settings, null);
       else setSettings({ dataset: 'own' });
     } catch (e) {
       setError((e as Error).message);
@@ -284,7 +284,6 @@ function CopyLink() {
 }
 
 function Weights() {
-  const send = usePlayground((s) => s.send);
   const ready = usePlayground((s) => s.ready);
   const downloadWeights = async () => {
     try {
@@ -302,7 +301,7 @@ function Weights() {
       </button>
       <WeightsFilesInput
         label="Load weights (model.json and its .bin files)"
-        onLoad={({ name, modelJson, weights }) => send({ type: 'importWeights', name, modelJson, weights })}
+        onLoad={usePlayground.getState().loadWeights}
         onError={(message) => usePlayground.getState().receive({ type: 'error', message: `Load weights: ${message}` })}
       />
       <CopyLink />
@@ -368,7 +367,7 @@ export function App() {
           {s.previous && (
             <>
               {' · '}
-              <button type="button" className="link" onClick={() => s.setSettings(s.previous!.settings)}>
+              <button type="button" className="link" onClick={s.backToPrevious}>
                 Back to the previous run (iteration {s.previous.iteration})
               </button>
             </>

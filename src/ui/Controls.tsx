@@ -14,7 +14,7 @@ import {
   type SettingKey,
 } from '../settings';
 import { useEffect } from 'react';
-import { usePlayground } from './store';
+import { startRun, usePlayground } from './store';
 import { onShortcut } from './shortcuts';
 
 function NumberInput({ name }: { name: NumberKey }) {
@@ -185,8 +185,7 @@ export function Controls() {
           type="button"
           onClick={() => {
             if (confirm('Start this experiment again from fresh weights? The autosave is discarded.')) {
-              usePlayground.setState({ ready: false, running: false, history: [] });
-              s.send({ type: 'init', settings: s.settings, fresh: true });
+              startRun(s.settings, s.importedRun, true);
             }
           }}
           disabled={busy}

@@ -38,16 +38,51 @@ export interface PlaygroundState {
   errors: string[];
   /** The stages of the iteration being stepped through, as they arrive. */
   iterationStages: StageReport[];
-  /** The run a settings change replaced (saved by the worker first), to go back to. */
-  previous: { settings: Settings; iteration: number } | null;
+  /** The run started from a weights file, if this is one (its autosave is its own). */
+  importedRun: string | null;
+  /** The run a settings change or a weights file replaced (saved by the worker first), to go back to. */
+  previous: { settings: Settings; importedRun: string | null; iteration: number } | null;
   /** Set once the worker exists; tests and components send through it. A failed request becomes an error. */
   send: (m: ToWorker) => void;
   /** A request whose answer the caller wants, e.g. the weights file. */
   request: <R extends ToWorker>(m: R) => Promise<ResultOf<TrainApi, R>>;
   setSettings: (patch: Partial<Settings>) => void;
+  /** Trains on from a weights file, in place of the current run (asked first, and kept). */
+  loadWeights: (file: { name: string; modelJson: string; weights: ArrayBuffer }) => void;
+  backToPrevious: () => void;
   select: (i: number) => void;
   dismissError: (i: number) => void;
   receive: (m: FromWorker) => void;
+}
+
+/**
+ * Asks before replacing a run that has iterations, and remembers it as the previous run (the worker saves it
+ * first); false: the user said no.
+ */
+function keepsCurrentRun(question: string): boolean {
+  const { iteration, settings, importedRun } = usePlayground.getState();
+  if (iteration === 0) return true;
+  const kept = `The run being trained (iteration ${iteration}) is saved first: “Back to the previous run” above, or its link, reopens it where it stopped.`;
+  if (!confirm(`${question} ${kept}`)) return false;
+  usePlayground.setState({ previous: { settings, importedRun, iteration } });
+  return true;
+}
+
+/** Builds a run's session: resumed from its autosave if it has one, unless `fresh` (which discards the autosave). */
+export function startRun(settings: Settings, importedRun: string | null, fresh = false) {
+  const { send } = usePlayground.getState();
+  usePlayground.setState({
+    settings,
+    importedRun,
+    ready: false,
+    running: false,
+    history: [],
+    quality: [],
+    samples: [],
+    real: [],
+    interpolation: [],
+  });
+  send({ type: 'init', settings, fresh, ...(importedRun ? { importedRun } : {}) });
 }
 
 export const usePlayground = create<PlaygroundState>((set, get) => ({
@@ -71,6 +106,7 @@ export const usePlayground = create<PlaygroundState>((set, get) => ({
   stage: null,
   errors: [],
   iterationStages: [],
+  importedRun: null,
   previous: null,
   send: () => {},
   request: () => Promise.reject(new Error('The training worker has not started.')),
@@ -85,19 +121,22 @@ export const usePlayground = create<PlaygroundState>((set, get) => ({
     }
     reconcile(settings); // e.g. the future model has no one-stream form
     const rebuild = rebuildKeys.some((k) => patch[k] !== undefined && patch[k] !== get().settings[k]);
-    const { iteration, settings: old } = get();
-    if (rebuild && iteration > 0) {
-      const kept = `The run being trained (iteration ${iteration}) is saved first: “Back to the previous run” above, or its link, reopens it where it stopped.`;
-      if (!confirm(`Switch to another run? ${kept}`)) return;
-      set({ previous: { settings: old, iteration } });
-    }
-    set({ settings });
     if (rebuild) {
-      set({ ready: false, running: false, history: [], quality: [], samples: [], real: [], interpolation: [] });
-      get().send({ type: 'init', settings });
+      if (keepsCurrentRun('Switch to another run?')) startRun(settings, null);
     } else {
+      set({ settings });
       get().send({ type: 'update', settings });
     }
+  },
+  loadWeights: ({ name, modelJson, weights }) => {
+    if (!keepsCurrentRun('Load these weights in place of the run being trained?')) return;
+    const importedRun = `${name}-${Date.now()}`;
+    set({ importedRun });
+    get().send({ type: 'importWeights', name, importedRun, modelJson, weights });
+  },
+  backToPrevious: () => {
+    const { previous } = get();
+    if (previous && keepsCurrentRun('Switch to another run?')) startRun(previous.settings, previous.importedRun);
   },
   select: (selected) => {
     set({ selected });

@@ -353,14 +353,36 @@ test('weights download as model.json + weights.bin and load back', async ({ page
   expect(manifest.format).toBe('vgan-weights');
   expect(manifest.weightsManifest[0].paths).toEqual(['weights.bin']);
 
-  await page.reload();
-  await open(page, '?seed=78');
+  // Loading weights over a run with iterations asks first; no keeps the run.
+  await page.getByTestId('step-both').click();
+  await expect.poll(() => iteration(page), { timeout: 240_000 }).toBe(2);
   const load = page.getByLabel('Load weights (model.json and its .bin files)');
   const jsonFile = { name: 'model.json', mimeType: 'application/json', buffer: json.bytes };
-  await load.setInputFiles([jsonFile, { name: 'weights.bin', mimeType: 'application/octet-stream', buffer: bin.bytes }]);
+  const files = [jsonFile, { name: 'weights.bin', mimeType: 'application/octet-stream', buffer: bin.bytes }];
+  let asked = '';
+  page.once('dialog', (d) => {
+    asked = d.message();
+    void d.dismiss();
+  });
+  await load.setInputFiles(files);
+  await expect
+    .poll(() => asked)
+    .toMatch(/^Load these weights in place of the run being trained\? The run being trained \(iteration 2\) is saved first/);
+  expect(await iteration(page)).toBe(2);
+  page.once('dialog', (d) => void d.accept());
+  await load.setInputFiles(files);
   await expect(page.getByTestId('status')).toContainText('weights loaded from file', { timeout: 120_000 });
   expect(await iteration(page)).toBe(1);
+  // The replaced run was saved, and the loaded model (saved in turn as it is replaced) did not overwrite it.
+  page.once('dialog', (d) => void d.accept());
+  await page.getByRole('button', { name: 'Back to the previous run (iteration 2)' }).click();
+  await expect(page.getByTestId('status')).toContainText('resumed from autosave', { timeout: 120_000 });
+  expect(await iteration(page)).toBe(2);
+  await page.reload();
+  await expect(page.getByTestId('status')).toContainText('resumed from autosave', { timeout: 120_000 });
+  expect(await iteration(page)).toBe(2);
   // A truncated .bin is refused with a clear message and the page goes on.
+  page.once('dialog', (d) => void d.accept());
   await load.setInputFiles([jsonFile, { name: 'weights.bin', mimeType: 'application/octet-stream', buffer: bin.bytes.subarray(0, 100) }]);
   await expect(page.getByRole('alert')).toContainText('truncated', { timeout: 60_000 });
 });

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   defaultSettings,
   liveKeys,
@@ -127,6 +127,34 @@ describe('store', () => {
     expect(usePlayground.getState().settings.weights).toBe('real-small');
     setSettings({ preset: 'tiny' });
     expect(sent.at(-1)).toMatchObject({ type: 'init', settings: { weights: '', preset: 'tiny' } });
+  });
+
+  it('asks before a weights file replaces a run with iterations, and goes back to that run under its own autosave', () => {
+    const sent: ToWorker[] = [];
+    const asked: string[] = [];
+    let answer = false;
+    vi.stubGlobal('confirm', (q: string) => asked.push(q) && answer);
+    usePlayground.setState({ send: (m) => sent.push(m), settings: defaultSettings, importedRun: null, previous: null, iteration: 3 });
+    const file = { name: 'model.json', modelJson: '{}', weights: new ArrayBuffer(4) };
+    usePlayground.getState().loadWeights(file);
+    expect(asked[0]).toMatch(
+      /^Load these weights in place of the run being trained\? The run being trained \(iteration 3\) is saved first/,
+    );
+    expect(sent).toEqual([]);
+    answer = true;
+    usePlayground.getState().loadWeights(file);
+    const imported = sent.at(-1);
+    expect(imported).toMatchObject({ type: 'importWeights', name: 'model.json', importedRun: expect.stringMatching(/^model\.json-\d+$/) });
+    expect(usePlayground.getState().previous).toEqual({ settings: defaultSettings, importedRun: null, iteration: 3 });
+    usePlayground.setState({ iteration: 1 });
+    usePlayground.getState().backToPrevious();
+    // The settings' own run again (no importedRun), and the file's run kept to come back to.
+    expect(sent.at(-1)).toEqual({ type: 'init', settings: defaultSettings, fresh: false });
+    expect(usePlayground.getState().previous).toMatchObject({
+      importedRun: (imported as { importedRun: string }).importedRun,
+      iteration: 1,
+    });
+    vi.unstubAllGlobals();
   });
 
   it('keeps a bounded history of reports and collects errors', () => {

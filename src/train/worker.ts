@@ -21,6 +21,7 @@ import type { RealClips } from '../data/clip-stats';
 import { clipDataToReal, measureQuality, referenceClips } from './quality';
 import { loadPretrained } from '../model/pretrained';
 import { watchCompiles } from './compile-watch';
+import { compiledLabel, countToRemember, kernelCountKey, recallKernelCount, rememberKernelCount } from './kernel-counts';
 import type { StepKind } from './session';
 
 /** Samples are sent at most this often while training runs. */
@@ -62,14 +63,14 @@ void ready.then(
 /** GPU kernels compiled since the backend started, and when the page last heard of it. */
 let compiled = 0;
 let compiledTold = 0;
-/** What the worker waits for, and the kernel count when it started waiting. */
-let waiting: { label: string; from: number } | null = null;
+/** What the worker waits for, the kernel count when it started waiting, and how many a former run of it compiled. */
+let waiting: { label: string; from: number; expected?: number } | null = null;
 /** Step kinds this session has run once: the first of each compiles its kernels. */
 let stepped = new Set<StepKind>();
 
 /** Tells the page at once what the worker now waits for (null: nothing), so that no wait is silent. */
-function waitFor(label: string | null) {
-  waiting = label === null ? null : { label, from: compiled };
+function waitFor(label: string | null, expected?: number) {
+  waiting = label === null ? null : { label, from: compiled, expected };
   post({ type: 'stage', label });
 }
 
@@ -78,7 +79,7 @@ function compiledKernel(count: number) {
   // A first iteration compiles a kernel every few milliseconds: a word every quarter second is enough.
   if (!waiting || performance.now() - compiledTold < 250) return;
   compiledTold = performance.now();
-  post({ type: 'stage', label: `${waiting.label}: ${compiled - waiting.from} GPU kernels compiled` });
+  post({ type: 'stage', label: `${waiting.label}: ${compiledLabel(compiled - waiting.from, waiting.expected)}` });
 }
 
 /** A lost GPU device stops training and takes the session's tensors with it. */
@@ -264,10 +265,17 @@ async function step(kind: StepKind, onStage?: StageListener) {
   const before = session.trainer.iteration;
   const first = !stepped.has(kind);
   const what = { D: 'D update', G: 'G update', both: 'iteration' }[kind];
-  if (first) waitFor(`The first ${what} of this model${tf.getBackend() === 'cpu' ? '' : ', compiling its GPU kernels'}`);
+  // The first step of a kind compiles its kernels: counted against what the same configuration compiled before.
+  const kernels = first && settings ? kernelCountKey(settings, kind) : null;
+  const remembered = kernels ? await recallKernelCount(kernels) : undefined;
+  if (first) waitFor(`The first ${what} of this model${tf.getBackend() === 'cpu' ? '' : ', compiling its GPU kernels'}`, remembered);
+  const from = compiled;
   const report = await session.step(kind, onStage);
   stepped.add(kind);
-  if (first) waitFor(null);
+  if (first) {
+    if (kernels && compiled > from) await rememberKernelCount(kernels, countToRemember(compiled - from, remembered));
+    waitFor(null);
+  }
   charts.history = [...charts.history.slice(-(HISTORY - 1)), report];
   post({ type: 'report', report });
   if (report.iteration !== before && report.iteration % QUALITY_EVERY === 0) await sendQuality();

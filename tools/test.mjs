@@ -45,7 +45,7 @@ if (args.length === 0) {
   // PyTorch trainer's unit tests count as theirs.
   const checks = [step('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']), step('npx', ['biome', 'check', '.'])];
   for (const s of checks) s === 0 ? passed++ : failed++;
-  const tscStatus = checks.find((s) => s !== 0) ?? 0;
+  const checksStatus = checks.find((s) => s !== 0) ?? 0;
   console.log(`\n$ ${python} -m unittest discover -s trainer/tests`);
   const py = spawnSync(python, ['-m', 'unittest', 'discover', '-s', 'trainer/tests', '-p', 'test_*.py'], {
     cwd: root,
@@ -59,7 +59,7 @@ if (args.length === 0) {
   const bad = [...py.stderr.matchAll(/(?:failures|errors)=(\d+)/g)].reduce((n, m) => n + Number(m[1]), 0);
   passed += ran - bad;
   failed += py.status === 0 ? bad : Math.max(bad, 1);
-  status ||= tscStatus || (py.status ?? 1);
+  status ||= checksStatus || (py.status ?? 1);
   const buildStatus = step('npx', ['vite', 'build']);
   const pwJson = join(reports, 'playwright.json');
   const pwStatus =

@@ -32,25 +32,34 @@ export type ClipMaker = (seed: number, index: number, geometry: Geometry) => Tra
 function trainingFrames(full: TrainingClip, side: number, { size, frames, frameStride }: Geometry): TrainingClip {
   const k = side / size;
   if (!Number.isInteger(k)) throw new DataError(`clips drawn at ${side}² cannot be box-averaged to ${size}²`);
-  const shrink = (src: Uint8Array, channels: number) => {
-    const out = new Uint8Array(frames * size * size * channels);
+  const pick = (src: Uint8Array, channels: number) => {
+    const [plane, outPlane] = [side * side * channels, size * size * channels];
+    const out = new Uint8Array(frames * outPlane);
     for (let t = 0; t < frames; t++) {
-      const from = t * frameStride * side * side * channels;
-      for (let y = 0; y < size; y++) {
-        for (let x = 0; x < size; x++) {
-          for (let c = 0; c < channels; c++) {
-            let sum = 0;
-            for (let dy = 0; dy < k; dy++) {
-              for (let dx = 0; dx < k; dx++) sum += src[from + ((y * k + dy) * side + x * k + dx) * channels + c];
-            }
-            out[((t * size + y) * size + x) * channels + c] = Math.floor((2 * sum + k * k) / (2 * k * k));
-          }
-        }
-      }
+      const from = t * frameStride * plane;
+      // Drawn at the preset's size (shapes): the frame as it is.
+      if (k === 1) out.set(src.subarray(from, from + plane), t * outPlane);
+      else boxFrame(src.subarray(from, from + plane), side, k, channels, out.subarray(t * outPlane, (t + 1) * outPlane));
     }
     return out;
   };
-  return { rgb: shrink(full.rgb, 3), mask: shrink(full.mask, 1) };
+  return { rgb: pick(full.rgb, 3), mask: pick(full.mask, 1) };
+}
+
+/** A frame `side` pixels wide, k×k box-averaged into `out` with exact half-up integer rounding. */
+function boxFrame(frame: Uint8Array, side: number, k: number, channels: number, out: Uint8Array): void {
+  const size = side / k;
+  const area = k * k;
+  for (let i = 0; i < out.length; i++) {
+    const c = i % channels;
+    const pixel = (i - c) / channels;
+    const [y, x] = [Math.floor(pixel / size), pixel % size];
+    let sum = 0;
+    for (let dy = 0; dy < k; dy++) {
+      for (let dx = 0; dx < k; dx++) sum += frame[((y * k + dy) * side + x * k + dx) * channels + c];
+    }
+    out[i] = Math.floor((2 * sum + area) / (2 * area));
+  }
 }
 
 /**

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { datasetNames, datasets, shippedDatasets } from '../../../src/data/datasets';
 import { parseManifest } from '../../../src/data/format';
 import { openDataset } from '../../../src/data/loader';
-import { datasetDir, fileFetch, nodeDecoder } from '../../../src/data/node';
+import { datasetDir, fileFetch, nodeDecoder, publicFetch } from '../../../src/data/node';
 import { gatherClips } from '../../../src/eval/clips';
 import { resolveConfig } from '../../../src/model/config';
 import { openBatchSource } from '../../../src/train/data-source';
@@ -17,7 +17,7 @@ describe.each(datasetNames)('dataset %s', (name) => {
     const config = resolveConfig('tiny');
     const source = await openBatchSource(name, config, 2, 1, {
       root: '',
-      fetch: fileFetch('public'),
+      fetch: publicFetch,
       decoder: nodeDecoder,
       own: await shapesDataset(3, { frames: config.frames }),
     });

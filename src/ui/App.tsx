@@ -2,15 +2,12 @@
 // and charts beside them, then the teaching views) and the research tools (#research). Both stay mounted,
 // so a job running on one goes on while the other is shown.
 import { useEffect, useRef, useState } from 'react';
-import { presetConfig } from '../model/config';
 import { loadIndex } from '../model/pretrained';
-import type { SampleClips } from '../model/sample';
 import { datasetFiles, videoToDataset } from '../data/own-video';
 import type { BuiltDataset } from '../data/shards';
 import { settingsFromQuery, settingsTable, settingsToQuery } from '../settings';
 import type { FromWorker, TrainApi } from '../train/protocol';
 import { connect } from '../worker-rpc';
-import type { LayerView } from '../train/session';
 import { Baseline } from './Baseline';
 import { Controls } from './Controls';
 import { WeightsFilesInput } from './WeightsFilesInput';
@@ -21,7 +18,8 @@ import { Future } from './Future';
 import { Metrics } from './Metrics';
 import { Representation } from './Representation';
 import { Mix } from './Mix';
-import { Samples } from './Samples';
+import { Decomposition, Samples } from './Samples';
+import { Diagram } from './Diagram';
 import { StepThrough } from './StepThrough';
 import { TrainingCharts } from './TrainingCharts';
 import { startRun, usePlayground } from './store';
@@ -66,98 +64,6 @@ function Interpolation() {
             ))}
           </div>
         ) : null,
-      )}
-    </section>
-  );
-}
-
-function LayerPicture({ view }: { view: LayerView }) {
-  const ref = useRef<HTMLCanvasElement>(null);
-  const [h, w] = view.side;
-  useEffect(() => {
-    const ctx = ref.current?.getContext('2d');
-    if (!ctx) return;
-    const rgba = new Uint8ClampedArray(h * w * 4);
-    view.pixels.forEach((v, i) => {
-      rgba.fill(Math.round(v * 255), i * 4, i * 4 + 3);
-      rgba[i * 4 + 3] = 255;
-    });
-    ctx.putImageData(new ImageData(rgba, w, h), 0, 0);
-  }, [view, h, w]);
-  const scale = Math.max(1, Math.floor(48 / Math.max(h, w)));
-  return (
-    <canvas
-      ref={ref}
-      width={w}
-      height={h}
-      style={{ width: w * scale, height: h * scale, imageRendering: 'pixelated' }}
-      role="img"
-      aria-label={`layer ${view.name}`}
-    />
-  );
-}
-
-function Diagram({ sample }: { sample: SampleClips | undefined }) {
-  const layers = usePlayground((s) => s.layers);
-  const zDim = usePlayground((s) => presetConfig(s.settings.preset).zDim);
-  const streams = [
-    { title: 'Foreground stream (3D transposed convolutions)', prefix: 'generator/foreground/' },
-    { title: 'Background stream (2D transposed convolutions)', prefix: 'generator/background/' },
-  ];
-  return (
-    <section aria-label="two-stream diagram" className="diagram">
-      <h2>How the two-stream generator makes a video</h2>
-      <ol>
-        <li>
-          <b>z</b>: a latent code of {zDim} numbers drawn from N(0, 1) (100 in the paper).
-        </li>
-        <li>
-          <b>Foreground stream</b>: 3D transposed convolutions grow z into a space-time volume; its last layer splits into a colour video f
-          (tanh) and a mask m (sigmoid).
-        </li>
-        <li>
-          <b>Background stream</b>: 2D transposed convolutions grow z into one still image b, copied to every frame.
-        </li>
-        <li>
-          <b>Composite</b>: every pixel at every time is m·f + (1−m)·b. A mask near 0 shows the still background.
-        </li>
-      </ol>
-      <p className="hint">
-        Live tensors of the selected sample: each picture is a layer's output (mean over channels, middle frame), under its shape.
-      </p>
-      {streams.map(({ title, prefix }) => {
-        const views = layers.filter((v) => v.name.startsWith(prefix));
-        return views.length === 0 ? null : (
-          <div key={prefix} className="stream">
-            <h3>{title}</h3>
-            <div className="row">
-              <span>z →</span>
-              {views.map((v) => (
-                <figure key={v.name} className="layer">
-                  <LayerPicture view={v} />
-                  <figcaption>
-                    {v.name.slice(prefix.length)}
-                    <br />
-                    {v.shape.join('×')}
-                  </figcaption>
-                </figure>
-              ))}
-            </div>
-          </div>
-        );
-      })}
-      {sample?.mask && (
-        <div className="row diagram-live">
-          <VideoCanvas clip={sample.mask} label="diagram mask" scale={3} />
-          <span>⊙</span>
-          <VideoCanvas clip={sample.foreground!} label="diagram foreground" scale={3} />
-          <span>+ (1 −</span>
-          <VideoCanvas clip={sample.mask} label="diagram mask again" scale={3} />
-          <span>) ⊙</span>
-          <VideoCanvas clip={sample.background!} label="diagram background" scale={3} />
-          <span>=</span>
-          <VideoCanvas clip={sample.video} label="diagram video" scale={3} />
-        </div>
       )}
     </section>
   );
@@ -394,10 +300,15 @@ export function App() {
       <div className="train-page" hidden={page !== 'train'}>
         <div className="stage">
           <div className="stage-main">
-            <Samples />
+            <div className="samples-and-model">
+              <Samples />
+              <div className="model-side">
+                {selected && <Decomposition sample={selected} index={s.selected} />}
+                <Diagram />
+              </div>
+            </div>
             <StepThrough />
             <Mix />
-            <Diagram sample={selected} />
           </div>
           <aside className="stage-side">
             <Controls />

@@ -42,7 +42,7 @@ function NumberInput({ name }: { name: NumberKey }) {
   );
 }
 
-function Select({ name }: { name: ChoiceKey }) {
+export function Select({ name }: { name: ChoiceKey }) {
   const value = usePlayground((s) => s.settings[name]);
   const setSettings = usePlayground((s) => s.setSettings);
   const spec: ChoiceSetting = settingsTable[name];
@@ -139,11 +139,13 @@ function PresetCost() {
   );
 }
 
+/** Settings with controls of their own elsewhere: the header's large-text box, the sample grid's options. */
+const ownControls = new Set<SettingKey>(['textSize', 'gridPerRow', 'gridStream']);
+
 export function Controls() {
   const s = usePlayground();
   const hidden = new Set(s.settings.hide);
-  // Text size has its toggle in the page's header, on every page.
-  const show = (k: SettingKey) => !hidden.has(k) && k !== 'textSize';
+  const show = (k: SettingKey) => !hidden.has(k) && !ownControls.has(k);
   const busy = !s.ready;
   // Space trains or pauses, s steps a whole iteration (never while typing in a field).
   useEffect(

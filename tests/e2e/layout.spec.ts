@@ -21,13 +21,25 @@ test('at 1280×800 the samples fill at least a third of the first screen, the co
   const controls = (await page.getByRole('region', { name: 'controls' }).boundingBox())!;
   expect(controls.x).toBeGreaterThanOrEqual(samples.x + samples.width); // beside, not below
   expect(controls.y).toBeLessThan(800);
+  // The model's diagram and the selected sample taken apart sit beside the grid, between it and the controls.
+  for (const name of ['model diagram', 'decomposition']) {
+    const box = (await page.getByRole('region', { name }).boundingBox())!;
+    expect(box.x).toBeGreaterThanOrEqual(samples.x + samples.width);
+    expect(box.x + box.width).toBeLessThanOrEqual(controls.x);
+    expect(box.y).toBeLessThan(800);
+  }
   // Fewer samples per row: each one larger.
   const before = (await page.getByLabel('sample 0', { exact: true }).boundingBox())!.width;
-  await page.getByLabel('samples per row').selectOption('2');
+  await page.getByLabel('samples per row').selectOption('1');
   expect((await page.getByLabel('sample 0', { exact: true }).boundingBox())!.width).toBeGreaterThan(1.5 * before);
-  // Each sample plays as one of its streams.
+  // Each sample plays as one of its streams; the link keeps both choices.
   await page.getByRole('radio', { name: 'mask m' }).check();
   await expect(page.getByLabel('sample 0 mask', { exact: true })).toBeVisible();
+  await expect(page).toHaveURL(/gridPerRow=1/);
+  await expect(page).toHaveURL(/gridStream=mask/);
+  await page.reload();
+  await expect(page.getByLabel('sample 0 mask', { exact: true })).toBeVisible({ timeout: 120_000 });
+  await expect(page.getByLabel('samples per row')).toHaveValue('1');
   // The charts count iterations along their axis.
   await page.getByTestId('step-both').click();
   await expect(page.getByTestId('chart-D loss')).toHaveAttribute('data-points', '1', { timeout: 120_000 });

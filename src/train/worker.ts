@@ -42,6 +42,8 @@ let charts: Charts = { history: [], quality: [] };
 let savedIteration = -1;
 /** Whether this tab holds the Web Lock on the session's autosave key (another tab on the same link may), and what releases it. */
 let ownsAutosave = true;
+/** The autosave key this tab's run saves to (claimRunAutosave). */
+let autosaveKey = '';
 let releaseAutosave = () => {};
 /** The run started from a weights file, if this is one: its autosave is its own, apart from the settings' run. */
 let importedRun: string | null = null;
@@ -167,19 +169,34 @@ async function keepOutgoingRun(fresh: boolean) {
   if (!fresh && session && session.trainer.iteration > 0 && session.trainer.iteration !== savedIteration) await autosave();
 }
 
-/** The autosave of the run now starting (settings and imported run set): this tab's unless another tab holds it. */
+/** How many tabs on one link autosave, each to its own key: the first owns the link's, the others a numbered copy. */
+const AUTOSAVE_COPIES = 8;
+
+/**
+ * The autosave of the run now starting (settings and imported run set): the link's own unless another tab holds
+ * it, then the first numbered copy no tab holds, so that two tabs on one link never overwrite each other.
+ */
 async function claimRunAutosave(s: Settings): Promise<string> {
   savedIteration = -1;
-  const url = autosaveUrl(s);
-  ownsAutosave = await claimAutosave(url);
-  if (!ownsAutosave) {
-    post({
-      type: 'error',
-      message:
-        'Another tab is training this same experiment and owns its autosave: this tab trains without autosaving. Close the other tab, or change the seed here, to autosave.',
-    });
+  const base = autosaveUrl(s);
+  for (let copy = 1; copy <= AUTOSAVE_COPIES; copy++) {
+    autosaveKey = copy === 1 ? base : `${base}-copy${copy}`;
+    ownsAutosave = await claimAutosave(autosaveKey);
+    if (ownsAutosave) {
+      if (copy > 1) {
+        post({
+          type: 'error',
+          message: `Another tab is training this same experiment and owns its autosave: this tab autosaves to a copy of its own (copy ${copy}), which this link reopens while that tab stays open.`,
+        });
+      }
+      return autosaveKey;
+    }
   }
-  return url;
+  post({
+    type: 'error',
+    message: `${AUTOSAVE_COPIES} other tabs are training this same experiment, each with its own autosave: this tab trains without autosaving. Close one of them, or change the seed here, to autosave.`,
+  });
+  return autosaveKey;
 }
 
 async function init(s: Settings, fresh: boolean, imported: string | null) {
@@ -255,7 +272,7 @@ async function sendLayers() {
 async function autosave() {
   if (!session || !settings || !ownsAutosave) return;
   const checkpoint = await session.trainer.checkpoint();
-  await tf.io.getSaveHandlers(autosaveUrl(settings))[0].save!({ ...checkpoint, userDefinedMetadata: { charts } });
+  await tf.io.getSaveHandlers(autosaveKey)[0].save!({ ...checkpoint, userDefinedMetadata: { charts } });
   savedIteration = session.trainer.iteration;
   post({ type: 'saved', iteration: savedIteration });
 }

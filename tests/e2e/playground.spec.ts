@@ -148,10 +148,32 @@ test('switching runs asks first and keeps the run it replaces, whose charts come
   await open(page, link.slice(1));
   await page.getByTestId('step-both').click();
   await expect.poll(() => iteration(page), { timeout: 240_000 }).toBe(1);
-  // A second tab on the same link is told that the first owns the autosave.
+  // A second tab on the same link is told that the first owns the autosave, and autosaves to a copy of its own.
   const other = await context.newPage();
   await other.goto(link);
   await expect(other.getByRole('alert').first()).toContainText('Another tab is training this same experiment', { timeout: 120_000 });
+  await expect(other.getByRole('alert').first()).toContainText('(copy 2)');
+  await expect(other.getByTestId('play')).toBeEnabled({ timeout: 120_000 });
+  await other.getByTestId('play').click();
+  await expect.poll(() => iteration(other), { timeout: 240_000 }).toBeGreaterThan(0);
+  await other.getByTestId('play').click(); // pause: its autosave
+  await expect(other.getByTestId('status')).toContainText('autosaved at', { timeout: 120_000 });
+  const seed = new URLSearchParams(link.slice(2)).get('seed');
+  const autosaves = await other.evaluate(
+    (seed) =>
+      new Promise<string[]>((resolve, reject) => {
+        const open = indexedDB.open('tensorflowjs');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const keys = open.result.transaction('model_info_store').objectStore('model_info_store').getAllKeys();
+          keys.onsuccess = () => resolve((keys.result as string[]).filter((k) => k.includes(`-seed${seed}-`)));
+        };
+      }),
+    seed,
+  );
+  // Only the copy: the first tab, which owns the link's key, has not autosaved yet (autosaveEvery=0, never paused).
+  expect(autosaves).toHaveLength(1);
+  expect(autosaves[0]).toMatch(/-copy2$/);
   await other.close();
 
   const weights = page.locator('select[name=weights]');

@@ -1,11 +1,13 @@
 // The user's own video → an in-memory dataset, in the browser: decode an animated image (GIF, WebP, PNG,
-// AVIF) with WebCodecs' ImageDecoder at the rate its frame durations give, any other video with a <video>
+// AVIF) with WebCodecs' ImageDecoder at the rate its frame durations give, an MP4 with WebCodecs' VideoDecoder
+// at its container's rate where the browser decodes its codec (src/data/mp4-frames.ts), any other video with a <video>
 // element (seeking frame by frame at the native rate, which requestVideoFrameCallback measures); resize
 // the short side and centre-crop, cut clips (and stabilise) in a worker, encode shards that can be downloaded.
 import { browserEncoder } from './browser';
 import type { CutResult, FrameSequence } from './clips';
 import type { CutRequest, CutResponse } from './cut-worker';
 import { DataError, NoFramesError, NotAVideoError, UnsupportedCodecError } from './errors';
+import { containerFps, decodeMp4, fourCc, ftypBrand, openMp4 } from './mp4-frames';
 import { buildDataset, type BuiltDataset } from './shards';
 import type { StabilizeOptions } from './stabilize';
 import { BACKGROUND_GREY } from './still-image';
@@ -27,16 +29,23 @@ export interface OwnVideoOptions {
   signal?: AbortSignal;
 }
 
-/** Where a frame rate came from: an animated image's frame durations, a video's frame timestamps, or nowhere. */
-export type FpsSource = 'frame durations' | 'frame timestamps' | 'assumed';
+/**
+ * Where a frame rate came from: an animated image's frame durations, an MP4 container's sample durations, a
+ * played video's frame timestamps, or nowhere.
+ */
+export type FpsSource = 'frame durations' | 'container' | 'frame timestamps' | 'assumed';
 
-/** Decoded frames and where their rate came from. */
-export type DecodedVideo = FrameSequence & { fpsFrom: FpsSource };
+/** What decoded the frames: WebCodecs (ImageDecoder for animated images, VideoDecoder for MP4) or a <video> element. */
+export type FrameDecoder = 'ImageDecoder' | 'VideoDecoder' | 'video element';
+
+/** Decoded frames, where their rate came from and what decoded them. */
+export type DecodedVideo = FrameSequence & { fpsFrom: FpsSource; decoder: FrameDecoder };
 
 export interface OwnVideoDataset {
   dataset: BuiltDataset;
   fps: number;
   fpsFrom: FpsSource;
+  decoder: FrameDecoder;
   /** Windows dropped by the stabiliser, and windows in all. */
   dropped: number;
   windows: number;
@@ -135,7 +144,7 @@ export async function decodeVideoFile(
       grab(video, video.videoWidth, video.videoHeight, i);
       opts.onProgress?.('decoding', i + 1, count);
     }
-    return { rgb, frames: count, side, fps, fpsFrom: measured ? 'frame timestamps' : 'assumed' };
+    return { rgb, frames: count, side, fps, fpsFrom: measured ? 'frame timestamps' : 'assumed', decoder: 'video element' };
   } finally {
     video.removeAttribute('src');
     video.load();
@@ -145,11 +154,10 @@ export async function decodeVideoFile(
 
 /** The MIME type of an image format that can be animated, from the file's first bytes; null for anything else. */
 export function animatedImageType(head: Uint8Array): string | null {
-  const ascii = (at: number, n: number) => String.fromCharCode(...head.subarray(at, at + n));
-  if (/^GIF8[79]a$/.test(ascii(0, 6))) return 'image/gif';
-  if (ascii(0, 4) === 'RIFF' && ascii(8, 4) === 'WEBP') return 'image/webp';
-  if (ascii(1, 3) === 'PNG' && head[0] === 0x89) return 'image/png';
-  if (ascii(4, 4) === 'ftyp' && /^avi[fs]$/.test(ascii(8, 4))) return 'image/avif';
+  if (fourCc(head, 0) === 'GIF8') return 'image/gif';
+  if (fourCc(head, 0) === 'RIFF' && fourCc(head, 8) === 'WEBP') return 'image/webp';
+  if (fourCc(head, 0) === '\x89PNG') return 'image/png';
+  if (/^avi[fs]$/.test(ftypBrand(head) ?? '')) return 'image/avif';
   return null;
 }
 
@@ -216,20 +224,50 @@ export async function decodeAnimatedImage(
     pick.forEach((source, i) => {
       out.set(rgb.subarray(source * frame, (source + 1) * frame), i * frame);
     });
-    return { rgb: out, frames: pick.length, side, fps, fpsFrom: 'frame durations' };
+    return { rgb: out, frames: pick.length, side, fps, fpsFrom: 'frame durations', decoder: 'ImageDecoder' };
   } finally {
     decoder.close();
   }
 }
 
-/** An animated image through ImageDecoder (a <video> cannot play one), anything else through <video>. */
+/** Decodes an MP4 with WebCodecs' VideoDecoder at its container's frame rate; null where this browser cannot. */
+async function decodeMp4File(
+  file: Blob,
+  side: number,
+  opts: Pick<OwnVideoOptions, 'maxFrames' | 'onProgress'>,
+): Promise<DecodedVideo | null> {
+  const track = await openMp4(await file.arrayBuffer(), opts.maxFrames ?? 3000);
+  if (!track) return null;
+  const count = track.samples.length;
+  if (count < 2) throw new NoFramesError(`the MP4 has ${count === 0 ? 'no frame' : 'one frame: it is a still image, not a video'}`);
+  const { rgb, grab } = frameGrabber(side, count);
+  const decoded = await decodeMp4(track, (frame, i) => {
+    if (i >= count) return; // reordered frames never outnumber the samples, but a broken file might
+    grab(frame, frame.displayWidth, frame.displayHeight, i);
+    opts.onProgress?.('decoding', i + 1, count);
+  });
+  const frames = Math.min(decoded, count);
+  const fps = containerFps(
+    track.timescale,
+    track.samples.map((s) => s.duration),
+  );
+  return { rgb: rgb.subarray(0, frames * side * side * 3), frames, side, fps, fpsFrom: 'container', decoder: 'VideoDecoder' };
+}
+
+/**
+ * An animated image through ImageDecoder (a <video> cannot play one), an MP4 through VideoDecoder where the
+ * browser has it for the file's codec, anything else through <video>.
+ */
 export async function decodeOwnFile(
   file: Blob,
   side: number,
   opts: Pick<OwnVideoOptions, 'maxFrames' | 'onProgress' | 'signal'> = {},
 ): Promise<DecodedVideo> {
-  const type = animatedImageType(new Uint8Array(await file.slice(0, 12).arrayBuffer()));
-  return type ? decodeAnimatedImage(file, type, side, opts) : decodeVideoFile(file, side, opts);
+  const head = new Uint8Array(await file.slice(0, 12).arrayBuffer());
+  const type = animatedImageType(head);
+  if (type) return decodeAnimatedImage(file, type, side, opts);
+  const mp4 = ftypBrand(head) !== null ? await decodeMp4File(file, side, opts) : null;
+  return mp4 ?? decodeVideoFile(file, side, opts);
 }
 
 function cutInWorker(request: CutRequest): Promise<CutResult> {
@@ -263,7 +301,7 @@ export async function videoToDataset(file: File, opts: OwnVideoOptions = {}): Pr
     encoder: browserEncoder,
     onProgress: (done) => opts.onProgress?.('encoding', done, cut.clips.length),
   });
-  return { dataset, fps: video.fps, fpsFrom: video.fpsFrom, dropped: cut.dropped, windows: cut.windows };
+  return { dataset, fps: video.fps, fpsFrom: video.fpsFrom, decoder: video.decoder, dropped: cut.dropped, windows: cut.windows };
 }
 
 /** The dataset's files (manifest.json and shards) as Blobs, e.g. for download links or a zip. */

@@ -99,12 +99,18 @@ function OwnVideo() {
       const clips = own.dataset.manifest.clips;
       const fpsFrom = {
         'frame durations': 'from its frame durations',
+        container: "from its container's sample durations",
         'frame timestamps': 'from its frame timestamps',
         assumed: 'assumed: this browser cannot time video frames',
       }[own.fpsFrom];
+      const decoder = {
+        ImageDecoder: "WebCodecs' ImageDecoder",
+        VideoDecoder: "WebCodecs' VideoDecoder",
+        'video element': 'a <video> element',
+      }[own.decoder];
       setBuilt({
         dataset: own.dataset,
-        note: `${clips} clips at ${own.fps} fps (${fpsFrom})${own.dropped ? `; the stabiliser dropped ${own.dropped} of ${own.windows} windows` : ''}`,
+        note: `${clips} clips at ${own.fps} fps (${fpsFrom}), decoded by ${decoder}${own.dropped ? `; the stabiliser dropped ${own.dropped} of ${own.windows} windows` : ''}`,
       });
       send({ type: 'ownDataset', dataset: own.dataset });
       if (settings.dataset === 'own') startRun(settings, null);

@@ -52,20 +52,26 @@ export async function openMp4(bytes: ArrayBuffer, maxFrames: number): Promise<Mp
   const file = createFile();
   let movie: Movie | undefined;
   let error: string | undefined;
-  file.onReady = (info) => (movie = info);
+  const samples: Sample[] = [];
+  // Extraction starts as soon as the movie box is read, before the parser goes on: a fragmented MP4 (as
+  // MediaRecorder writes) keeps its samples in the fragments that follow, which are parsed only once.
+  file.onReady = (info) => {
+    movie = info;
+    const track = info.videoTracks[0];
+    if (!track) return;
+    file.onSamples = (_, __, batch) => samples.push(...batch);
+    file.setExtractionOptions(track.id, null, { nbSamples: maxFrames });
+    file.start();
+  };
   file.onError = (_, message) => (error = message);
   file.appendBuffer(MP4BoxBuffer.fromArrayBuffer(bytes, 0));
+  file.flush();
   if (error) throw new NotAVideoError(`this MP4 cannot be read: ${error}`);
   const track = movie?.videoTracks[0];
   if (!track) return null;
   const entry = file.getTrackById(track.id).mdia.minf.stbl.stsd.entries[0] as VisualSampleEntry;
   const config = { codec: track.codec, codedWidth: entry.width, codedHeight: entry.height, description: codecDescription(entry) };
   if (!(await VideoDecoder.isConfigSupported(config)).supported) return null;
-  const samples: Sample[] = [];
-  file.onSamples = (_, __, batch) => samples.push(...batch);
-  file.setExtractionOptions(track.id, null, { nbSamples: maxFrames });
-  file.start();
-  file.flush();
   return { config, timescale: track.timescale, samples: samples.slice(0, maxFrames) };
 }
 

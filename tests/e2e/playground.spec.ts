@@ -452,3 +452,26 @@ test('a multi-shard model written by the PyTorch trainer loads through Load weig
   await expect(page.getByTestId('status')).toContainText('weights loaded from file', { timeout: 180_000 });
   expect(await iteration(page)).toBe(JSON.parse(readFileSync(join(dir, 'card.json'), 'utf8')).iterations);
 });
+
+test("an MP4 dropped into the page is decoded by VideoDecoder at its container's frame rate, without opencv.js", async ({ page }) => {
+  const requested: string[] = [];
+  page.on('request', (r) => requested.push(r.url()));
+  await open(page);
+  // MediaRecorder writes a fragmented MP4 (its samples in fragments after the movie box), recorded at 25 fps.
+  await recordAndDrop(page, 'video/mp4;codecs=avc1', 'square.mp4');
+  const note = page.getByText(/\d+ clips at [\d.]+ fps \(from its container's sample durations\), decoded by WebCodecs' VideoDecoder/);
+  await expect(note).toBeVisible({ timeout: 180_000 });
+  expect(Number((await note.textContent())!.match(/at ([\d.]+) fps/)![1])).toBeCloseTo(25, 0);
+  expect(requested.filter((url) => /opencv/.test(url))).toEqual([]); // not stabilising: no opencv.js
+  await expect(page.locator('select[name=dataset]')).toHaveValue('own');
+  // The decoded frames are pictures (the texture and the square), not blank.
+  const real = page.getByLabel('real 0', { exact: true });
+  await expect(real).toBeVisible({ timeout: 120_000 });
+  const spread = await real.evaluate((c: HTMLCanvasElement) => {
+    const px = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    let [lo, hi] = [255, 0];
+    for (let i = 0; i < px.length; i += 4) [lo, hi] = [Math.min(lo, px[i]), Math.max(hi, px[i])];
+    return hi - lo;
+  });
+  expect(spread).toBeGreaterThan(20);
+});

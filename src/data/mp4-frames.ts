@@ -13,12 +13,6 @@ import {
 } from 'mp4box';
 import { NotAVideoError } from './errors';
 
-/** The four characters at `at`, e.g. a box's type. */
-export const fourCc = (head: Uint8Array, at: number) => String.fromCharCode(...head.subarray(at, at + 4));
-
-/** The major brand of an ISO BMFF file (MP4, MOV, AVIF…), whose first box is `ftyp`; null for anything else. */
-export const ftypBrand = (head: Uint8Array): string | null => (fourCc(head, 4) === 'ftyp' ? fourCc(head, 8) : null);
-
 /** Frames per second from a track's timescale (ticks per second) and its samples' durations in ticks: the median frame's. */
 export function containerFps(timescale: number, durations: number[]): number {
   const sorted = durations.filter((d) => d > 0).sort((a, b) => a - b);

@@ -7,7 +7,6 @@ import { browserEncoder } from './browser';
 import type { CutResult, FrameSequence } from './clips';
 import type { CutRequest, CutResponse } from './cut-worker';
 import { DataError, NoFramesError, NotAVideoError, UnsupportedCodecError } from './errors';
-import { containerFps, decodeMp4, fourCc, ftypBrand, openMp4 } from './mp4-frames';
 import { buildDataset, type BuiltDataset } from './shards';
 import type { StabilizeOptions } from './stabilize';
 import { BACKGROUND_GREY } from './still-image';
@@ -152,6 +151,12 @@ export async function decodeVideoFile(
   }
 }
 
+/** The four characters at `at`, e.g. a box's type. */
+export const fourCc = (head: Uint8Array, at: number) => String.fromCharCode(...head.subarray(at, at + 4));
+
+/** The major brand of an ISO BMFF file (MP4, MOV, AVIF…), whose first box is `ftyp`; null for anything else. */
+export const ftypBrand = (head: Uint8Array): string | null => (fourCc(head, 4) === 'ftyp' ? fourCc(head, 8) : null);
+
 /** The MIME type of an image format that can be animated, from the file's first bytes; null for anything else. */
 export function animatedImageType(head: Uint8Array): string | null {
   if (fourCc(head, 0) === 'GIF8') return 'image/gif';
@@ -236,6 +241,8 @@ async function decodeMp4File(
   side: number,
   opts: Pick<OwnVideoOptions, 'maxFrames' | 'onProgress'>,
 ): Promise<DecodedVideo | null> {
+  // mp4box is loaded only for an MP4, as opencv.js only for stabilising.
+  const { containerFps, decodeMp4, openMp4 } = await import('./mp4-frames');
   const track = await openMp4(await file.arrayBuffer(), opts.maxFrames ?? 3000);
   if (!track) return null;
   const count = track.samples.length;

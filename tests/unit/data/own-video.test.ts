@@ -2,8 +2,8 @@
 // ImageDecoder or VideoDecoder, the uniform rate and frame order made from an animated image's frame
 // durations, and an MP4's rate from its container.
 import { describe, expect, it } from 'vitest';
-import { containerFps, ftypBrand } from '../../../src/data/mp4-frames';
-import { animatedImageType, resampleDurations } from '../../../src/data/own-video';
+import { containerFps } from '../../../src/data/mp4-frames';
+import { animatedImageType, ftypBrand, resampleDurations } from '../../../src/data/own-video';
 
 const bytes = (s: string, prefix: number[] = []) => new Uint8Array([...prefix, ...[...s].map((c) => c.charCodeAt(0))]);
 

@@ -145,7 +145,8 @@ def metrics_markdown(metrics: dict) -> str:
 
 Flicker (mean frame-to-frame change), high frequency (mean neighbouring-pixel difference) and mask coverage: closer
 to the real clips is better. Fréchet distance (features of {metrics['features']}), mask MAE and stillness: lower is
-better; mask IoU (future models, paired with the real clips' true masks): higher is better.
+better; mask IoU (future models, paired with the real clips' true masks): higher is better. The repeated first
+frame's mask is, for a future model, the input frame's true mask held still (objects that do not move), else empty.
 """
 
 

@@ -67,6 +67,17 @@ export function repeatFirstFrame(video: tf.Tensor5D): tf.Tensor5D {
   });
 }
 
+/** Each clip's first-frame mask copied to all its frames (masks are clips × frames × size × size). */
+export function repeatFirstFrameMask(mask: Float32Array, clips: number, frames: number, size: number): Float32Array {
+  const frame = size * size;
+  const out = new Float32Array(clips * frames * frame);
+  for (let c = 0; c < clips; c++) {
+    const first = mask.subarray(c * frames * frame, (c * frames + 1) * frame);
+    for (let t = 0; t < frames; t++) out.set(first, (c * frames + t) * frame);
+  }
+  return out;
+}
+
 /** Chunks read back batch by batch, joined once at the end. */
 class Chunks {
   private readonly parts: Float32Array[] = [];
@@ -135,8 +146,11 @@ export async function evaluateGenerator(model: VganModel, real: RealClips, opts:
   const paired = model.kind === 'future' && real.mask !== undefined && ownMask !== null;
   const agreement = paired ? maskAgreement(ownMask!, real.mask!) : null;
   const stillMask = paired ? real.mask! : ownMask;
-  // A model that learnt no motion predicts an empty mask; its video is still wherever one looks.
-  const baseline = real.mask ? maskAgreement(new Float32Array(clips * plane), real.mask) : null;
+  // The baseline's mask: for a future model, the input frame's true mask held still (objects that stay where
+  // they are: the best a predictor can do where motion cannot be told from one frame); for an unconditional
+  // model, whose samples pair with no clip, an empty one (a still video has nothing moving).
+  const stillTruth = real.mask ? (paired ? repeatFirstFrameMask(real.mask, clips, frames, size) : new Float32Array(clips * plane)) : null;
+  const baseline = stillTruth ? maskAgreement(stillTruth, real.mask!) : null;
   const first = repeatedFirstFrames(real);
   const rows: MetricRow[] = [
     {
@@ -156,7 +170,7 @@ export async function evaluateGenerator(model: VganModel, real: RealClips, opts:
       frechet: frechet(stillFeatures),
       maskIoU: baseline?.iou ?? null,
       maskMAE: baseline?.mae ?? null,
-      maskCoverage: real.mask ? 0 : null,
+      maskCoverage: stillTruth ? maskCoverage(stillTruth) : null,
       stillness: 0,
     },
   ];

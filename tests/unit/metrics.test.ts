@@ -239,8 +239,25 @@ describe('evaluation', () => {
     expect(m.maskIoU).toBeLessThanOrEqual(1);
     expect(m.stillness).toBeGreaterThanOrEqual(0);
     const truthMean = real.mask.reduce((s, x) => s + x, 0) / real.mask.length;
-    expect(baseline).toMatchObject({ name: 'repeated first frame', maskIoU: 0, stillness: 0 });
-    expect(baseline.maskMAE).toBeCloseTo(truthMean, 6);
+    // The baseline holds each input frame's true mask still: it agrees with frame 0 and misses what moves.
+    const plane = config.size * config.size;
+    let [both, either, first] = [0, 0, 0];
+    for (let c = 0; c < real.clips; c++) {
+      for (let t = 0; t < config.frames; t++) {
+        for (let p = 0; p < plane; p++) {
+          const held = real.mask[c * config.frames * plane + p] >= 0.5;
+          const now = real.mask[(c * config.frames + t) * plane + p] >= 0.5;
+          both += Number(held && now);
+          either += Number(held || now);
+          first += Number(held);
+        }
+      }
+    }
+    expect(baseline).toMatchObject({ name: 'repeated first frame', stillness: 0 });
+    expect(baseline.maskIoU).toBeCloseTo(both / either, 9);
+    expect(baseline.maskIoU).toBeGreaterThan(0);
+    expect(baseline.maskIoU).toBeLessThan(1); // the sprites move
+    expect(baseline.maskCoverage).toBeCloseTo(first / real.mask.length, 9);
     expect(truth).toMatchObject({ name: 'real clips', frechet: null, maskIoU: 1, maskMAE: 0 });
     expect(baseline.flicker).toBe(0);
     expect(truth.flicker).toBeCloseTo(flicker(real.video, real), 9);
@@ -259,6 +276,8 @@ describe('evaluation', () => {
     const model = new VganModel(config, { seed: 4 });
     const rows = await evaluateGenerator(model, shapes(4), { featureModel: net, seed: 1 });
     expect(rows[0].maskIoU).toBeNull();
+    // Its samples pair with no clip: the still baseline's mask is empty.
+    expect(rows[1]).toMatchObject({ maskIoU: 0, maskCoverage: 0 });
     expect(rows.map((r) => r.name)).toEqual(['model', 'repeated first frame', 'real clips']);
     expect(rows[0].maskCoverage).toBeGreaterThanOrEqual(0);
     expect(Number.isFinite(rows[0].frechet)).toBe(true);

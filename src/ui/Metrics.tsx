@@ -27,7 +27,7 @@ export function Metrics() {
         better) against the true masks, for future models, which continue a real clip; <b>mask coverage</b>, the share of pixels the mask
         marks as moving (closer to the real clips' share is better); and <b>background stillness</b>, the temporal standard deviation of the
         background (lower is better, 0 = perfectly still; the real clips' own value is the noise of their JPEG coding). The baseline repeats
-        each real clip's first frame.
+        each real clip's first frame; for a future model its mask is that frame's true mask, held still (objects that stay where they are).
       </p>
       <div className="row">
         <ModelSourcePicker onChange={setSource} />

@@ -189,6 +189,27 @@ class DataTest(unittest.TestCase):
             shares = [next(iter(ClipStream(Path(tmp, "d"), 16, 8, 3, seed=1, rank=r, world=2))) for r in (0, 1)]
             self.assertFalse(torch.equal(shares[0], shares[1]))
 
+    def test_batches_mix_every_shard_when_the_dataset_fits_in_memory(self) -> None:
+        """Shards grouped by source (four shards of eight clips, one colour each): the first eight clips drawn
+        one at a time come from at least three shards, where a buffer of eight clips would give at most two."""
+        from test_bad_data import add_shard, clip_files, tar_of
+
+        with tempfile.TemporaryDirectory() as tmp:
+            directory = Path(tmp, "d")
+            write_dataset(directory, clips=0, frames=8, side=16)
+            colours = [(255, 0, 0), (0, 255, 0), (0, 0, 255), (255, 255, 255)]
+            for s, colour in enumerate(colours):
+                members: dict[str, bytes] = {}
+                for c in range(8):
+                    jpg = io.BytesIO()
+                    Image.fromarray(np.full((8 * 16, 16, 3), colour, dtype=np.uint8)).save(jpg, format="JPEG", quality=95)
+                    members.update(clip_files(f"clip{8 * s + c:07d}", jpg.getvalue()))
+                add_shard(directory, f"shard-{s + 1:06d}.tar", tar_of(members), 8)
+            stream = iter(ClipStream(directory, 16, 8, 1, seed=0))
+            pixels = [next(stream)[0, :, 0, 8, 8].numpy() for _ in range(8)]
+            shards = {int(np.argmin([np.abs(p - (np.array(k) / 127.5 - 1)).sum() for k in colours])) for p in pixels}
+            self.assertGreaterEqual(len(shards), 3)
+
     def test_mirror_flips_some_clips_of_the_same_sequence(self) -> None:
         with tempfile.TemporaryDirectory() as tmp:
             write_dataset(Path(tmp, "d"), clips=8, frames=8, side=32)

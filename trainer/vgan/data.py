@@ -201,12 +201,14 @@ class ClipStream:
         self.manifest = read_manifest(self.directory)
         self.size, self.frames, self.batch, self.stride = size, frames, batch, stride
         self.seed, self.rank, self.world = seed, rank, world
-        self.shuffle_buffer = shuffle_buffer or 8 * batch
         self.errors = 0
         self.problems: list[str] = []
         clip_bytes = frames * size * size * 3
-        self.cache: dict[int, list[np.ndarray]] | None = (
-            {} if self.manifest.get("clips", 0) * clip_bytes // world <= CACHE_LIMIT_BYTES else None)
+        share = self.manifest.get("clips", 0) // world
+        self.cache: dict[int, list[np.ndarray]] | None = {} if share * clip_bytes <= CACHE_LIMIT_BYTES else None
+        # Where the share fits in memory, every clip of it is in the shuffle buffer, so each batch is a uniform
+        # draw: shards grouped by source (real's every-window build) would otherwise give batches of one scene.
+        self.shuffle_buffer = shuffle_buffer or (max(share, batch) if self.cache is not None else 8 * batch)
 
     def _shard_clips(self, index: int, entry, keep: Callable[[int], bool]) -> list[np.ndarray]:
         if self.cache is not None and index in self.cache:

@@ -140,8 +140,9 @@ export class TrainingSession {
     const grid = await this.gridInput();
     const pictures = tf.tidy(() => {
       const out: tf.Tensor2D[] = [];
-      const z = grid.slice([index, 0], [1, -1]);
-      this.trainer.model.generate(z, {
+      // One grid input: a latent code, or the future model's input frame.
+      const input = grid.slice(index, 1);
+      this.trainer.model.generate(input, {
         training: true,
         freezeStatistics: true,
         onLayer: (name, y) => {

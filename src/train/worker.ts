@@ -264,9 +264,7 @@ async function sendSamples() {
 }
 
 async function sendLayers() {
-  if (session && session.trainer.model.kind === 'unconditional') {
-    post({ type: 'layers', index: selected, views: await session.layerViews(selected) });
-  }
+  if (session) post({ type: 'layers', index: selected, views: await session.layerViews(selected) });
 }
 
 async function autosave() {

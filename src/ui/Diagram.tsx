@@ -1,6 +1,5 @@
 // The model beside its samples: what each stream of the generator being trained does, in words, and the live
-// output of every generator layer for the selected sample (unconditional models; the worker sends no layers
-// for the future model, whose input is a frame rather than a code).
+// output of every generator layer (the future model's encoder included) for the selected sample.
 import { useEffect, useRef } from 'react';
 import { presetConfig } from '../model/config';
 import type { LayerView } from '../train/session';

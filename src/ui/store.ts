@@ -81,6 +81,7 @@ export function startRun(settings: Settings, importedRun: string | null, fresh =
     samples: [],
     real: [],
     interpolation: [],
+    layers: [], // the diagram shows the new model's layers, never the replaced one's
   });
   send({ type: 'init', settings, fresh, ...(importedRun ? { importedRun } : {}) });
 }

@@ -193,6 +193,10 @@ test('a future model trained in the playground predicts in the Future view', asy
   await expect(page.getByTestId('play')).toBeEnabled({ timeout: 120_000 });
   await expect(page.getByRole('heading', { name: /Predictions from the first frames of fixed real clips/ })).toBeVisible();
   await expect(page.getByLabel('sample 0', { exact: true })).toHaveAttribute('data-frames', '8', { timeout: 120_000 });
+  // The diagram describes this model, its encoder's live layers first.
+  const diagram = page.getByRole('region', { name: 'model diagram' });
+  await expect(diagram.getByRole('heading', { level: 2 })).toHaveText('How the two-stream future generator makes a video');
+  await expect(diagram.getByRole('img', { name: 'layer generator/encoder/conv1' })).toBeVisible({ timeout: 120_000 });
   await page.getByTestId('step-both').click();
   await expect(page.getByTestId('iteration')).toHaveText('1', { timeout: 240_000 });
   await page.getByRole('button', { name: "Use the playground's model (iteration 1)" }).click();

@@ -208,6 +208,10 @@ test('a shared link opens the same settings and hides what the teacher hid', asy
   await expect(page.locator('input[name=lrG]')).toHaveCount(0);
   await expect(page.locator('input[name=beta1]')).toHaveCount(0);
   await expect(page.getByLabel('selected mask')).toHaveCount(0); // one stream: no mask
+  const diagram = page.getByRole('region', { name: 'model diagram' });
+  await expect(diagram.getByRole('heading', { level: 2 })).toHaveText('How the one-stream generator makes a video');
+  await expect(diagram).not.toContainText('mask');
+  await expect(diagram.getByRole('heading', { name: /Background stream/ })).toHaveCount(0);
   await page.locator('input[name=lrD]').fill('0.001');
   await page.locator('input[name=lrD]').blur();
   await expect(page).toHaveURL(/lrD=0\.001/);

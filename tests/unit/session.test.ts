@@ -54,3 +54,22 @@ it('width and time span settings override the preset’s config fields; "preset"
   expect(session.trainer.config).toMatchObject({ ...resolveConfig('tiny'), baseChannels: 8, frameStride: 2 });
   session.dispose();
 });
+
+it("shows the future model's layers, its encoder first, for one grid frame", async () => {
+  const settings = { ...defaultSettings, kind: 'future' as const, batchSize: 2 };
+  const session = new TrainingSession(settings, shapesSource(resolveConfig('tiny'), 2, 1));
+  await session.samples(); // takes the grid's frames from a batch
+  const before = tf.memory().numTensors;
+  const views = await session.layerViews(1);
+  const a = session.trainer.model.arch;
+  expect(views.map((v) => v.name.split('/')[1])).toEqual([
+    ...a.encoder.map(() => 'encoder'),
+    ...[...a.foreground, a.videoHead, a.maskHead].map(() => 'foreground'),
+    ...a.background.map(() => 'background'),
+  ]);
+  expect(views.map((v) => v.shape)).toEqual(
+    [...a.encoder, ...a.foreground, a.videoHead, a.maskHead, ...a.background].map((l) => l.outShape),
+  );
+  expect(tf.memory().numTensors).toBe(before);
+  session.trainer.dispose();
+});

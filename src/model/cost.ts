@@ -1,5 +1,5 @@
 // What a preset costs: parameters, memory and arithmetic per training iteration, from the layer tables.
-import { architecture, type LayerSpec, type ModelConfig, type ModelKind } from './config';
+import { architecture, type GeneratorKind, type LayerSpec, type ModelConfig, type ModelKind } from './config';
 
 const volume = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
 
@@ -19,9 +19,15 @@ export interface Cost {
   memoryBytes: number;
 }
 
-export function modelCost(config: ModelConfig, batch: number, kind: ModelKind = 'unconditional'): Cost {
+/** The cost of the model `kind` and `generator` name (the one-stream generator has no mask head and no background stream). */
+export function modelCost(
+  config: ModelConfig,
+  batch: number,
+  kind: ModelKind = 'unconditional',
+  generator: GeneratorKind = 'twoStream',
+): Cost {
   const a = architecture(config, kind);
-  const g = [...a.encoder, ...a.foreground, a.videoHead, a.maskHead, ...a.background];
+  const g = [...a.encoder, ...a.foreground, a.videoHead, ...(generator === 'twoStream' ? [a.maskHead, ...a.background] : [])];
   const d = [...a.discriminator, a.discriminatorHead];
   const params = (ls: LayerSpec[]) =>
     ls.reduce((n, l) => n + volume(l.kernel) * l.inChannels * l.outChannels + l.outChannels * (l.batchNorm ? 3 : 1), 0);

@@ -122,11 +122,16 @@ function PresetCost() {
   const settings = usePlayground((s) => s.settings);
   const history = usePlayground((s) => s.history);
   const config = resolveConfig({ preset: settings.preset, ...configOverrides(settings) });
-  const cost = modelCost(config, settings.batchSize);
+  const cost = modelCost(config, settings.batchSize, settings.kind, settings.generator);
   const recent = history.filter((r) => r.kind === 'both').slice(-10);
   const ms = recent.length ? recent.reduce((a, r) => a + r.ms, 0) / recent.length : null;
   const isDefaultRun =
-    settings.preset === 'tiny' && settings.dataset === 'shapes' && settings.baseChannels === 'preset' && settings.frameStride === 'preset';
+    settings.preset === 'tiny' &&
+    settings.dataset === 'shapes' &&
+    settings.kind === 'unconditional' &&
+    settings.generator === 'twoStream' &&
+    settings.baseChannels === 'preset' &&
+    settings.frameStride === 'preset';
   return (
     <p className="cost" data-testid="preset-cost">
       {(cost.parameters / 1e6).toFixed(2)} M parameters · ≈{(cost.memoryBytes / 2 ** 20).toFixed(0)} MiB to train ·{' '}

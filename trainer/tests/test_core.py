@@ -256,6 +256,20 @@ class TrainScriptTest(unittest.TestCase):
             self.assertEqual(model.config.frameStride, 2)
 
 
+class MaskIouTest(unittest.TestCase):
+    def test_pooled_and_per_frame_iou_of_a_held_mask(self) -> None:
+        """A one-pixel object moving one pixel a frame: its held first-frame mask meets it at frame 0 only."""
+        from mask_iou import iou, report
+
+        truth = np.zeros((1, 3, 4, 4), dtype=bool)
+        for t in range(3):
+            truth[0, t, 1, t] = True
+        held = np.broadcast_to(truth[:, :1], truth.shape)
+        self.assertEqual(iou(held, truth), 1 / 5)  # one pixel shared of five marked
+        self.assertEqual(report("held", held, truth), "| held | 0.200 | 1.000 | 0.000 | 0.000 |")
+        self.assertEqual(iou(np.zeros_like(truth), np.zeros_like(truth)), 1.0)  # two empty masks agree
+
+
 class ProceduralStreamTest(unittest.TestCase):
     def test_resumed_and_parallel_streams_draw_the_clips_of_one_process(self) -> None:
         whole = iter(ProceduralStream("shapes", 16, 4, 2, batch=4, seed=3))

@@ -246,7 +246,8 @@ def main() -> None:
         "baseChannels": c.baseChannels,
         "dataset": dataset,
         "dataDescription": ("fresh procedural clips for every batch" if data in PROCEDURAL
-                            else f"{data}" + (", each clip mirrored left-right with probability 1/2" if run_info.get("mirror") else "")),
+                            else f"{data}" + (f", only the clips of {', '.join(run_info['sources'])}" if run_info.get("sources") else "")
+                            + (", each clip mirrored left-right with probability 1/2" if run_info.get("mirror") else "")),
         "iterations": info.get("iteration"),
         "runIterations": max((json.loads(x).get("iterations", 0) for x in (run / "metrics.jsonl").read_text().splitlines()
                               if '"quality"' in x), default=info.get("iteration")),

@@ -62,6 +62,8 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--recon-lambda", type=float, default=10.0)
     p.add_argument("--mirror", action="store_true",
                    help="flip each stored clip left-right with probability 1/2 (for datasets of few sources, such as real)")
+    p.add_argument("--sources", help="comma-separated source names: train only on stored clips whose sidecar's "
+                   "source starts with one of them (e.g. real's fixed-camera videos: vtest.avi,tree.avi,horses.gif)")
     p.add_argument("--checkpoint-every", type=int, default=500)
     p.add_argument("--log-every", type=int, default=10)
     p.add_argument("--float16", action="store_true", help="store the exported weights as float16 when outputs allow")
@@ -70,18 +72,20 @@ def parse_args() -> argparse.Namespace:
     return p.parse_args()
 
 
-def training_stream(data: str, config, batch: int, seed: int, trainer: Trainer, rank: int, world: int, mirror: bool):
+def training_stream(data: str, config, batch: int, seed: int, trainer: Trainer, rank: int, world: int, mirror: bool,
+                    sources: list[str] | None):
     if data in PROCEDURAL:
-        if mirror:
-            raise SystemExit(f"--mirror is for stored clips: {data} draws fresh clips for every batch")
+        if mirror or sources:
+            raise SystemExit(f"--mirror and --sources are for stored clips: {data} draws fresh clips for every batch")
         # Batches drawn so far, so that a resumed run continues the clip sequence.
         return ProceduralStream(data, config.size, config.frames, config.frameStride, batch, seed,
                             start_batch=trainer.iteration * trainer.batches_per_iteration, rank=rank, world=world)
     return ClipStream(data, config.size, config.frames, batch, seed=seed + trainer.iteration, rank=rank, world=world,
-                      stride=config.frameStride, mirror=mirror)
+                      stride=config.frameStride, mirror=mirror, sources=sources)
 
 
-def reference_clips(data: str, config, seed: int, count: int = 64) -> tuple[torch.Tensor, torch.Tensor | None]:
+def reference_clips(data: str, config, seed: int, count: int = 64,
+                    sources: list[str] | None = None) -> tuple[torch.Tensor, torch.Tensor | None]:
     """Real clips the samples are scored against (with true masks where the data has them): clips the
     training stream never draws for procedural data, the first shuffled ones of a stored dataset."""
     if data in PROCEDURAL:
@@ -89,7 +93,7 @@ def reference_clips(data: str, config, seed: int, count: int = 64) -> tuple[torc
         video = to_tensor(np.stack([rgb for rgb, _ in clips]))
         mask = torch.from_numpy(np.stack([m for _, m in clips])).float().div_(255).unsqueeze(1)
         return video, mask
-    stream = iter(ClipStream(data, config.size, config.frames, count, seed=seed, stride=config.frameStride))
+    stream = iter(ClipStream(data, config.size, config.frames, count, seed=seed, stride=config.frameStride, sources=sources))
     return next(stream), None
 
 
@@ -159,10 +163,11 @@ def main() -> None:
     batch = args.batch or config.batchSize
     if batch % world:
         raise SystemExit(f"--batch {batch} must be a multiple of the {world} processes")
-    data = iter(training_stream(args.data, config, batch // world, args.seed, trainer, rank, world, args.mirror))
+    sources = args.sources.split(",") if args.sources else None
+    data = iter(training_stream(args.data, config, batch // world, args.seed, trainer, rank, world, args.mirror, sources))
     run_info = {"data": args.data, "preset": preset, "batch": batch, "processes": world, "device": str(device),
-                "torch": torch.__version__, "mirror": args.mirror}
-    tracker = QualityTracker(trainer, reference_clips(args.data, config, args.seed), out) if rank == 0 else None
+                "torch": torch.__version__, "mirror": args.mirror, **({"sources": sources} if sources else {})}
+    tracker = QualityTracker(trainer, reference_clips(args.data, config, args.seed, sources=sources), out) if rank == 0 else None
     if rank == 0:
         out.mkdir(parents=True, exist_ok=True)
         print(json.dumps({"start": trainer.iteration, **run_info}), flush=True)

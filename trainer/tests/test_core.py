@@ -21,7 +21,7 @@ sys.path.insert(0, str(TRAINER))
 
 from vgan import ops  # noqa: E402
 from vgan.config import architecture, load_presets, resolve_config  # noqa: E402
-from vgan.data import ClipStream, prepare_clip  # noqa: E402
+from vgan.data import ClipStream, DataError, prepare_clip  # noqa: E402
 from vgan.networks import VganModel  # noqa: E402
 from vgan.procedural import ProceduralStream  # noqa: E402
 from vgan.seed import derive_seed  # noqa: E402
@@ -189,9 +189,10 @@ class DataTest(unittest.TestCase):
             shares = [next(iter(ClipStream(Path(tmp, "d"), 16, 8, 3, seed=1, rank=r, world=2))) for r in (0, 1)]
             self.assertFalse(torch.equal(shares[0], shares[1]))
 
-    def test_batches_mix_every_shard_when_the_dataset_fits_in_memory(self) -> None:
-        """Shards grouped by source (four shards of eight clips, one colour each): the first eight clips drawn
-        one at a time come from at least three shards, where a buffer of eight clips would give at most two."""
+    def test_batches_mix_every_shard_and_keep_the_sources_asked_for(self) -> None:
+        """Shards grouped by source (four shards of eight clips, one colour and one source video each): the first
+        eight clips drawn one at a time come from at least three shards, where a buffer of eight clips would give
+        at most two; `sources` keeps the named videos' clips only."""
         from test_bad_data import add_shard, clip_files, tar_of
 
         with tempfile.TemporaryDirectory() as tmp:
@@ -203,12 +204,21 @@ class DataTest(unittest.TestCase):
                 for c in range(8):
                     jpg = io.BytesIO()
                     Image.fromarray(np.full((8 * 16, 16, 3), colour, dtype=np.uint8)).save(jpg, format="JPEG", quality=95)
-                    members.update(clip_files(f"clip{8 * s + c:07d}", jpg.getvalue()))
+                    files = clip_files(f"clip{8 * s + c:07d}", jpg.getvalue())
+                    sidecar = f"clip{8 * s + c:07d}.json"
+                    files[sidecar] = json.dumps({**json.loads(files[sidecar]), "source": f"video{s}.avi@{16 * c}"}).encode()
+                    members.update(files)
                 add_shard(directory, f"shard-{s + 1:06d}.tar", tar_of(members), 8)
-            stream = iter(ClipStream(directory, 16, 8, 1, seed=0))
-            pixels = [next(stream)[0, :, 0, 8, 8].numpy() for _ in range(8)]
-            shards = {int(np.argmin([np.abs(p - (np.array(k) / 127.5 - 1)).sum() for k in colours])) for p in pixels}
-            self.assertGreaterEqual(len(shards), 3)
+            def shards_drawn(stream: ClipStream, n: int) -> set[int]:
+                it = iter(stream)
+                pixels = [next(it)[0, :, 0, 8, 8].numpy() for _ in range(n)]
+                return {int(np.argmin([np.abs(p - (np.array(k) / 127.5 - 1)).sum() for k in colours])) for p in pixels}
+
+            self.assertGreaterEqual(len(shards_drawn(ClipStream(directory, 16, 8, 1, seed=0), 8)), 3)
+            # --sources keeps the clips whose sidecar's source starts with a name given (shard s holds videoS.avi's).
+            self.assertEqual(shards_drawn(ClipStream(directory, 16, 8, 1, seed=0, sources=["video1.avi", "video3"]), 16), {1, 3})
+            with self.assertRaisesRegex(DataError, "no readable clips"):
+                next(iter(ClipStream(directory, 16, 8, 1, seed=0, sources=["other.avi"])))
 
     def test_mirror_flips_some_clips_of_the_same_sequence(self) -> None:
         with tempfile.TemporaryDirectory() as tmp:

@@ -195,9 +195,11 @@ class ClipStream:
 
     def __init__(self, directory: str | Path, size: int, frames: int, batch: int, seed: int = 0,
                  rank: int = 0, world: int = 1, shuffle_buffer: int | None = None, stride: int = 1,
-                 mirror: bool = False) -> None:
+                 mirror: bool = False, sources: list[str] | None = None) -> None:
         self.directory = Path(directory)
         self.mirror = mirror  # flip each clip left–right with probability ½, as the TypeScript loader's `mirror`
+        # Keep only clips whose sidecar's `source` starts with one of these (e.g. real's fixed-camera videos).
+        self.sources = tuple(sources) if sources else None
         self.manifest = read_manifest(self.directory)
         self.size, self.frames, self.batch, self.stride = size, frames, batch, stride
         self.seed, self.rank, self.world = seed, rank, world
@@ -223,7 +225,7 @@ class ClipStream:
             print(f"warning: skipping a shard: {e}", file=sys.stderr)
             samples = []
         for position, (key, files) in enumerate(samples):
-            if not keep(position):
+            if not keep(position) or not self._from_sources(key, files):
                 continue
             try:
                 clips.append(_decode(key, files, self.size, self.frames, self.stride))
@@ -234,6 +236,15 @@ class ClipStream:
         if self.cache is not None:
             self.cache[index] = clips
         return clips
+
+    def _from_sources(self, key: str, files: dict[str, bytes]) -> bool:
+        if self.sources is None:
+            return True
+        try:
+            source = _json_object(files.get("json", b""), f"{key}.json").get("source", "")
+        except DataError:
+            return True  # decoding reports the broken sidecar
+        return isinstance(source, str) and source.startswith(self.sources)
 
     def clips(self) -> Iterator[np.ndarray]:
         shards = list(enumerate(self.manifest["shards"]))

@@ -204,6 +204,7 @@ class ClipStream:
         self.size, self.frames, self.batch, self.stride = size, frames, batch, stride
         self.seed, self.rank, self.world = seed, rank, world
         self.errors = 0
+        self.epoch_clips = 0  # clips in one pass, once a pass is done
         self.problems: list[str] = []
         clip_bytes = frames * size * size * 3
         share = self.manifest.get("clips", 0) // world
@@ -263,6 +264,7 @@ class ClipStream:
                     yield clip
             if count == 0:
                 raise DataError(f"{self.directory}: no readable clips; " + "; ".join(self.problems[:5]))
+            self.epoch_clips = count
             epoch += 1
 
     def __iter__(self) -> Iterator[torch.Tensor]:
@@ -272,7 +274,8 @@ class ClipStream:
         batch: list[np.ndarray] = []
         for clip in self.clips():
             buffer.append(clip)
-            if len(buffer) < self.shuffle_buffer:
+            # Never more than one pass of clips: with --sources a pass may hold fewer than the buffer was sized for.
+            if len(buffer) < min(self.shuffle_buffer, self.epoch_clips or self.shuffle_buffer):
                 continue
             i = rng.randrange(len(buffer))
             buffer[i], buffer[-1] = buffer[-1], buffer[i]

@@ -45,6 +45,8 @@ let ownsAutosave = true;
 /** The autosave key this tab's run saves to (claimRunAutosave). */
 let autosaveKey = '';
 let releaseAutosave = () => {};
+/** The autosave key whose Web Lock this tab holds, if any. */
+let heldAutosave: string | null = null;
 /** The run started from a weights file, if this is one: its autosave is its own, apart from the settings' run. */
 let importedRun: string | null = null;
 /** The training loop's end, with its pause autosave: a rebuild waits for it, so that the run it replaces is saved whole. */
@@ -150,14 +152,20 @@ async function makeSource(s: Settings, config: ModelConfig): Promise<BatchSource
   return source;
 }
 
-/** Holds the Web Lock named `url` while this tab's session uses that autosave; false when another tab holds it. */
-function claimAutosave(url: string): Promise<boolean> {
-  releaseAutosave();
+/** Takes the Web Lock named `url` and holds it until `releaseAutosave`; false when another tab holds it. */
+function lockAutosave(url: string): Promise<boolean> {
   if (!navigator.locks) return Promise.resolve(true);
   return new Promise((resolve) => {
     void navigator.locks.request(url, { ifAvailable: true }, (lock) => {
       resolve(lock !== null);
-      return lock ? new Promise<void>((release) => (releaseAutosave = release)) : undefined;
+      if (!lock) return undefined;
+      heldAutosave = url;
+      return new Promise<void>((release) => {
+        releaseAutosave = () => {
+          heldAutosave = null;
+          release();
+        };
+      });
     });
   });
 }
@@ -179,24 +187,29 @@ const AUTOSAVE_COPIES = 8;
 async function claimRunAutosave(s: Settings): Promise<string> {
   savedIteration = -1;
   const base = autosaveUrl(s);
-  for (let copy = 1; copy <= AUTOSAVE_COPIES; copy++) {
-    autosaveKey = copy === 1 ? base : `${base}-copy${copy}`;
-    ownsAutosave = await claimAutosave(autosaveKey);
-    if (ownsAutosave) {
-      if (copy > 1) {
-        post({
-          type: 'error',
-          message: `Another tab is training this same experiment and owns its autosave: this tab autosaves to a copy of its own (copy ${copy}), which this link reopens while that tab stays open.`,
-        });
-      }
-      return autosaveKey;
+  const keys = Array.from({ length: AUTOSAVE_COPIES }, (_, i) => (i === 0 ? base : `${base}-copy${i + 1}`));
+  // A run rebuilt on its own key (a lost device, a reset) keeps the lock it holds: released and asked for again,
+  // the lock might not yet be free, and the run would move to a copy without its autosave.
+  const kept = heldAutosave !== null && keys.includes(heldAutosave);
+  if (!kept) releaseAutosave();
+  for (const [i, key] of keys.entries()) {
+    if (kept ? key !== heldAutosave : !(await lockAutosave(key))) continue;
+    autosaveKey = key;
+    ownsAutosave = true;
+    if (i > 0) {
+      post({
+        type: 'error',
+        message: `Another tab is training this same experiment and owns its autosave: this tab autosaves to a copy of its own (copy ${i + 1}), which this link reopens while that tab stays open.`,
+      });
     }
+    return key;
   }
+  ownsAutosave = false;
   post({
     type: 'error',
     message: `${AUTOSAVE_COPIES} other tabs are training this same experiment, each with its own autosave: this tab trains without autosaving. Close one of them, or change the seed here, to autosave.`,
   });
-  return autosaveKey;
+  return base;
 }
 
 async function init(s: Settings, fresh: boolean, imported: string | null) {

@@ -132,6 +132,21 @@ test('a shipped pretrained model loads from public/weights and renders samples',
   await expect(page.getByRole('alert').first()).toContainText('no pretrained model named "no-such-model"');
 });
 
+test('every shipped two-stream or one-stream model starts from the picker with its own dataset and preset', async ({ page }) => {
+  const models = (JSON.parse(readFileSync('public/weights/index.json', 'utf8')).models as Array<Record<string, string>>).filter(
+    (m) => m.kind === 'unconditional',
+  );
+  expect(models.map((m) => m.name)).toContain('moving-mnist-small');
+  for (const card of models) {
+    await open(page, `?seed=${1000 + Math.floor(Math.random() * 1e6)}`); // a fresh experiment: nothing to replace
+    await page.locator('select[name=weights]').selectOption(card.name);
+    await expect(page.getByTestId('status')).toContainText(`started from the pretrained model ${card.name}`, { timeout: 120_000 });
+    await expect(page.locator('select[name=dataset]')).toHaveValue(card.dataset);
+    await expect(page.locator('select[name=preset]')).toHaveValue(card.preset);
+    await expect(page.getByLabel('sample 0', { exact: true })).toHaveAttribute('data-frames', String(card.frames), { timeout: 120_000 });
+  }
+});
+
 test('switching runs asks first and keeps the run it replaces, whose charts come back with it; one tab owns an autosave', async ({
   page,
   context,

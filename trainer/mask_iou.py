@@ -39,7 +39,6 @@ def main() -> None:
     p.add_argument("--seed", type=int, default=1, help="the reference clips' seed (npm run metrics's default)")
     args = p.parse_args()
     rows = []
-    truth = None
     for weights in args.weights:
         model, _, _ = load_model(weights)
         if model.kind != "future" or model.generator_kind != "twoStream":
@@ -47,8 +46,7 @@ def main() -> None:
         model.eval()
         c = model.config
         clips = reference_clips(args.data, args.seed, args.clips, c.size, c.frames, c.frameStride)
-        masks = np.stack([np.asarray(m, dtype=np.float32) for _, m in clips])
-        truth = masks / 255 >= 0.5 if masks.max() > 1 else masks >= 0.5
+        truth = np.stack([m for _, m in clips]) >= 128  # bytes: 255 where a sprite covers the pixel
         frames = torch.from_numpy(np.stack([rgb[0] for rgb, _ in clips])).permute(0, 3, 1, 2).float() / 127.5 - 1
         with torch.no_grad():
             predicted = torch.cat([model.generator(frames[i:i + 64])["mask"][:, 0] for i in range(0, len(frames), 64)])

@@ -68,7 +68,7 @@ export function repeatFirstFrame(video: tf.Tensor5D): tf.Tensor5D {
 }
 
 /** Each clip's first-frame mask copied to all its frames (masks are clips × frames × size × size). */
-export function repeatFirstFrameMask(mask: Float32Array, clips: number, frames: number, size: number): Float32Array {
+function repeatFirstFrameMask(mask: Float32Array, clips: number, frames: number, size: number): Float32Array {
   const frame = size * size;
   const out = new Float32Array(clips * frames * frame);
   for (let c = 0; c < clips; c++) {

@@ -40,10 +40,8 @@ let reference: RealClips | null = null;
 /** The session's charts, saved with its autosave; the iteration last saved. */
 let charts: Charts = { history: [], quality: [] };
 let savedIteration = -1;
-/** Whether this tab holds the Web Lock on the session's autosave key (another tab on the same link may), and what releases it. */
-let ownsAutosave = true;
-/** The autosave key this tab's run saves to (claimRunAutosave). */
-let autosaveKey = '';
+/** The autosave key this tab's run saves to (claimRunAutosave); null when other tabs hold every key of its link. */
+let autosaveKey: string | null = null;
 let releaseAutosave = () => {};
 /** The autosave key whose Web Lock this tab holds, if any. */
 let heldAutosave: string | null = null;
@@ -190,26 +188,30 @@ async function claimRunAutosave(s: Settings): Promise<string> {
   const keys = Array.from({ length: AUTOSAVE_COPIES }, (_, i) => (i === 0 ? base : `${base}-copy${i + 1}`));
   // A run rebuilt on its own key (a lost device, a reset) keeps the lock it holds: released and asked for again,
   // the lock might not yet be free, and the run would move to a copy without its autosave.
-  const kept = heldAutosave !== null && keys.includes(heldAutosave);
-  if (!kept) releaseAutosave();
-  for (const [i, key] of keys.entries()) {
-    if (kept ? key !== heldAutosave : !(await lockAutosave(key))) continue;
-    autosaveKey = key;
-    ownsAutosave = true;
-    if (i > 0) {
-      post({
-        type: 'error',
-        message: `Another tab is training this same experiment and owns its autosave: this tab autosaves to a copy of its own (copy ${i + 1}), which this link reopens while that tab stays open.`,
-      });
-    }
-    return key;
+  let copy = heldAutosave === null ? -1 : keys.indexOf(heldAutosave);
+  if (copy < 0) {
+    releaseAutosave();
+    copy = await firstLockable(keys);
   }
-  ownsAutosave = false;
-  post({
-    type: 'error',
-    message: `${AUTOSAVE_COPIES} other tabs are training this same experiment, each with its own autosave: this tab trains without autosaving. Close one of them, or change the seed here, to autosave.`,
-  });
-  return base;
+  autosaveKey = copy < 0 ? null : keys[copy];
+  if (copy > 0) {
+    post({
+      type: 'error',
+      message: `Another tab is training this same experiment and owns its autosave: this tab autosaves to a copy of its own (copy ${copy + 1}), which this link reopens while that tab stays open.`,
+    });
+  } else if (copy < 0) {
+    post({
+      type: 'error',
+      message: `${AUTOSAVE_COPIES} other tabs are training this same experiment, each with its own autosave: this tab trains without autosaving. Close one of them, or change the seed here, to autosave.`,
+    });
+  }
+  return autosaveKey ?? base;
+}
+
+/** The index of the first key whose lock this tab could take (and now holds); −1 when other tabs hold them all. */
+async function firstLockable(keys: string[]): Promise<number> {
+  for (const [i, key] of keys.entries()) if (await lockAutosave(key)) return i;
+  return -1;
 }
 
 async function init(s: Settings, fresh: boolean, imported: string | null) {
@@ -219,7 +221,7 @@ async function init(s: Settings, fresh: boolean, imported: string | null) {
   settings = s;
   importedRun = imported;
   const url = await claimRunAutosave(s);
-  if (fresh && ownsAutosave) await tf.io.removeModel(url).catch(() => undefined);
+  if (fresh && autosaveKey) await tf.io.removeModel(url).catch(() => undefined);
   let trainer: Trainer | undefined;
   charts = { history: [], quality: [] };
   const saved = fresh ? [] : Object.keys(await tf.io.listModels()).filter((k) => k === url);
@@ -281,7 +283,7 @@ async function sendLayers() {
 }
 
 async function autosave() {
-  if (!session || !settings || !ownsAutosave) return;
+  if (!session || !settings || !autosaveKey) return;
   const checkpoint = await session.trainer.checkpoint();
   await tf.io.getSaveHandlers(autosaveKey)[0].save!({ ...checkpoint, userDefinedMetadata: { charts } });
   savedIteration = session.trainer.iteration;

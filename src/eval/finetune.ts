@@ -13,6 +13,7 @@ import { VganModel } from '../model/networks';
 import { deriveSeed } from '../model/seed';
 import { Adam } from '../train/adam';
 import { videoBatch } from './clips';
+import defaults from './finetune-defaults.json';
 import { trunkFeatures } from './features';
 
 export interface LabelledClips {
@@ -60,26 +61,18 @@ export interface FinetuneOptions {
   batchSize: number;
   learningRate: number;
   beta1: number;
-  /** Full-batch updates of the logistic regression, and its L2 weight. */
+  /** Full-batch Adam updates of the logistic regression, its L2 weight and its learning rate. */
   logisticSteps: number;
   logisticL2: number;
+  logisticLearningRate: number;
   /** Called after each finished run, e.g. to draw the plot as it grows. */
   onResult?: (partial: BudgetResult[]) => void;
   /** Yields to the caller between updates (the UI keeps its thread free). */
   onStep?: (label: string, done: number, total: number) => Promise<void> | void;
 }
 
-export const defaultFinetuneOptions: FinetuneOptions = {
-  seed: 1,
-  fractions: [1 / 8, 1 / 4, 1 / 2, 1],
-  testFraction: 0.25,
-  steps: 100,
-  batchSize: 8,
-  learningRate: 2e-4,
-  beta1: 0.5,
-  logisticSteps: 300,
-  logisticL2: 1e-3,
-};
+/** The protocol's settings, shared with the PyTorch twin (trainer/vgan/representation.py). */
+export const defaultFinetuneOptions: FinetuneOptions = defaults;
 
 export interface BudgetResult {
   labels: number;
@@ -187,7 +180,7 @@ export async function logisticRegression(
   testX: tf.Tensor2D,
   testY: number[],
   classes: number,
-  { steps, l2, learningRate = 0.01 }: { steps: number; l2: number; learningRate?: number },
+  { steps, l2, learningRate }: { steps: number; l2: number; learningRate: number },
 ): Promise<number> {
   const [x, xTest] = tf.tidy(() => standardise(trainX, testX));
   const target = tf.oneHot(trainY, classes);
@@ -271,6 +264,7 @@ export async function representationExperiment(
         {
           steps: opts.logisticSteps,
           l2: opts.logisticL2,
+          learningRate: opts.logisticLearningRate,
         },
       );
       x.dispose();

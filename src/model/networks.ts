@@ -41,7 +41,8 @@ export interface ForwardOptions {
   perturbCode?: (code: tf.Tensor4D) => tf.Tensor4D;
 }
 
-const DROPOUT_RATE = 0.5;
+// Before the classifier head (representation learning), shared with trainer/vgan/networks.py.
+const DROPOUT_RATE = constants.dropoutRate;
 
 const classifierHeadOf = (a: Architecture, classes: number): LayerSpec | null =>
   classes > 0 ? { ...a.discriminatorHead, name: 'logits', outChannels: classes } : null;

@@ -1,10 +1,13 @@
 // Representation learning on tiny data: splits, budgets, logistic regression, and the fine-tuning loop.
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as tf from '../../src/tf';
 import type { PreparedClip } from '../../src/data/loader';
 import { seededRandom } from '../../src/data/random';
 import { resolveConfig } from '../../src/model/config';
 import { VganModel } from '../../src/model/networks';
+import { ensureTorch, PYTHON, ROOT } from './python';
 import { budgetSizes, logisticRegression, representationExperiment, stratifiedSplit, type LabelledClips } from '../../src/eval/finetune';
 
 describe('splits and budgets', () => {
@@ -28,6 +31,36 @@ describe('splits and budgets', () => {
   it('sizes budgets from 1/8 to all of the training split', () => {
     expect(budgetSizes(28, [1 / 8, 1 / 4, 1 / 2, 1])).toEqual([4, 7, 14, 28]);
     expect(budgetSizes(3, [1 / 8])).toEqual([1]);
+  });
+
+  it('splits and sizes budgets exactly as the PyTorch twin (trainer/vgan/representation.py)', () => {
+    ensureTorch();
+    const rand = seededRandom(11);
+    // Uneven classes, a class with one clip, and labels outside the classes (left out).
+    const uneven = Array.from({ length: 61 }, () => Math.floor(rand() ** 2 * 8));
+    const cases = [
+      { labels, classes: 4, test: 0.25, seed: 7 },
+      { labels: uneven, classes: 7, test: 0.3, seed: 2 ** 31 + 9 },
+      { labels: [0, 1, 1, 2, 2, 2], classes: 3, test: 0.5, seed: 1 },
+    ];
+    const script = `
+import json, sys
+sys.path.insert(0, ${JSON.stringify(join(ROOT, 'trainer'))})
+from vgan.representation import budget_sizes, stratified_split
+out = []
+for c in json.loads(sys.argv[1]):
+    train, test = stratified_split(c["labels"], c["classes"], c["test"], c["seed"])
+    out.append({"train": train, "test": test, "budgets": budget_sizes(len(train), [1 / 8, 1 / 4, 1 / 2, 1])})
+print(json.dumps(out))
+`;
+    const r = spawnSync(PYTHON, ['-c', script, JSON.stringify(cases)], { encoding: 'utf8', timeout: 60_000 });
+    if (r.status !== 0) throw new Error(`python failed:\n${r.stderr}`);
+    const python = JSON.parse(r.stdout);
+    cases.forEach((c, i) => {
+      const split = stratifiedSplit(c.labels, c.classes, c.test, c.seed);
+      expect(python[i]).toEqual({ ...split, budgets: budgetSizes(split.train.length, [1 / 8, 1 / 4, 1 / 2, 1]) });
+    });
+    expect(python[1].train.length + python[1].test.length).toBeLessThan(61); // label 7 left out
   });
 });
 

@@ -32,7 +32,7 @@ FORMAT_VERSION = 1
 # either reader allocate more.
 LIMITS: dict[str, int] = json.loads((Path(__file__).resolve().parents[2] / "src" / "data" / "limits.json").read_text())
 # PIL's own decode-bomb guard fires inside Image.open with a message naming neither file nor size; the header
-# checks in _decode (against the sidecar and LIMITS) run right after open and before any pixel is decoded.
+# checks in decode_clip (against the sidecar and LIMITS) run right after open and before any pixel is decoded.
 Image.MAX_IMAGE_PIXELS = None
 SHARD_NAME = re.compile(r"^[\w.-]+\.tar$")
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
@@ -128,7 +128,7 @@ def prepare_clip(strip: np.ndarray, meta: dict, size: int, frames: int, stride: 
     return out
 
 
-def _decode(key: str, files: dict[str, bytes], size: int, frames: int, stride: int) -> np.ndarray:
+def decode_clip(key: str, files: dict[str, bytes], size: int, frames: int, stride: int) -> np.ndarray:
     if "json" not in files:
         raise DataError(f"{key}: no .json sidecar")
     meta = _json_object(files["json"], f"{key}.json")
@@ -229,7 +229,7 @@ class ClipStream:
             if not keep(position) or not self._from_sources(key, files):
                 continue
             try:
-                clips.append(_decode(key, files, self.size, self.frames, self.stride))
+                clips.append(decode_clip(key, files, self.size, self.frames, self.stride))
             except DataError as e:  # a broken clip costs only itself
                 self.errors += 1
                 self.problems.append(f"{info['name']}: {e}")

@@ -20,7 +20,7 @@ GENERATOR_EPSILON = CONSTANTS["generatorEpsilon"]
 DISCRIMINATOR_EPSILON = CONSTANTS["discriminatorEpsilon"]
 BN_MOMENTUM = CONSTANTS["batchNormMomentum"]  # Torch's: running = (1 − m)·running + m·batch
 LEAKY_SLOPE = CONSTANTS["leakySlope"]
-DROPOUT_RATE = 0.5
+DROPOUT_RATE = CONSTANTS["dropoutRate"]
 
 
 class ConvLayer(nn.Module):

@@ -42,10 +42,12 @@ def labelled_clips(directory: Path, label: str, size: int, frames: int, stride: 
         for key, files in read_shard(directory / info["name"], info):
             if limit is not None and len(clips) >= limit:
                 break
-            value = str(json.loads(files.get("json", b"{}")).get("labels", {}).get(label))
+            clip = decode_clip(key, files, size, frames, stride)  # checks the sidecar is a JSON object first
+            known = json.loads(files["json"]).get("labels")
+            value = str(known.get(label)) if isinstance(known, dict) else None
             if value not in vocabulary:
                 raise DataError(f"{key}: label {label}={value} is not one of {', '.join(vocabulary)}")
-            clips.append(decode_clip(key, files, size, frames, stride))
+            clips.append(clip)
             labels.append(vocabulary.index(value))
     return np.stack(clips), labels, list(vocabulary)
 

@@ -1,8 +1,10 @@
 """The PyTorch representation-learning experiment: its logistic regression and fine-tuning give known answers on
-constructed data, and the CLI's clip reader refuses a dataset without the label asked for."""
+constructed data, and the CLI's clip reader names a missing label and a corrupted shard."""
 from __future__ import annotations
 
+import json
 import sys
+import tempfile
 import unittest
 from dataclasses import replace
 from pathlib import Path
@@ -14,6 +16,7 @@ TRAINER = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(TRAINER))
 
 from representation import labelled_clips  # noqa: E402
+from test_core import write_dataset  # noqa: E402
 from vgan.config import resolve_config  # noqa: E402
 from vgan.data import DataError  # noqa: E402
 from vgan.networks import VganModel  # noqa: E402
@@ -80,6 +83,20 @@ class LabelledClipsTest(unittest.TestCase):
         self.assertTrue(all(0 <= k < len(classes) for k in labels))
         with self.assertRaisesRegex(DataError, "no label 'colour'"):
             labelled_clips(DATA / "moving-mnist", "colour", 16, 8, 4, limit=1)
+
+    def test_an_unlabelled_clip_or_a_corrupted_shard_is_named(self) -> None:
+        with tempfile.TemporaryDirectory() as tmp:
+            directory = Path(tmp, "d")
+            write_dataset(directory, clips=3, frames=8, side=16)
+            manifest = json.loads((directory / "manifest.json").read_text())
+            manifest["labels"] = {"motion": ["left", "right"]}
+            (directory / "manifest.json").write_text(json.dumps(manifest))
+            with self.assertRaisesRegex(DataError, "label motion=None is not one of left, right"):
+                labelled_clips(directory, "motion", 16, 8, 1)
+            shard = directory / "shard-000000.tar"
+            shard.write_bytes(shard.read_bytes()[:-1] + b"x")
+            with self.assertRaisesRegex(DataError, "sha256 differs"):
+                labelled_clips(directory, "motion", 16, 8, 1)
 
 
 if __name__ == "__main__":

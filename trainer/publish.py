@@ -29,8 +29,8 @@ import torch
 from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from vgan.data import ClipStream, read_manifest  # noqa: E402
-from vgan.procedural import PROCEDURAL, reference_clips  # noqa: E402
+from vgan.data import read_manifest  # noqa: E402
+from vgan.procedural import PROCEDURAL, first_frames  # noqa: E402
 from vgan.weights import load_model  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,14 +51,11 @@ def to_frames(video: torch.Tensor) -> np.ndarray:
 
 
 def generator_inputs(model, data: str, seed: int) -> torch.Tensor:
-    """Seeded latent codes, or (future model) the first frames of real clips [N, 3, H, W]: fresh reference
-    clips of a procedural dataset, stored clips of the others."""
+    """Seeded latent codes, or (future model) the first frames of real clips [N, 3, H, W]."""
     c = model.config
-    if model.kind == "future" and data in PROCEDURAL:
-        firsts = [rgb[0] for rgb, _ in reference_clips(data, seed, SAMPLES, c.size, c.frames, c.frameStride)]
-        return torch.from_numpy(np.stack(firsts)).permute(0, 3, 1, 2).float() / 127.5 - 1
     if model.kind == "future":
-        return next(iter(ClipStream(data_dir(data), c.size, c.frames, SAMPLES, seed=seed, stride=c.frameStride)))[:, :, 0]
+        source = data if data in PROCEDURAL else str(data_dir(data))
+        return first_frames(source, seed, SAMPLES, c.size, c.frames, c.frameStride)
     return torch.randn(SAMPLES, c.zDim, generator=torch.Generator().manual_seed(seed))
 
 

@@ -17,7 +17,7 @@ from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from vgan.procedural import PROCEDURAL, reference_clips  # noqa: E402
+from vgan.procedural import first_frames  # noqa: E402
 from vgan.seed import derive_seed  # noqa: E402
 from vgan.weights import load_model  # noqa: E402
 
@@ -35,8 +35,7 @@ def strip(weights: str, rows: int, seed: int, scale: int, data: str = "shapes") 
     c = model.config
     with torch.no_grad():
         if model.kind == "future":
-            firsts = [rgb[0] for rgb, _ in reference_clips(data, seed, rows, c.size, c.frames, c.frameStride)]
-            inp = torch.from_numpy(np.stack(firsts)).permute(0, 3, 1, 2).float() / 127.5 - 1
+            inp = first_frames(data, seed, rows, c.size, c.frames, c.frameStride)
         else:
             g = torch.Generator().manual_seed(derive_seed(seed, "quality"))
             inp = torch.randn(rows, c.zDim, generator=g)
@@ -60,7 +59,8 @@ def main() -> None:
     p.add_argument("--rows", type=int, default=6)
     p.add_argument("--seed", type=int, default=1, help="seed of the latent codes (as the trainer's quality samples)")
     p.add_argument("--scale", type=int, default=4)
-    p.add_argument("--data", default="shapes", choices=sorted(PROCEDURAL), help="the procedural dataset a future model's input frames come from")
+    p.add_argument("--data", default="shapes",
+                   help="where a future model's input frames come from: a procedural dataset or a stored dataset's directory")
     args = p.parse_args()
     strip(args.weights, args.rows, args.seed, args.scale, args.data).save(args.out)
 

@@ -17,7 +17,7 @@ import numpy as np
 import torch
 from PIL import Image
 
-from .data import to_tensor
+from .data import ClipStream, to_tensor
 from .seed import derive_seed, seeded_random
 
 SHAPE_KINDS = ("circle", "square", "triangle", "ring")
@@ -265,3 +265,12 @@ class ProceduralStream:
             clips = [self.clip(self.seed, first + j, self.size, self.frames, self.stride)[0] for j in range(self.batch)]
             self.global_batch += 1
             yield to_tensor(np.stack(clips))
+
+
+def first_frames(data: str, seed: int, count: int, size: int, frames: int, stride: int) -> torch.Tensor:
+    """A future model's inputs [count, 3, size, size] in [−1, 1]: the first frames of fresh reference clips of a
+    procedural dataset, or of a stored dataset's clips (its directory) in the reader's seeded order."""
+    if data in PROCEDURAL:
+        firsts = [rgb[0] for rgb, _ in reference_clips(data, seed, count, size, frames, stride)]
+        return torch.from_numpy(np.stack(firsts)).permute(0, 3, 1, 2).float() / 127.5 - 1
+    return next(iter(ClipStream(data, size, frames, count, seed=seed, stride=stride)))[:, :, 0]

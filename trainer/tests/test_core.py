@@ -23,7 +23,7 @@ from vgan import ops  # noqa: E402
 from vgan.config import architecture, load_presets, resolve_config  # noqa: E402
 from vgan.data import ClipStream, DataError, prepare_clip  # noqa: E402
 from vgan.networks import VganModel  # noqa: E402
-from vgan.procedural import ProceduralStream  # noqa: E402
+from vgan.procedural import ProceduralStream, first_frames, reference_clips  # noqa: E402
 from vgan.seed import derive_seed  # noqa: E402
 from vgan.trainer import Trainer, TrainerOptions  # noqa: E402
 from vgan.weights import export_weights, load_model, read_weight_files, save_model  # noqa: E402
@@ -289,6 +289,17 @@ class ProceduralStreamTest(unittest.TestCase):
         halves = [next(iter(ProceduralStream("shapes", 16, 4, 2, batch=2, seed=3, rank=r, world=2))) for r in (0, 1)]
         self.assertTrue(torch.equal(torch.cat(halves), first))
         self.assertEqual(tuple(first.shape), (4, 3, 4, 16, 16))
+
+    def test_a_future_models_inputs_are_first_frames_of_procedural_or_stored_clips(self) -> None:
+        frames = first_frames("shapes", 1, 3, 16, 8, 4)
+        rgb, _ = reference_clips("shapes", 1, 3, 16, 8, 4)[2]
+        self.assertEqual(tuple(frames.shape), (3, 3, 16, 16))
+        self.assertTrue(torch.equal(frames[2], torch.from_numpy(rgb[0]).permute(2, 0, 1).float() / 127.5 - 1))
+        with tempfile.TemporaryDirectory() as tmp:
+            write_dataset(Path(tmp, "d"), clips=3, frames=8, side=16)
+            stored = first_frames(str(Path(tmp, "d")), 0, 2, 16, 8, 1)
+            batch = next(iter(ClipStream(Path(tmp, "d"), 16, 8, 2, seed=0)))
+        self.assertTrue(torch.equal(stored, batch[:, :, 0]))
 
 
 if __name__ == "__main__":

@@ -8,7 +8,6 @@ discriminators too large to fine-tune on tfjs's cpu backend here. Same protocol,
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Callable
@@ -19,7 +18,7 @@ import torch.nn.functional as F
 
 from .config import CONSTANTS
 from .networks import VganModel
-from .seed import derive_seed, seeded_random
+from .seed import derive_seed, js_round, seeded_random, shuffle
 
 DEFAULTS: dict = json.loads((Path(__file__).resolve().parents[2] / "src/eval/finetune-defaults.json").read_text())
 
@@ -41,19 +40,6 @@ class FinetuneOptions:
 
 
 assert {f.name for f in fields(FinetuneOptions)} == set(DEFAULTS), "finetune-defaults.json and FinetuneOptions differ"
-
-
-def js_round(x: float) -> int:
-    """Math.round: halves go up."""
-    return math.floor(x + 0.5)
-
-
-def shuffle(items: list, rand: Callable[[], float]) -> list:
-    """src/data/random.ts's Fisher–Yates shuffle, in place."""
-    for i in range(len(items) - 1, 0, -1):
-        j = math.floor(rand() * (i + 1))
-        items[i], items[j] = items[j], items[i]
-    return items
 
 
 def stratified_split(labels: list[int], classes: int, test_fraction: float, seed: int) -> tuple[list[int], list[int]]:

@@ -1,6 +1,9 @@
 """Seeded randomness shared with the TypeScript side: the same numbers from the same seed in both languages."""
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
+
 MASK32 = 0xFFFFFFFF
 
 
@@ -34,3 +37,16 @@ def seeded_random(seed: int):
         return ((t ^ (t >> 14)) & MASK32) / 4294967296
 
     return rand
+
+
+def shuffle(items: list, rand: Callable[[], float]) -> list:
+    """src/data/random.ts's Fisher–Yates shuffle, in place."""
+    for i in range(len(items) - 1, 0, -1):
+        j = math.floor(rand() * (i + 1))
+        items[i], items[j] = items[j], items[i]
+    return items
+
+
+def js_round(x: float) -> int:
+    """Math.round: halves go up."""
+    return math.floor(x + 0.5)

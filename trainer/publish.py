@@ -143,7 +143,9 @@ def metrics_markdown(metrics: dict) -> str:
 Flicker (mean frame-to-frame change), high frequency (mean neighbouring-pixel difference) and mask coverage: closer
 to the real clips is better. Fréchet distance (features of {metrics['features']}), mask MAE and stillness: lower is
 better; mask IoU (future models, paired with the real clips' true masks): higher is better. The repeated first
-frame's mask is, for a future model, the input frame's true mask held still (objects that do not move), else empty.
+frame is, for a future model, each input frame held (its mask: the input frame's true mask held still, objects that do
+not move); for an unconditional model, whose samples pair with no real clip, the first frames of other real clips held
+(its mask empty), and the real clips' Fréchet distance is that of those other clips: the floor at this number of clips.
 """
 
 
@@ -155,6 +157,16 @@ def hardware() -> str:
 
 def stride_words(stride: int) -> str:
     return "every source frame" if stride == 1 else f"every {stride}{'nd' if stride == 2 else 'rd' if stride == 3 else 'th'} source frame"
+
+
+def published_words(published: dict) -> str:
+    """The named publishing settings of train.py (vgan/averaging.py), in words."""
+    parts = []
+    if published.get("emaDecay"):
+        parts.append(f"a moving average of the generator's weights (decay {published['emaDecay']}, `--ema-decay`)")
+    if published.get("preciseBatchNorm"):
+        parts.append(f"BatchNorm statistics recomputed over {published['preciseBatchNorm']} training-size batches (`--precise-bn`)")
+    return " and ".join(parts) + " (trainer/vgan/averaging.py)" if parts else "the generator's last weights and running statistics (the paper's)"
 
 
 def card_markdown(card: dict) -> str:
@@ -169,6 +181,7 @@ def card_markdown(card: dict) -> str:
 | preset | {card['preset']} ({card['size']}×{card['size']} pixels, {card['frames']} frames, {stride_words(card['frameStride'])}, {card['baseChannels']} channels) |
 | data | `{card['dataset']}` ({card['dataDescription']}) |
 | iterations | {card['iterations']}{f" (the best-scoring checkpoint of a run of {card['runIterations']})" if card.get('runIterations', card['iterations']) != card['iterations'] else ''}, batch {card['batch']} |
+| published weights | {published_words(card.get('published', {}))} |
 | wall-clock | {card['wallClockSeconds']} s |
 | hardware | {card['hardware']} |
 | the run's final statistics (mean of its last {FINAL_LINES} logged lines) | {losses} |
@@ -259,6 +272,7 @@ def main() -> None:
                     else "one video per row"),
         "command": args.command,
         "weightsFrom": source.name,
+        "published": {k: run_info[k] for k in ("emaDecay", "preciseBatchNorm") if run_info.get(k)},
         "metrics": score(out, dataset, args.metrics_clips, args.seed),
     }
     write_card(out, card)

@@ -9,6 +9,7 @@ Several processes / machines (DDP; gloo on CPU, nccl on GPUs), --batch is the gl
 
 Writes OUT/checkpoint (weights + Adam state + position; rerunning the same command resumes from it),
 OUT/metrics.jsonl, and OUT/weights (the playground's format, without optimiser state; --float16 halves it).
+With --ema-decay, OUT/average holds the averaged generator between segments (vgan/averaging.py).
 """
 from __future__ import annotations
 
@@ -28,7 +29,8 @@ import numpy as np  # noqa: E402
 
 from vgan.config import resolve_config  # noqa: E402
 from vgan.data import ClipStream, to_tensor  # noqa: E402
-from vgan.procedural import PROCEDURAL, ProceduralStream, reference_clips as procedural_reference  # noqa: E402
+from vgan.procedural import PROCEDURAL, ProceduralStream, first_frames, reference_clips as procedural_reference  # noqa: E402
+from vgan.averaging import GeneratorAverage, precise_batch_norm, with_generator  # noqa: E402
 from vgan.seed import derive_seed  # noqa: E402
 from vgan.quality import describe, quality_score  # noqa: E402
 from vgan.networks import VganModel  # noqa: E402
@@ -64,6 +66,12 @@ def parse_args() -> argparse.Namespace:
                    help="flip each stored clip left-right with probability 1/2 (for datasets of few sources, such as real)")
     p.add_argument("--sources", help="comma-separated source names: train only on stored clips whose sidecar's "
                    "source starts with one of them (e.g. real's fixed-camera videos: vtest.avi,tree.avi,horses.gif)")
+    p.add_argument("--ema-decay", type=float,
+                   help="score and publish an exponential moving average of G's weights with this decay (e.g. 0.999; "
+                        "vgan/averaging.py); default: G's last weights, as the paper. Training is unchanged")
+    p.add_argument("--precise-bn", type=int, default=0,
+                   help="score and publish G with BatchNorm statistics recomputed as the mean over N training-size "
+                        "batches (vgan/averaging.py); default 0: the running averages, as the paper")
     p.add_argument("--checkpoint-every", type=int, default=500)
     p.add_argument("--log-every", type=int, default=10)
     p.add_argument("--float16", action="store_true", help="store the exported weights as float16 when outputs allow")
@@ -97,37 +105,63 @@ def reference_clips(data: str, config, seed: int, count: int = 64,
     return next(stream), None
 
 
+class Publisher:
+    """The model a run scores and exports: the training model as it is (the paper), or with the named settings
+    of vgan/averaging.py, an averaged generator and recomputed BatchNorm statistics."""
+
+    def __init__(self, trainer: Trainer, ema_decay: float | None, precise_bn: int, data: str, batch: int, seed: int) -> None:
+        self.trainer = trainer
+        self.average = GeneratorAverage(trainer.model.generator, ema_decay) if ema_decay else None
+        self.bn_inputs: list[torch.Tensor] = []
+        if precise_bn:
+            c, device = trainer.model.config, trainer._device()
+            bn_seed = derive_seed(seed, "precise-bn")
+            if trainer.options.kind == "future":
+                inputs = first_frames(data, bn_seed, precise_bn * batch, c.size, c.frames, c.frameStride)
+            else:
+                inputs = torch.randn(precise_bn * batch, c.zDim, generator=torch.Generator().manual_seed(bn_seed))
+            self.bn_inputs = list(inputs.to(device).split(batch))
+
+    def update(self) -> None:
+        if self.average:
+            self.average.update(self.trainer.model.generator)
+
+    def model(self):
+        generator = self.average.generator if self.average else self.trainer.model.generator
+        model = with_generator(self.trainer.model, generator)
+        if self.bn_inputs:
+            precise_batch_norm(model.generator, self.bn_inputs)
+        return model
+
+
 class QualityTracker:
     """Scores samples from fixed latent codes against real clips and exports the best weights so far."""
 
-    def __init__(self, trainer: Trainer, reference: tuple[torch.Tensor, torch.Tensor | None], out: Path) -> None:
-        self.trainer, self.out = trainer, out
+    def __init__(self, trainer: Trainer, publisher: Publisher, reference: tuple[torch.Tensor, torch.Tensor | None],
+                 out: Path) -> None:
+        self.trainer, self.publisher, self.out = trainer, publisher, out
         self.real_video, self.real_mask = reference
         self.real = describe(self.real_video, self.real_mask)
         best = out / "best" / "quality.json"
         self.best = json.loads(best.read_text())["score"] if best.exists() else float("inf")
 
     def measure(self, float16: bool, run_info: dict) -> dict:
-        model, n = self.trainer.model, self.real_video.shape[0]
+        model, n = self.publisher.model(), self.real_video.shape[0]
         device = next(model.parameters()).device
-        model.eval()
         with torch.no_grad():
             if self.trainer.options.kind == "future":
                 out = model.generator(self.real_video[:, :, 0].to(device))
             else:
                 g = torch.Generator().manual_seed(derive_seed(self.trainer.options.seed, "quality"))
                 out = model.generator(torch.randn(n, model.config.zDim, generator=g).to(device))
-        model.train()
         mask = out.get("mask")
         numbers = describe(out["video"].cpu(), None if mask is None else mask.cpu())
         score = quality_score(numbers, self.real)
         record = {"iterations": self.trainer.iteration, "quality": numbers, "real": self.real, "score": round(score, 4)}
         if score < self.best:
             self.best = score
-            model.eval()
             export_weights(model, self.out / "best", {"options": vars(self.trainer.options),
                                                        "iteration": self.trainer.iteration, "run": run_info}, float16=float16)
-            model.train()
             (self.out / "best" / "quality.json").write_text(json.dumps(record, indent=1))
             record["best"] = True
         return record
@@ -166,8 +200,14 @@ def main() -> None:
     sources = args.sources.split(",") if args.sources else None
     data = iter(training_stream(args.data, config, batch // world, args.seed, trainer, rank, world, args.mirror, sources))
     run_info = {"data": args.data, "preset": preset, "batch": batch, "processes": world, "device": str(device),
-                "torch": torch.__version__, "mirror": args.mirror, **({"sources": sources} if sources else {})}
-    tracker = QualityTracker(trainer, reference_clips(args.data, config, args.seed, sources=sources), out) if rank == 0 else None
+                "torch": torch.__version__, "mirror": args.mirror, **({"sources": sources} if sources else {}),
+                **({"emaDecay": args.ema_decay} if args.ema_decay else {}),
+                **({"preciseBatchNorm": args.precise_bn} if args.precise_bn else {})}
+    publisher = Publisher(trainer, args.ema_decay, args.precise_bn, args.data, batch, args.seed)
+    average_dir = out / "average"
+    if publisher.average and (average_dir / "model.json").exists():
+        publisher.average.load(average_dir)
+    tracker = QualityTracker(trainer, publisher, reference_clips(args.data, config, args.seed, sources=sources), out) if rank == 0 else None
     if rank == 0:
         out.mkdir(parents=True, exist_ok=True)
         print(json.dumps({"start": trainer.iteration, **run_info}), flush=True)
@@ -176,6 +216,7 @@ def main() -> None:
     while trainer.iteration < args.iterations:
         reals = [next(data).to(device) for _ in range(trainer.batches_per_iteration)]
         stats = trainer.step(*reals)
+        publisher.update()
         done = trainer.iteration
         if metrics and (done % args.log_every == 0 or done == args.iterations):
             line = json.dumps({**stats, "seconds": round(time.time() - started, 1)})
@@ -189,9 +230,10 @@ def main() -> None:
             print(line, flush=True)
         if done % args.checkpoint_every == 0 or done == args.iterations:
             trainer.save_checkpoint(checkpoint, {"run": run_info})
+            if rank == 0 and publisher.average:
+                publisher.average.save(trainer.model, average_dir)
     if rank == 0:
-        trainer.model.eval()
-        export_weights(trainer.model, out / "weights", {"options": vars(trainer.options), "iteration": trainer.iteration,
+        export_weights(publisher.model(), out / "weights", {"options": vars(trainer.options), "iteration": trainer.iteration,
                                                          "run": run_info}, float16=args.float16)
         print(json.dumps({"done": trainer.iteration, "seconds": round(time.time() - started, 1),
                           "weights": str(out / "weights")}), flush=True)

@@ -32,6 +32,8 @@ class ConvLayer(nn.Module):
         self.epsilon = epsilon
         # Batch statistics over every process of a data-parallel run (set by VganModel.sync_batch_norm).
         self.sync = False
+        # The running statistics' momentum; vgan.averaging.precise_batch_norm varies it to take a plain mean.
+        self.momentum = BN_MOMENTUM
         k = tuple(spec.kernel)
         shape = (spec.in_channels, spec.out_channels, *k) if spec.transposed else (spec.out_channels, spec.in_channels, *k)
         self.kernel = nn.Parameter(torch.randn(shape) * 0.01)
@@ -55,7 +57,7 @@ class ConvLayer(nn.Module):
             return F.batch_norm(x, self.movingMean, self.movingVariance, self.gamma, self.beta, False, 0.0, self.epsilon)
         if not (self.sync and dist.is_initialized() and dist.get_world_size() > 1):
             running = (None, None) if freeze else (self.movingMean, self.movingVariance)
-            return F.batch_norm(x, *running, self.gamma, self.beta, True, BN_MOMENTUM, self.epsilon)
+            return F.batch_norm(x, *running, self.gamma, self.beta, True, self.momentum, self.epsilon)
         # Statistics of the global batch: differentiable all-reduces, two passes as in the single-process case.
         dims = [0, *range(2, x.dim())]
         local_count = x.numel() // x.shape[1]
@@ -67,8 +69,8 @@ class ConvLayer(nn.Module):
         if not freeze:
             with torch.no_grad():
                 unbiased = variance * (count / (count - 1)) if count > 1 else variance
-                self.movingMean.mul_(1 - BN_MOMENTUM).add_(mean, alpha=BN_MOMENTUM)
-                self.movingVariance.mul_(1 - BN_MOMENTUM).add_(unbiased, alpha=BN_MOMENTUM)
+                self.movingMean.mul_(1 - self.momentum).add_(mean, alpha=self.momentum)
+                self.movingVariance.mul_(1 - self.momentum).add_(unbiased, alpha=self.momentum)
         scale = self.gamma * torch.rsqrt(variance + self.epsilon)
         return centred * _per_channel(scale, x.dim()) + _per_channel(self.beta, x.dim())
 

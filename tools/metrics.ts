@@ -33,7 +33,7 @@ export async function main(argv: string[]): Promise<void> {
   const started = Date.now();
   const seed = Number(args.seed);
   const model = args.weights ? await loadWeightsDir(args.weights) : new VganModel(resolveConfig(args.preset), { seed });
-  const { real, source } = await referenceClips(args.data, model.config, seed, Number(args.clips));
+  const { real, heldOut, source } = await referenceClips(args.data, model.config, seed, Number(args.clips), model.kind === 'unconditional');
   const featureModel = args.features === 'random' ? randomFeatureNetwork(model.config) : model;
   console.error(
     `${source}${real.mask ? ' with true masks' : ''}, model ${model.kind} ${model.config.frames}×${model.config.size}² (frame stride ${model.config.frameStride})`,
@@ -41,6 +41,7 @@ export async function main(argv: string[]): Promise<void> {
   const rows = await evaluateGenerator(model, real, {
     featureModel,
     seed,
+    heldOut,
     batchSize: Number(args.batch),
     onProgress: (done, total) => console.error(`${done}/${total} clips`),
   });

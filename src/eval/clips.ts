@@ -13,6 +13,22 @@ export async function gatherClips(clips: AsyncIterable<PreparedClip>, limit = In
   return out;
 }
 
+/**
+ * Splits up to 2·`count` clips of a stored dataset into `count` to score against and the rest held out
+ * (src/eval/metrics.ts), alternately, so that both draw on the same stretch of the loader's order (a stored
+ * dataset's order is clumpy: consecutive clips often share a source). Where there are fewer than 2·`count`,
+ * the held-out set is the smaller: the first 2·h clips alternate, the remaining ones are all scored against.
+ */
+export function splitHeldOut<T>(clips: T[], count: number): { scored: T[]; heldOut: T[] } {
+  const held = Math.max(0, Math.min(count, clips.length - count));
+  const scored: T[] = [];
+  const heldOut: T[] = [];
+  clips.slice(0, count + held).forEach((c, i) => {
+    (i < 2 * held && i % 2 === 1 ? heldOut : scored).push(c);
+  });
+  return { scored, heldOut };
+}
+
 /** Clips `indices` as one [N, frames, size, size, 3] tensor in [−1, 1]. */
 export function videoBatch(clips: PreparedClip[], indices: number[], frames: number, size: number): tf.Tensor5D {
   const n = frames * size * size * 3;

@@ -2,7 +2,8 @@
 // the real clips' own number (trainer/vgan/quality.py computes the same ones while training):
 //   flicker: how much the frames change (real clips: the motion of the data; noise and flicker: more);
 //   high frequency: the difference of neighbouring pixels (grain and checkerboards raise it);
-//   Fréchet distance in the feature space of a fixed network (features.ts says which and why);
+//   Fréchet distance in the feature space of a fixed network (features.ts says which and why), beside the
+//   distance between two draws of real clips: the floor at this number of clips, which is far from 0 for few;
 //   on data with true masks (shapes), agreement of the generator's mask with the true moving-object mask;
 //   background stillness: the mean temporal standard deviation of the pixels that are background in
 //   every frame (0 for a perfectly still background).
@@ -36,7 +37,7 @@ export interface MetricRow {
   flicker: number;
   /** Mean neighbouring-pixel difference (highFrequency()); compare with the real clips' row. */
   highFrequency: number;
-  /** Fréchet distance to the real clips' features (none for the real clips themselves). */
+  /** Fréchet distance to the real clips' features; in the real clips' row, that of held-out real clips (else none). */
   frechet: number | null;
   /** Against the true masks: only where generation is paired with real clips (the future model). */
   maskIoU: number | null;
@@ -51,6 +52,14 @@ export interface MetricsOptions {
   featureModel: VganModel;
   /** Seed of the latent codes (unconditional models). */
   seed?: number;
+  /**
+   * Real clips other than `real` (any number), for an unconditional model: its samples pair with no real clip,
+   * so its baseline repeats the first frames of these, not of the clips it is scored against (which would
+   * share their sampling noise and favour the baseline), and the real clips' row gets their Fréchet distance
+   * to `real`. Without them (and always for a future model, whose samples continue `real`) the baseline
+   * repeats `real`'s first frames.
+   */
+  heldOut?: RealClips;
   batchSize?: number;
   onProgress?: (done: number, total: number) => void;
 }
@@ -76,6 +85,29 @@ function repeatFirstFrameMask(mask: Float32Array, clips: number, frames: number,
     for (let t = 0; t < frames; t++) out.set(first, (c * frames + t) * frame);
   }
   return out;
+}
+
+/** Pooled features of clips (a flat [clips, frames, size, size, 3] array), optionally transformed, batch by batch. */
+async function featuresOf(
+  net: VganModel,
+  { video, clips, frames, size }: RealClips,
+  batchSize: number,
+  transform: (v: tf.Tensor5D) => tf.Tensor5D = (v) => v,
+): Promise<Float32Array> {
+  const plane = frames * size * size * 3;
+  const out = new Chunks();
+  for (let start = 0; start < clips; start += batchSize) {
+    const n = Math.min(batchSize, clips - start);
+    const f = tf.tidy(() =>
+      pooledFeatures(net, transform(tf.tensor5d(video.subarray(start * plane, (start + n) * plane), [n, frames, size, size, 3]))),
+    );
+    try {
+      await out.add(f);
+    } finally {
+      f.dispose();
+    }
+  }
+  return out.join();
 }
 
 /** Chunks read back batch by batch, joined once at the end. */
@@ -108,6 +140,10 @@ export async function evaluateGenerator(model: VganModel, real: RealClips, opts:
     throw new Error(`real clips are ${frames}×${size}², the model makes ${model.config.frames}×${model.config.size}²`);
   }
   const batchSize = opts.batchSize ?? 8;
+  const other = model.kind === 'future' ? undefined : opts.heldOut;
+  if (other && (other.frames !== frames || other.size !== size)) {
+    throw new Error(`held-out clips are ${other.frames}×${other.size}², the real clips ${frames}×${size}²`);
+  }
   const plane = frames * size * size;
   const [realFeatures, modelFeatures, modelVideo, modelMask, stillFeatures] = Array.from({ length: 5 }, () => new Chunks());
   for (let start = 0; start < clips; start += batchSize) {
@@ -124,7 +160,7 @@ export async function evaluateGenerator(model: VganModel, real: RealClips, opts:
         fake: pooledFeatures(opts.featureModel, out.video),
         video: out.video,
         mask: out.mask,
-        still: pooledFeatures(opts.featureModel, repeatFirstFrame(video)),
+        still: other ? undefined : pooledFeatures(opts.featureModel, repeatFirstFrame(video)),
       };
     });
     try {
@@ -140,7 +176,11 @@ export async function evaluateGenerator(model: VganModel, real: RealClips, opts:
   }
   const reference = realFeatures.join();
   const dim = reference.length / clips;
-  const frechet = (features: Chunks) => frechetDistanceOfSamples(features.join(), clips, reference, clips, dim);
+  const frechet = (features: Float32Array, count = clips) => frechetDistanceOfSamples(features, count, reference, clips, dim);
+  const floor = other ? frechet(await featuresOf(opts.featureModel, other, batchSize), other.clips) : null;
+  const baselineFrechet = other
+    ? frechet(await featuresOf(opts.featureModel, other, batchSize, repeatFirstFrame), other.clips)
+    : frechet(stillFeatures.join());
   const video = modelVideo.join();
   const ownMask = model.generatorKind === 'twoStream' ? modelMask.join() : null;
   const paired = model.kind === 'future' && real.mask !== undefined && ownMask !== null;
@@ -151,13 +191,13 @@ export async function evaluateGenerator(model: VganModel, real: RealClips, opts:
   // model, whose samples pair with no clip, an empty one (a still video has nothing moving).
   const stillTruth = real.mask ? (paired ? repeatFirstFrameMask(real.mask, clips, frames, size) : new Float32Array(clips * plane)) : null;
   const baseline = stillTruth ? maskAgreement(stillTruth, real.mask!) : null;
-  const first = repeatedFirstFrames(real);
+  const first = repeatedFirstFrames(other ?? real);
   const rows: MetricRow[] = [
     {
       name: 'model',
       flicker: flicker(video, real),
       highFrequency: highFrequency(video, real),
-      frechet: frechet(modelFeatures),
+      frechet: frechet(modelFeatures.join()),
       maskIoU: agreement?.iou ?? null,
       maskMAE: agreement?.mae ?? null,
       maskCoverage: ownMask ? maskCoverage(ownMask) : null,
@@ -166,20 +206,21 @@ export async function evaluateGenerator(model: VganModel, real: RealClips, opts:
     {
       name: 'repeated first frame',
       flicker: 0,
-      highFrequency: highFrequency(first, real),
-      frechet: frechet(stillFeatures),
+      highFrequency: highFrequency(first, other ?? real),
+      frechet: baselineFrechet,
       maskIoU: baseline?.iou ?? null,
       maskMAE: baseline?.mae ?? null,
       maskCoverage: stillTruth ? maskCoverage(stillTruth) : null,
       stillness: 0,
     },
   ];
-  // The real clips' own numbers are the reference: their stillness is the data's noise floor (JPEG).
+  // The real clips' own numbers are the reference: their stillness is the data's noise floor (JPEG), and their
+  // Fréchet distance (to other real clips) the floor of that metric at this number of clips.
   rows.push({
     name: 'real clips',
     flicker: flicker(real.video, real),
     highFrequency: highFrequency(real.video, real),
-    frechet: null,
+    frechet: floor,
     maskIoU: real.mask ? 1 : null,
     maskMAE: real.mask ? 0 : null,
     maskCoverage: real.mask ? maskCoverage(real.mask) : null,

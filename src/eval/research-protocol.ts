@@ -71,6 +71,8 @@ export interface UnitsResult {
 export interface MetricsResult {
   rows: MetricRow[];
   clips: number;
+  /** Other real clips behind an unconditional model's baseline and the Fréchet floor (0: none). */
+  heldOut: number;
   features: string;
 }
 

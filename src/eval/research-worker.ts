@@ -9,7 +9,7 @@ import type { ModelConfig } from '../model/config';
 import { loadPretrained } from '../model/pretrained';
 import type { VganModel } from '../model/networks';
 import { artifactsOf as weightsArtifacts, loadModel, readingWeights } from '../model/weights';
-import { classIndices, gatherClips } from './clips';
+import { classIndices, gatherClips, splitHeldOut } from './clips';
 import { realClips } from '../data/clip-stats';
 import { FEATURE_SEED, randomFeatureNetwork } from './features';
 import { representationExperiment } from './finetune';
@@ -132,19 +132,26 @@ async function handle(m: ToResearch, call: JobCall) {
     case 'metrics': {
       const { job } = m;
       const model = await modelOf(job.source, call);
-      const { clips } = await clipsOf(job.dataset, model.config, job.clips, call);
+      // An unconditional model's baseline repeats the first frames of other clips than those it is scored against.
+      const unconditional = model.kind === 'unconditional';
+      const { clips } = await clipsOf(job.dataset, model.config, unconditional ? 2 * job.clips : job.clips, call);
+      const { frames, size } = model.config;
+      const { scored, heldOut: others } = unconditional ? splitHeldOut(clips, job.clips) : { scored: clips, heldOut: [] };
+      const real = realClips(scored, frames, size);
+      const heldOut = others.length > 0 ? realClips(others, frames, size) : undefined;
       const featureModel = job.features === 'random' ? randomFeatureNetwork(model.config) : model;
       try {
-        const rows = await evaluateGenerator(model, realClips(clips, model.config.frames, model.config.size), {
+        const rows = await evaluateGenerator(model, real, {
           featureModel,
           seed: job.seed,
+          heldOut,
           onProgress: (done, total) => call.progress({ label: 'Scoring clips', done, total }),
         });
         const features =
           job.features === 'random'
             ? `a fixed random-weight discriminator (seed ${FEATURE_SEED})`
             : "the model's own discriminator (biased towards its generator)";
-        return { rows, clips: clips.length, features };
+        return { rows, clips: real.clips, heldOut: heldOut?.clips ?? 0, features };
       } finally {
         if (featureModel !== model) featureModel.dispose();
       }

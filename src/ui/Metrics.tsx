@@ -27,7 +27,9 @@ export function Metrics() {
         better) against the true masks, for future models, which continue a real clip; <b>mask coverage</b>, the share of pixels the mask
         marks as moving (closer to the real clips' share is better); and <b>background stillness</b>, the temporal standard deviation of the
         background (lower is better, 0 = perfectly still; the real clips' own value is the noise of their JPEG coding). The baseline repeats
-        each real clip's first frame; for a future model its mask is that frame's true mask, held still (objects that stay where they are).
+        real clips' first frames: for a future model, those of the clips it continues, and its mask is that frame's true mask, held still
+        (objects that stay where they are); for an unconditional model, whose samples pair with no real clip, those of other real clips. The
+        real clips' Fréchet distance is that of those other clips: the lowest to expect at this number of clips (it shrinks as clips grow).
       </p>
       <div className="row">
         <ModelSourcePicker onChange={setSource} />
@@ -87,7 +89,9 @@ export function Metrics() {
             </tbody>
           </table>
           <p className="hint">
-            {metrics.clips} clips; features of {metrics.features}. Mask agreement needs a future model on data with true masks.
+            {metrics.clips} clips
+            {metrics.heldOut > 0 && `, and ${metrics.heldOut} others for the baseline and the real clips' Fréchet distance`}; features of{' '}
+            {metrics.features}. Mask agreement needs a future model on data with true masks.
           </p>
         </>
       )}

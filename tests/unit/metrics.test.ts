@@ -7,6 +7,7 @@ import { VganModel } from '../../src/model/networks';
 import { pooledFeatures, randomFeatureNetwork } from '../../src/eval/features';
 import { frechetDistance, frechetDistanceOfSamples, gaussianOf, matmul, sqrtm, symmetricEigen, type Matrix } from '../../src/eval/frechet';
 import { evaluateGenerator, maskAgreement, repeatFirstFrame } from '../../src/eval/metrics';
+import { splitHeldOut } from '../../src/eval/clips';
 import { backgroundStillness, flicker, highFrequency, maskCoverage } from '../../src/data/clip-stats';
 import { seededRandom } from '../../src/data/random';
 
@@ -191,12 +192,12 @@ describe('evaluation', () => {
   const config = resolveConfig('tiny');
   const { frames, size } = config;
 
-  function shapes(count: number) {
+  function shapes(count: number, firstSeed = 100) {
     const plane = frames * size * size;
     const video = new Float32Array(count * plane * 3);
     const mask = new Float32Array(count * plane);
     for (let i = 0; i < count; i++) {
-      const clip = generateShapesClip(100 + i, { size, frames });
+      const clip = generateShapesClip(firstSeed + i, { size, frames });
       clip.rgb.forEach((v, k) => {
         video[i * plane * 3 + k] = v / 127.5 - 1;
       });
@@ -269,6 +270,60 @@ describe('evaluation', () => {
     expect(m.maskCoverage).toBeGreaterThanOrEqual(0);
     model.dispose();
     net.dispose();
+  });
+
+  it("repeats held-out clips' first frames for an unconditional model's baseline; their own distance is the floor", async () => {
+    const net = randomFeatureNetwork(config);
+    const model = new VganModel(config, { seed: 4 });
+    const real = shapes(4);
+    const other = shapes(3, 200);
+    const before = tf.memory().numTensors;
+    const paired = await evaluateGenerator(model, real, { featureModel: net, seed: 1 });
+    const same = await evaluateGenerator(model, real, { featureModel: net, seed: 1, heldOut: real });
+    const held = await evaluateGenerator(model, real, { featureModel: net, seed: 1, heldOut: other });
+    expect(tf.memory().numTensors).toBe(before);
+    // Without held-out clips the real clips have no distance; held out, the same clips are 0 from themselves
+    // and their baseline is the paired one.
+    expect(paired[2].frechet).toBeNull();
+    expect(same[2].frechet).toBeCloseTo(0, 9);
+    expect(same[1].frechet).toBeCloseTo(paired[1].frechet!, 9);
+    // Other clips: the baseline and the floor are their distances to the real clips, computed by hand here.
+    const { f, g, still } = tf.tidy(() => {
+      const video = (c: typeof real) => tf.tensor5d(c.video, [c.clips, frames, size, size, 3]);
+      return {
+        f: pooledFeatures(net, video(real)).dataSync(),
+        g: pooledFeatures(net, video(other)).dataSync(),
+        still: {
+          features: pooledFeatures(net, repeatFirstFrame(video(other))).dataSync(),
+          video: repeatFirstFrame(video(other)).dataSync(),
+        },
+      };
+    });
+    const dim = f.length / 4;
+    expect(held[2].frechet).toBeCloseTo(frechetDistanceOfSamples(g, 3, f, 4, dim), 9);
+    expect(held[2].frechet).toBeGreaterThan(0);
+    expect(held[1].frechet).toBeCloseTo(frechetDistanceOfSamples(still.features, 3, f, 4, dim), 9);
+    expect(held[1].highFrequency).toBeCloseTo(highFrequency(still.video, other), 9);
+    // The model's own numbers do not depend on them.
+    expect(held[0]).toEqual(paired[0]);
+    // A future model continues the real clips, so its baseline stays paired and held-out clips are unused.
+    const future = new VganModel(config, { kind: 'future', seed: 3 });
+    const rows = await evaluateGenerator(future, real, { featureModel: net, heldOut: other });
+    expect(rows[2].frechet).toBeNull();
+    await expect(evaluateGenerator(model, real, { featureModel: net, heldOut: { ...other, size: 8 } })).rejects.toThrow(
+      /held-out clips are/,
+    );
+    future.dispose();
+    model.dispose();
+    net.dispose();
+  });
+
+  it('holds out stored clips alternately, the scored ones keeping their number', () => {
+    const clips = Array.from({ length: 10 }, (_, i) => i);
+    expect(splitHeldOut(clips, 4)).toEqual({ scored: [0, 2, 4, 6], heldOut: [1, 3, 5, 7] });
+    expect(splitHeldOut(clips, 6)).toEqual({ scored: [0, 2, 4, 6, 8, 9], heldOut: [1, 3, 5, 7] });
+    expect(splitHeldOut(clips, 10)).toEqual({ scored: clips, heldOut: [] });
+    expect(splitHeldOut(clips, 12)).toEqual({ scored: clips, heldOut: [] });
   });
 
   it('has no mask agreement for an unconditional model, and stillness under its own mask', async () => {

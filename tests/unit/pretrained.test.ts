@@ -70,9 +70,9 @@ describe('shipped pretrained models', () => {
       expect(card.metrics, 'every card carries its metrics (trainer/publish.py)').toBeDefined();
       const { dataset, clips, seed, rows } = card.metrics!;
       const { model } = loadModel(await loadPretrained('', card.name, () => {}, serve));
-      const { real } = await referenceClips(dataset, model.config, seed, clips);
+      const { real, heldOut } = await referenceClips(dataset, model.config, seed, clips, model.kind === 'unconditional');
       const featureModel = randomFeatureNetwork(model.config);
-      const again = await evaluateGenerator(model, real, { featureModel, seed });
+      const again = await evaluateGenerator(model, real, { featureModel, seed, heldOut });
       expect(again.map((r) => r.name)).toEqual(rows.map((r) => r.name));
       again.forEach((r, i) => {
         for (const [key, value] of Object.entries(rows[i])) {

@@ -10,11 +10,12 @@ import { dataDirOf, fileFetch, nodeDecoder, publicFetch } from '../../src/data/n
 import type { ModelConfig } from '../../src/model/config';
 import type { VganModel } from '../../src/model/networks';
 import { loadModel, readingWeights } from '../../src/model/weights';
-import { gatherClips } from '../../src/eval/clips';
+import { gatherClips, splitHeldOut } from '../../src/eval/clips';
 import { realClips, type RealClips } from '../../src/data/clip-stats';
 import { referenceClips as proceduralReference } from '../../src/train/quality';
 import { openClipMaker } from '../../src/train/data-source';
 import { datasets, isShipped } from '../../src/data/datasets';
+import { deriveSeed } from '../../src/model/seed';
 import { readWeightFiles } from './weights-files';
 
 export async function cpuBackend(): Promise<void> {
@@ -54,20 +55,38 @@ export async function loadLocalClips(
 /**
  * Real clips to score a model against: for a procedural dataset, `limit` fresh clips no training run draws
  * (src/train/quality.ts), else the first `limit` clips of the stored dataset, with true masks where it has them.
+ * With `heldOut` (for an unconditional model's baseline and Fréchet floor, src/eval/metrics.ts), as many
+ * other real clips: `limit` more fresh ones, or stored ones taken alternately with those scored against
+ * (src/eval/clips.ts's splitHeldOut: fewer where the dataset has fewer than 2·`limit`, none where it has no more).
  */
 export async function referenceClips(
   data: string,
   config: ModelConfig,
   seed: number,
   limit: number,
-): Promise<{ real: RealClips; source: string }> {
+  heldOut = false,
+): Promise<{ real: RealClips; heldOut?: RealClips; source: string }> {
   const entry = isShipped(data) ? datasets[data] : undefined;
   if (entry?.kind === 'procedural') {
     const maker = await openClipMaker(entry.generator, { root: '', decoder: nodeDecoder, fetch: publicFetch });
-    return { real: proceduralReference(maker, seed, limit, config), source: `${limit} fresh ${data} clips (seed ${seed})` };
+    const real = proceduralReference(maker, seed, limit, config);
+    const source = `${limit} fresh ${data} clips (seed ${seed})`;
+    if (!heldOut) return { real, source };
+    return {
+      real,
+      heldOut: proceduralReference(maker, deriveSeed(seed, 'held out'), limit, config),
+      source: `${source}; held out: ${limit} others`,
+    };
   }
-  const { clips } = await loadLocalClips(data, config, { seed, limit, withMask: true });
-  return { real: realClips(clips, config.frames, config.size), source: `${clips.length} clips of ${data}` };
+  const { clips } = await loadLocalClips(data, config, { seed, limit: heldOut ? 2 * limit : limit, withMask: true });
+  const { scored, heldOut: others } = splitHeldOut(clips, limit);
+  const real = realClips(scored, config.frames, config.size);
+  if (others.length === 0) return { real, source: `${real.clips} clips of ${data}` };
+  return {
+    real,
+    heldOut: realClips(others, config.frames, config.size),
+    source: `${real.clips} clips of ${data}; held out: ${others.length} others, taken alternately from the first ${real.clips + others.length}`,
+  };
 }
 
 const csvCell = (v: unknown) =>

@@ -38,6 +38,8 @@ test('scores the playground’s model, fine-tunes a shipped discriminator at fou
   await expect(table).toContainText('repeated first frame', { timeout: 300_000 });
   await expect(table.getByRole('row')).toHaveCount(1 + 3);
   await expect(table).toContainText('real clips');
+  // An unconditional model: its baseline and the Fréchet floor use as many other clips.
+  await expect(metrics).toContainText('8 clips, and 8 others for the baseline');
 
   const representation = page.getByRole('region', { name: 'representation learning' });
   await pickShipped(representation);

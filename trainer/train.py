@@ -9,7 +9,6 @@ Several processes / machines (DDP; gloo on CPU, nccl on GPUs), --batch is the gl
 
 Writes OUT/checkpoint (weights + Adam state + position; rerunning the same command resumes from it),
 OUT/metrics.jsonl, and OUT/weights (the playground's format, without optimiser state; --float16 halves it).
-With --ema-decay, OUT/average holds the averaged generator between segments (vgan/averaging.py).
 """
 from __future__ import annotations
 
@@ -30,7 +29,7 @@ import numpy as np  # noqa: E402
 from vgan.config import resolve_config  # noqa: E402
 from vgan.data import ClipStream, to_tensor  # noqa: E402
 from vgan.procedural import PROCEDURAL, ProceduralStream, first_frames, reference_clips as procedural_reference  # noqa: E402
-from vgan.averaging import GeneratorAverage, precise_batch_norm, with_generator  # noqa: E402
+from vgan.averaging import precise_batch_norm, with_generator  # noqa: E402
 from vgan.seed import derive_seed  # noqa: E402
 from vgan.quality import describe, quality_score  # noqa: E402
 from vgan.networks import VganModel  # noqa: E402
@@ -68,7 +67,8 @@ def parse_args() -> argparse.Namespace:
                    "source starts with one of them (e.g. real's fixed-camera videos: vtest.avi,tree.avi,horses.gif)")
     p.add_argument("--ema-decay", type=float,
                    help="score and publish an exponential moving average of G's weights with this decay (e.g. 0.999; "
-                        "vgan/averaging.py); default: G's last weights, as the paper. Training is unchanged")
+                        "vgan/averaging.py; kept in the checkpoint); default: G's last weights, as the paper (or the "
+                        "checkpoint's setting). Training is unchanged")
     p.add_argument("--precise-bn", type=int, default=0,
                    help="score and publish G with BatchNorm statistics recomputed as the mean over N training-size "
                         "batches (vgan/averaging.py); default 0: the running averages, as the paper")
@@ -109,9 +109,8 @@ class Publisher:
     """The model a run scores and exports: the training model as it is (the paper), or with the named settings
     of vgan/averaging.py, an averaged generator and recomputed BatchNorm statistics."""
 
-    def __init__(self, trainer: Trainer, ema_decay: float | None, precise_bn: int, data: str, batch: int, seed: int) -> None:
+    def __init__(self, trainer: Trainer, precise_bn: int, data: str, batch: int, seed: int) -> None:
         self.trainer = trainer
-        self.average = GeneratorAverage(trainer.model.generator, ema_decay) if ema_decay else None
         self.bn_inputs: list[torch.Tensor] = []
         if precise_bn:
             c, device = trainer.model.config, trainer._device()
@@ -122,12 +121,9 @@ class Publisher:
                 inputs = torch.randn(precise_bn * batch, c.zDim, generator=torch.Generator().manual_seed(bn_seed))
             self.bn_inputs = list(inputs.to(device).split(batch))
 
-    def update(self) -> None:
-        if self.average:
-            self.average.update(self.trainer.model.generator)
-
     def model(self):
-        generator = self.average.generator if self.average else self.trainer.model.generator
+        average = self.trainer.average
+        generator = average.generator if average else self.trainer.model.generator
         model = with_generator(self.trainer.model, generator)
         if self.bn_inputs:
             precise_batch_norm(model.generator, self.bn_inputs)
@@ -182,13 +178,14 @@ def main() -> None:
     out = Path(args.out)
     checkpoint = out / "checkpoint"
     if (checkpoint / "model.json").exists():
-        overrides = {k: v for k, v in (("lrD", args.lr_d), ("lrG", args.lr_g)) if v is not None}
+        overrides = {k: v for k, v in (("lrD", args.lr_d), ("lrG", args.lr_g), ("emaDecay", args.ema_decay)) if v is not None}
         trainer = Trainer.restore(checkpoint, overrides, distributed, device)
         preset = trainer.options.preset
     else:
         options = TrainerOptions(preset=args.preset, kind=args.kind, generator=args.generator, seed=args.seed,
                                  lrD=args.lr_d or 2e-4, lrG=args.lr_g or 2e-4, beta1=args.beta1, maskLambda=args.mask_lambda,
-                                 reconLambda=args.recon_lambda, dSteps=args.d_steps, gSteps=args.g_steps)
+                                 reconLambda=args.recon_lambda, dSteps=args.d_steps, gSteps=args.g_steps,
+                                 emaDecay=args.ema_decay or 0.0)
         config = resolve_config(args.preset, baseChannels=args.base_channels, frameStride=args.frame_stride)
         model = VganModel(config, args.kind, args.generator, seed=args.seed).to(device)
         trainer = Trainer(model, options, distributed)
@@ -201,12 +198,9 @@ def main() -> None:
     data = iter(training_stream(args.data, config, batch // world, args.seed, trainer, rank, world, args.mirror, sources))
     run_info = {"data": args.data, "preset": preset, "batch": batch, "processes": world, "device": str(device),
                 "torch": torch.__version__, "mirror": args.mirror, **({"sources": sources} if sources else {}),
-                **({"emaDecay": args.ema_decay} if args.ema_decay else {}),
+                **({"emaDecay": trainer.options.emaDecay} if trainer.options.emaDecay else {}),
                 **({"preciseBatchNorm": args.precise_bn} if args.precise_bn else {})}
-    publisher = Publisher(trainer, args.ema_decay, args.precise_bn, args.data, batch, args.seed)
-    average_dir = out / "average"
-    if publisher.average and (average_dir / "model.json").exists():
-        publisher.average.load(average_dir)
+    publisher = Publisher(trainer, args.precise_bn, args.data, batch, args.seed)
     tracker = QualityTracker(trainer, publisher, reference_clips(args.data, config, args.seed, sources=sources), out) if rank == 0 else None
     if rank == 0:
         out.mkdir(parents=True, exist_ok=True)
@@ -216,7 +210,6 @@ def main() -> None:
     while trainer.iteration < args.iterations:
         reals = [next(data).to(device) for _ in range(trainer.batches_per_iteration)]
         stats = trainer.step(*reals)
-        publisher.update()
         done = trainer.iteration
         if metrics and (done % args.log_every == 0 or done == args.iterations):
             line = json.dumps({**stats, "seconds": round(time.time() - started, 1)})
@@ -230,8 +223,6 @@ def main() -> None:
             print(line, flush=True)
         if done % args.checkpoint_every == 0 or done == args.iterations:
             trainer.save_checkpoint(checkpoint, {"run": run_info})
-            if rank == 0 and publisher.average:
-                publisher.average.save(trainer.model, average_dir)
     if rank == 0:
         export_weights(publisher.model(), out / "weights", {"options": vars(trainer.options), "iteration": trainer.iteration,
                                                          "run": run_info}, float16=args.float16)

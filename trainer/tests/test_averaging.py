@@ -13,6 +13,7 @@ from test_core import TRAINER  # noqa: F401  (puts trainer/ on the path)
 from vgan.averaging import GeneratorAverage, precise_batch_norm  # noqa: E402
 from vgan.config import resolve_config  # noqa: E402
 from vgan.networks import BN_MOMENTUM, ConvLayer, VganModel  # noqa: E402
+from vgan.trainer import Trainer  # noqa: E402
 from vgan.weights import load_model  # noqa: E402
 
 
@@ -77,7 +78,7 @@ class TrainScriptTest(unittest.TestCase):
                        "--batch", "2", "--threads", "1", "--checkpoint-every", "1", "--quality-every", "1",
                        "--ema-decay", "0.5", "--precise-bn", "2"]
             subprocess.run([*command, "--iterations", "2"], check=True, capture_output=True, timeout=300)
-            average_2, _, _ = load_model(run / "average")
+            average_2 = Trainer.restore(run / "checkpoint").average
             subprocess.run([*command, "--iterations", "3"], check=True, capture_output=True, timeout=300)
             trained, _, _ = load_model(run / "checkpoint")
             published, topology, _ = load_model(run / "weights")

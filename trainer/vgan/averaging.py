@@ -1,23 +1,20 @@
 """What a run publishes, beside the paper's recipe: two named settings of train.py, off by default.
 
-- An exponential moving average of the generator's weights (--ema-decay): the published generator is the
-  average of the recent updates' weights rather than the last one, which smooths the jitter of an adversarial
-  game that never settles (it does not change training).
+- An exponential moving average of the generator's weights (--ema-decay, the Trainer's emaDecay): the published
+  generator is the average of the recent updates' weights rather than the last one, which smooths the jitter of
+  an adversarial game that never settles (it does not change training).
 - BatchNorm statistics recomputed as the plain mean over many training-size batches (--precise-bn), in place of
   the running averages, which at the paper's momentum weight only the last few dozen batches.
 
-Both act on a copy: the training model and its checkpoint stay the paper's.
+Both act on a copy: the training model stays the paper's.
 """
 from __future__ import annotations
 
 import copy
 from collections.abc import Iterable
-from pathlib import Path
-
 import torch
 
 from .networks import ConvLayer, Generator, VganModel
-from .weights import load_model, save_model
 
 
 class GeneratorAverage:
@@ -38,14 +35,6 @@ class GeneratorAverage:
             average.lerp_(current, 1 - self.decay)
         for average, current in zip(self.generator.buffers(), generator.buffers()):
             average.copy_(current)
-
-    def save(self, model: VganModel, directory: str | Path) -> None:
-        """The averaged generator, in the playground's weights format beside the model's discriminator."""
-        save_model(with_generator(model, self.generator), directory)
-
-    def load(self, directory: str | Path) -> None:
-        saved, _, _ = load_model(directory)
-        self.generator.load_state_dict(saved.generator.state_dict())
 
 
 def with_generator(model: VganModel, generator: Generator) -> VganModel:

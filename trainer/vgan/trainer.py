@@ -4,6 +4,8 @@ An iteration is `d_steps` discriminator updates, then one generator update:
   D: real and fake batches go through D separately (BatchNorm statistics per batch type),
      loss = CE(D(x), 1) + CE(D(G(z)), 0); the fakes come from G in training mode without gradients;
   G: CE(D(G(z)), 1) + λ·mean(mask) [+ 10·mean|G(x0)₀ − x0| for the future model], gradients for G only.
+With emaDecay (a named setting, 0 = off as the paper), an exponential moving average of G's weights follows
+every G update (vgan/averaging.py); checkpoints carry it as `average/generator/...` tensors.
 Both networks stay in training mode throughout (their BatchNorm running averages move at every forward,
 as in the TypeScript trainer). Adam (β2 0.999, ε 1e-8), separate for G and D, is torch.optim.Adam, whose
 update is exactly the TypeScript Adam's.
@@ -25,8 +27,9 @@ import torch.distributed as dist
 import torch.nn.functional as F
 from torch.nn.parallel import DistributedDataParallel
 
+from .averaging import GeneratorAverage
 from .config import CONSTANTS
-from .networks import VganModel
+from .networks import VganModel, tf_name
 from .seed import derive_seed
 from .weights import load_model, model_tensors, save_model, from_tf_layout, to_tf_layout
 
@@ -48,6 +51,7 @@ class TrainerOptions:
     reconLambda: float = 10.0
     dSteps: int = 1
     gSteps: int = 1
+    emaDecay: float = 0.0
 
     @classmethod
     def from_json(cls, values: dict[str, Any]) -> "TrainerOptions":
@@ -93,6 +97,7 @@ class Trainer:
             self.d_net = DistributedDataParallel(model.discriminator, broadcast_buffers=False)
         self.opt_d = torch.optim.Adam(self.d_params, lr=options.lrD, betas=(options.beta1, ADAM_BETA2), eps=ADAM_EPSILON, foreach=False)
         self.opt_g = torch.optim.Adam(self.g_params, lr=options.lrG, betas=(options.beta1, ADAM_BETA2), eps=ADAM_EPSILON, foreach=False)
+        self.average = GeneratorAverage(model.generator, options.emaDecay) if options.emaDecay else None
 
     # --- inputs ---
 
@@ -168,6 +173,8 @@ class Trainer:
         recon = (out["video"][:, :, 0] - inp).abs().mean() if o.kind == "future" else zero
         loss = adversarial + o.maskLambda * mask_mean + o.reconLambda * recon
         self._apply("generator", loss, self.g_params, self.opt_g)
+        if self.average:
+            self.average.update(self.model.generator)
         self.g_index += 1
         if self.g_index >= o.gSteps:
             self.iteration += 1
@@ -201,8 +208,16 @@ class Trainer:
 
     # --- checkpoints: the TypeScript Trainer's format, so either side resumes the other's ---
 
+    def _average_names(self) -> dict[str, torch.Tensor]:
+        """The average's tensors under their checkpoint names: average/ + the generator's tfjs names."""
+        assert self.average
+        g = self.average.generator
+        return {f"average/generator/{tf_name(n)}": t for n, t in [*g.named_parameters(), *g.named_buffers()]}
+
     def _optimizer_tensors(self) -> dict[str, np.ndarray]:
         out: dict[str, np.ndarray] = {}
+        if self.average:
+            out.update({name: to_tf_layout(t.detach(), name.endswith("/kernel")) for name, t in self._average_names().items()})
         named = {id(p): n for n, p in self.model.tf_named_tensors().items()}
         kernels = {n for n in named.values() if n.endswith("/kernel")}
         for network, opt in (("discriminator", self.opt_d), ("generator", self.opt_g)):
@@ -240,6 +255,12 @@ class Trainer:
         trainer.iteration = int(saved.get("iteration", 0))
         trainer.d_index = int(saved.get("dIndex", 0))
         trainer.g_index = int(saved.get("gIndex", 0))
+        if trainer.average:
+            # A run that turns the average on starts it from the weights it resumes.
+            with torch.no_grad():
+                for name, t in trainer._average_names().items():
+                    if name in extra:
+                        t.copy_(from_tf_layout(extra[name], name.endswith("/kernel")).to(device))
         named = {n: p for n, p in model.tf_named_tensors().items()}
         for network, opt in (("discriminator", trainer.opt_d), ("generator", trainer.opt_g)):
             prefix = f"optimizer/{network}/"

@@ -141,6 +141,19 @@ export const settingsTable = {
     hideable: true,
     trainer: true,
   },
+  emaDecay: {
+    type: 'number',
+    default: 0,
+    min: 0,
+    max: 0.9999,
+    label: 'G weight average',
+    rebuild: true,
+    hideable: true,
+    trainer: true,
+    help:
+      "Samples and saved weights from a moving average of G's weights with this decay (e.g. 0.999, as shapes-tiny was published); " +
+      "0: G's own weights, the paper's. Training is unchanged.",
+  },
   seed: { type: 'number', default: 1, min: 0, max: 2 ** 31 - 1, int: true, label: 'seed', rebuild: true, hideable: true, trainer: true },
   autosaveEvery: {
     type: 'number',

@@ -114,7 +114,7 @@ export class TrainingSession {
 
   /** The grid's samples, with BatchNorm on the grid's own statistics (running ones left alone). */
   async samples(): Promise<SampleClips[]> {
-    return sampleClips(this.trainer.model, await this.gridInput(), { batchStatistics: true });
+    return sampleClips(this.trainer.sampler, await this.gridInput(), { batchStatistics: true });
   }
 
   /** `steps` samples along the straight line between grid codes a and b. */
@@ -128,7 +128,7 @@ export class TrainingSession {
       return za.mul(tf.sub(1, t)).add(zb.mul(t));
     });
     try {
-      return await sampleClips(this.trainer.model, z, { batchStatistics: true });
+      return await sampleClips(this.trainer.sampler, z, { batchStatistics: true });
     } finally {
       z.dispose();
     }
@@ -142,7 +142,7 @@ export class TrainingSession {
       const out: tf.Tensor2D[] = [];
       // One grid input: a latent code, or the future model's input frame.
       const input = grid.slice(index, 1);
-      this.trainer.model.generate(input, {
+      this.trainer.sampler.generate(input, {
         training: true,
         freezeStatistics: true,
         onLayer: (name, y) => {

@@ -7,6 +7,8 @@
 // step's position, so a run is reproduced by the same seed and the same sequence of steps.
 // Every update checks its loss and gradients before applying them: a non-finite value throws
 // TrainingDivergedError and leaves the weights as they were.
+// With emaDecay (a named setting, 0 = off as the paper), an exponential moving average of G's weights follows
+// every G update; the samples show it and Save weights writes it (trainer/vgan/averaging.py, the twin).
 import * as tf from '../tf';
 import { resolveConfig, type GeneratorKind, type ModelConfig, type ModelKind } from '../model/config';
 import { VganModel } from '../model/networks';
@@ -35,6 +37,8 @@ export interface TrainerOptions {
   dSteps: number;
   /** Generator updates per iteration, after the D updates. */
   gSteps: number;
+  /** Decay of the moving average of G's weights that samples show and weights save; 0: G's own (the paper). */
+  emaDecay: number;
 }
 
 export const defaultTrainerOptions: TrainerOptions = {
@@ -49,6 +53,7 @@ export const defaultTrainerOptions: TrainerOptions = {
   reconLambda: 10,
   dSteps: 1,
   gSteps: 1,
+  emaDecay: 0,
 };
 
 export interface DStats {
@@ -130,6 +135,8 @@ export class Trainer {
   private dIndex = 0;
   /** Generator updates made in the current iteration. */
   private gIndex = 0;
+  /** With emaDecay: a model whose generator is the average (its discriminator is filled in by `published`). */
+  private readonly average: VganModel | null;
 
   constructor(options: Partial<TrainerOptions> = {}, model?: VganModel) {
     this.options = { ...defaultTrainerOptions, ...options };
@@ -138,6 +145,50 @@ export class Trainer {
     this.model = model ?? new VganModel(this.config, { kind: o.kind, generator: o.generator, seed: o.seed });
     this.optD = new Adam(o.lrD, o.beta1, ADAM_BETA2, ADAM_EPSILON);
     this.optG = new Adam(o.lrG, o.beta1, ADAM_BETA2, ADAM_EPSILON);
+    if (!(o.emaDecay >= 0 && o.emaDecay < 1)) throw new Error(`emaDecay must lie in [0, 1), got ${o.emaDecay}`);
+    this.average = o.emaDecay > 0 ? new VganModel(this.config, { kind: o.kind, generator: o.generator, seed: o.seed }) : null;
+    this.resetAverage();
+  }
+
+  /** The generator's parameters and running statistics, by name. */
+  private generatorParams(model: VganModel): Array<[string, tf.Variable]> {
+    return [...model.params.all()].filter(([name]) => name.startsWith('generator/'));
+  }
+
+  /** Starts the average from G's weights, or from a checkpoint's `average/…` tensors where it has them. */
+  private resetAverage(saved?: Map<string, tf.Tensor>): void {
+    if (!this.average) return;
+    tf.tidy(() => {
+      for (const [name, v] of this.generatorParams(this.model)) {
+        this.average!.params.get(name).assign(saved?.get(`average/${name}`)?.cast('float32') ?? v);
+      }
+    });
+  }
+
+  /** average ← decay · average + (1 − decay) · weights; the running statistics are copied (the Python twin's rule). */
+  private updateAverage(): void {
+    if (!this.average) return;
+    const d = this.options.emaDecay;
+    tf.tidy(() => {
+      for (const [name, v] of this.generatorParams(this.model)) {
+        const a = this.average!.params.get(name);
+        a.assign(v.trainable ? a.mul(d).add(v.mul(1 - d)) : v);
+      }
+    });
+  }
+
+  /** The model whose generator the samples show: the weight average with emaDecay, else the training model. */
+  get sampler(): VganModel {
+    return this.average ?? this.model;
+  }
+
+  /** The model Save weights writes: with emaDecay, the generator's average beside the training discriminator. */
+  published(): VganModel {
+    if (!this.average) return this.model;
+    tf.tidy(() => {
+      for (const [name, v] of this.model.params.all()) if (!name.startsWith('generator/')) this.average!.params.get(name).assign(v);
+    });
+    return this.average;
   }
 
   /** Latent codes [n, zDim] from the seed and a label (e.g. the iteration). */
@@ -214,6 +265,7 @@ export class Trainer {
           stats: tf.stack([adversarial, maskMean, recon]) as tf.Tensor1D,
         };
       });
+      this.updateAverage();
       if (++this.gIndex >= o.gSteps) {
         this.iteration++;
         this.dIndex = 0;
@@ -348,9 +400,10 @@ export class Trainer {
     return this.model.generate(input, { training: false });
   }
 
-  /** A checkpoint: weights, BatchNorm statistics, optimiser state and the trainer's position. */
+  /** A checkpoint: weights, BatchNorm statistics, optimiser state, G's weight average and the trainer's position. */
   async checkpoint(): Promise<tf.io.ModelArtifacts> {
     const extra = new Map([...this.optD.state('optimizer/discriminator/'), ...this.optG.state('optimizer/generator/')]);
+    for (const [name, v] of this.average ? this.generatorParams(this.average) : []) extra.set(`average/${name}`, v);
     try {
       return await saveModel(this.model, extra, this.state);
     } finally {
@@ -375,6 +428,7 @@ export class Trainer {
         config: topology.config,
       });
       assignWeights(trainer.model, tensors);
+      trainer.resetAverage(tensors);
       trainer.optD.restore('optimizer/discriminator/', tensors);
       trainer.optG.restore('optimizer/generator/', tensors);
       trainer.iteration = saved.iteration ?? 0;
@@ -391,6 +445,7 @@ export class Trainer {
 
   dispose(): void {
     this.model.dispose();
+    this.average?.dispose();
     this.optD.dispose();
     this.optG.dispose();
   }

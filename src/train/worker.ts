@@ -266,7 +266,7 @@ async function sendQuality() {
       ? referenceClips(clipMaker, settings.seed, QUALITY_CLIPS, config)
       : clipDataToReal(await session.realClips(QUALITY_CLIPS));
   }
-  const measurement = await measureQuality(session.trainer.model, reference, settings.seed, session.trainer.iteration);
+  const measurement = await measureQuality(session.trainer.sampler, reference, settings.seed, session.trainer.iteration);
   charts.quality = [...charts.quality.slice(-(HISTORY - 1)), measurement];
   post({ type: 'quality', measurement });
 }
@@ -381,7 +381,7 @@ async function handle(m: ToWorker, call: Call<never>): Promise<WeightsFile | voi
     case 'exportWeights': {
       if (!session) throw new Error('There is no model to export yet.');
       // Weights and the run's position; optimiser state stays in the autosave (it would triple the file).
-      const artifacts = await saveModel(session.trainer.model, undefined, session.trainer.state);
+      const artifacts = await saveModel(session.trainer.published(), undefined, session.trainer.state);
       const weights = tf.io.concatenateArrayBuffers(artifacts.weightData!);
       call.transfer(weights);
       return { modelJson: JSON.stringify(modelJson(artifacts, ['weights.bin'])), weights };

@@ -73,3 +73,20 @@ it("shows the future model's layers, its encoder first, for one grid frame", asy
   expect(tf.memory().numTensors).toBe(before);
   session.trainer.dispose();
 });
+
+it("with G's weight average on, the samples are the average's, not the training model's", async () => {
+  const settings = { ...defaultSettings, batchSize: 2, emaDecay: 0.5, baseChannels: '8' as const };
+  const session = new TrainingSession(settings, shapesSource(resolveConfig('tiny'), 2, 1));
+  expect(session.trainer.options.emaDecay).toBe(0.5);
+  for (let i = 0; i < 2; i++) await session.step('both');
+  const shown = await session.samples();
+  const z = session.trainer.latent(GRID_SIZE, 'grid');
+  const [average, trained] = [session.trainer.sampler, session.trainer.model].map((m) =>
+    tf.tidy(() => m.generate(z, { training: true, freezeStatistics: true }).video.dataSync()),
+  );
+  z.dispose();
+  const frame = shown[0].video.data.length;
+  expect(shown[0].video.data).toEqual(average.slice(0, frame));
+  expect(shown[0].video.data).not.toEqual(trained.slice(0, frame));
+  session.dispose();
+});

@@ -148,6 +148,68 @@ describe('trainer', () => {
   });
 });
 
+describe("G's weight average (emaDecay)", () => {
+  const generatorOf = (m: Trainer['model']) =>
+    new Map([...m.params.all()].filter(([k]) => k.startsWith('generator/')).map(([k, v]) => [k, v.dataSync().slice()]));
+
+  it('is off by default: samples and saved weights are the training model', async () => {
+    const t = trainer();
+    expect(t.sampler).toBe(t.model);
+    expect(t.published()).toBe(t.model);
+    const { extra } = loadModel(await t.checkpoint());
+    expect([...extra.keys()].some((k) => k.startsWith('average/'))).toBe(false);
+    tf.dispose([...extra.values()]);
+    expect(() => trainer({ emaDecay: 1 })).toThrow(/emaDecay must lie in \[0, 1\)/);
+  });
+
+  it('moves by 1 − decay towards each G update, copies the running statistics, and leaves training alone', async () => {
+    const t = trainer({ emaDecay: 0.75 });
+    const plain = trainer();
+    const real = realBatch(t);
+    const before = generatorOf(t.model);
+    expect(generatorOf(t.sampler)).toEqual(before); // it starts from G
+    await t.step(real);
+    await plain.step(real);
+    const after = generatorOf(t.model);
+    const average = generatorOf(t.sampler);
+    for (const [name, w] of after) {
+      const trainable = t.model.params.trainable.has(name);
+      const want = trainable ? w.map((x, i) => 0.75 * before.get(name)![i] + 0.25 * x) : w;
+      const worst = average.get(name)!.reduce((m, x, i) => Math.max(m, Math.abs(x - want[i])), 0);
+      expect(worst, name).toBeLessThan(1e-6);
+    }
+    // Training is the paper's whatever the average does.
+    for (const [name, w] of weightsOf(plain)) expect(weightsOf(t).get(name), name).toEqual(w);
+    // Saved weights: the average's generator beside the training discriminator.
+    const published = t.published();
+    for (const [name, v] of published.params.all()) {
+      const from = name.startsWith('generator/') ? average : weightsOf(t);
+      expect(v.dataSync(), name).toEqual(from.get(name));
+    }
+    const count = tf.memory().numTensors;
+    for (let i = 0; i < 3; i++) await t.step(real);
+    t.published();
+    expect(tf.memory().numTensors).toBe(count);
+  });
+
+  it('travels in the checkpoint, so a resumed run continues the same average', async () => {
+    const straight = trainer({ emaDecay: 0.9 });
+    const real = realBatch(straight);
+    await straight.step(real);
+    const ckpt = await straight.checkpoint();
+    await straight.step(real);
+    const resumed = track(Trainer.restore(ckpt));
+    expect(resumed.options.emaDecay).toBe(0.9);
+    await resumed.step(real);
+    const want = generatorOf(straight.sampler);
+    for (const [name, w] of generatorOf(resumed.sampler)) expect(w, name).toEqual(want.get(name));
+    // Turned on when resuming a run without one, it starts from the weights resumed.
+    const plain = trainer();
+    const on = track(Trainer.restore(await plain.checkpoint(), { emaDecay: 0.5 }));
+    expect(generatorOf(on.sampler)).toEqual(generatorOf(plain.model));
+  });
+});
+
 describe('weights', () => {
   it('save → load gives identical outputs', async () => {
     const t = trainer();

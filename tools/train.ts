@@ -3,6 +3,7 @@
 //   npm run train -- --preset tiny --iterations 300 --out runs/ts-tiny
 // Options: --data NAME|DIR (a registered dataset, src/data/datasets.ts — shapes is made fresh — or a folder of shards) --batch N --seed N
 //          --base-channels N --frame-stride N (override the preset) --quality-every N --generator twoStream|oneStream
+//          --ema-decay D (score and save a moving average of G's weights, the trainer's emaDecay; default 0, the paper's)
 // Writes OUT/quality.jsonl (trainer/vgan/quality.py's numbers beside the real clips'), OUT/weights (the
 // playground's format; trainer/samples.py draws them) and OUT/best (the best-scoring weights so far).
 import { appendFile, mkdir, writeFile } from 'node:fs/promises';
@@ -12,6 +13,7 @@ import * as tf from '../src/tf';
 import { fileFetch, nodeDecoder, publicFetch } from '../src/data/node';
 import type { GeneratorKind } from '../src/model/config';
 import { Trainer } from '../src/train/trainer';
+import { saveModel } from '../src/model/weights';
 import { datasetSource, openBatchSource, type BatchSource } from '../src/train/data-source';
 import { isShipped } from '../src/data/datasets';
 import { measureQuality } from '../src/train/quality';
@@ -34,6 +36,7 @@ export async function main(argv: string[]): Promise<void> {
       'frame-stride': { type: 'string' },
       'quality-every': { type: 'string', default: '50' },
       mirror: { type: 'boolean', default: false },
+      'ema-decay': { type: 'string', default: '0' },
       out: { type: 'string', default: 'runs/ts-train' },
     },
   });
@@ -43,7 +46,13 @@ export async function main(argv: string[]): Promise<void> {
     ...(args['base-channels'] ? { baseChannels: Number(args['base-channels']) } : {}),
     ...(args['frame-stride'] ? { frameStride: Number(args['frame-stride']) } : {}),
   };
-  const trainer = new Trainer({ preset: args.preset, config: overrides, generator: args.generator as GeneratorKind, seed });
+  const trainer = new Trainer({
+    preset: args.preset,
+    config: overrides,
+    generator: args.generator as GeneratorKind,
+    seed,
+    emaDecay: Number(args['ema-decay']),
+  });
   const { config } = trainer;
   const batch = Number(args.batch ?? config.batchSize);
   const source: BatchSource = isShipped(args.data)
@@ -56,7 +65,7 @@ export async function main(argv: string[]): Promise<void> {
   const every = Number(args['quality-every']);
   const started = Date.now();
   let best = Infinity;
-  const save = async (dir: string) => writeWeightFiles(join(args.out, dir), await trainer.checkpoint());
+  const save = async (dir: string) => writeWeightFiles(join(args.out, dir), await saveModel(trainer.published(), undefined, trainer.state));
   while (trainer.iteration < iterations) {
     const reals: tf.Tensor5D[] = [];
     while (reals.length < trainer.batchesPerIteration) reals.push(await source.next());
@@ -67,7 +76,7 @@ export async function main(argv: string[]): Promise<void> {
     }
     const done = trainer.iteration;
     if (done % every === 0 || done === iterations) {
-      const m = await measureQuality(trainer.model, reference, seed, done);
+      const m = await measureQuality(trainer.sampler, reference, seed, done);
       const line = { ...m, seconds: (Date.now() - started) / 1000, numTensors: tf.memory().numTensors };
       await appendFile(log, `${JSON.stringify(line)}\n`);
       console.error(JSON.stringify(line));

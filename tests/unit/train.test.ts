@@ -175,7 +175,7 @@ describe("G's weight average (emaDecay)", () => {
     for (const [name, w] of after) {
       const trainable = t.model.params.trainable.has(name);
       const want = trainable ? w.map((x, i) => 0.75 * before.get(name)![i] + 0.25 * x) : w;
-      const worst = average.get(name)!.reduce((m, x, i) => Math.max(m, Math.abs(x - want[i])), 0);
+      const worst = Array.from(average.get(name)!).reduce((m, x, i) => Math.max(m, Math.abs(x - want[i])), 0);
       expect(worst, name).toBeLessThan(1e-6);
     }
     // Training is the paper's whatever the average does.

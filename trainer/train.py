@@ -200,7 +200,8 @@ def main() -> None:
                 "torch": torch.__version__, "mirror": args.mirror, **({"sources": sources} if sources else {}),
                 **({"emaDecay": trainer.options.emaDecay} if trainer.options.emaDecay else {}),
                 **({"preciseBatchNorm": args.precise_bn} if args.precise_bn else {})}
-    publisher = Publisher(trainer, args.precise_bn, args.data, batch, args.seed)
+    # Only process 0 scores and exports.
+    publisher = Publisher(trainer, args.precise_bn, args.data, batch, args.seed) if rank == 0 else None
     tracker = QualityTracker(trainer, publisher, reference_clips(args.data, config, args.seed, sources=sources), out) if rank == 0 else None
     if rank == 0:
         out.mkdir(parents=True, exist_ok=True)

@@ -145,7 +145,7 @@ export async function evaluateGenerator(model: VganModel, real: RealClips, opts:
     throw new Error(`held-out clips are ${other.frames}×${other.size}², the real clips ${frames}×${size}²`);
   }
   const plane = frames * size * size;
-  const [realFeatures, modelFeatures, modelVideo, modelMask, stillFeatures] = Array.from({ length: 5 }, () => new Chunks());
+  const [realFeatures, modelFeatures, modelVideo, modelMask] = Array.from({ length: 4 }, () => new Chunks());
   for (let start = 0; start < clips; start += batchSize) {
     const n = Math.min(batchSize, clips - start);
     const batch = tf.tidy(() => {
@@ -160,7 +160,6 @@ export async function evaluateGenerator(model: VganModel, real: RealClips, opts:
         fake: pooledFeatures(opts.featureModel, out.video),
         video: out.video,
         mask: out.mask,
-        still: other ? undefined : pooledFeatures(opts.featureModel, repeatFirstFrame(video)),
       };
     });
     try {
@@ -168,7 +167,6 @@ export async function evaluateGenerator(model: VganModel, real: RealClips, opts:
       await modelFeatures.add(batch.fake);
       await modelVideo.add(batch.video);
       await modelMask.add(batch.mask);
-      await stillFeatures.add(batch.still);
     } finally {
       tf.dispose(Object.values(batch));
     }
@@ -178,9 +176,8 @@ export async function evaluateGenerator(model: VganModel, real: RealClips, opts:
   const dim = reference.length / clips;
   const frechet = (features: Float32Array, count = clips) => frechetDistanceOfSamples(features, count, reference, clips, dim);
   const floor = other ? frechet(await featuresOf(opts.featureModel, other, batchSize), other.clips) : null;
-  const baselineFrechet = other
-    ? frechet(await featuresOf(opts.featureModel, other, batchSize, repeatFirstFrame), other.clips)
-    : frechet(stillFeatures.join());
+  const stillClips = other ?? real;
+  const baselineFrechet = frechet(await featuresOf(opts.featureModel, stillClips, batchSize, repeatFirstFrame), stillClips.clips);
   const video = modelVideo.join();
   const ownMask = model.generatorKind === 'twoStream' ? modelMask.join() : null;
   const paired = model.kind === 'future' && real.mask !== undefined && ownMask !== null;
@@ -191,7 +188,7 @@ export async function evaluateGenerator(model: VganModel, real: RealClips, opts:
   // model, whose samples pair with no clip, an empty one (a still video has nothing moving).
   const stillTruth = real.mask ? (paired ? repeatFirstFrameMask(real.mask, clips, frames, size) : new Float32Array(clips * plane)) : null;
   const baseline = stillTruth ? maskAgreement(stillTruth, real.mask!) : null;
-  const first = repeatedFirstFrames(other ?? real);
+  const first = repeatedFirstFrames(stillClips);
   const rows: MetricRow[] = [
     {
       name: 'model',
@@ -206,7 +203,7 @@ export async function evaluateGenerator(model: VganModel, real: RealClips, opts:
     {
       name: 'repeated first frame',
       flicker: 0,
-      highFrequency: highFrequency(first, other ?? real),
+      highFrequency: highFrequency(first, stillClips),
       frechet: baselineFrechet,
       maskIoU: baseline?.iou ?? null,
       maskMAE: baseline?.mae ?? null,

@@ -136,7 +136,7 @@ async function handle(m: ToResearch, call: JobCall) {
       const unconditional = model.kind === 'unconditional';
       const { clips } = await clipsOf(job.dataset, model.config, unconditional ? 2 * job.clips : job.clips, call);
       const { frames, size } = model.config;
-      const { scored, heldOut: others } = unconditional ? splitHeldOut(clips, job.clips) : { scored: clips, heldOut: [] };
+      const { scored, heldOut: others } = splitHeldOut(clips, job.clips);
       const real = realClips(scored, frames, size);
       const heldOut = others.length > 0 ? realClips(others, frames, size) : undefined;
       const featureModel = job.features === 'random' ? randomFeatureNetwork(model.config) : model;

@@ -214,7 +214,8 @@ class Trainer:
         g = self.average.generator
         return {f"average/generator/{tf_name(n)}": t for n, t in [*g.named_parameters(), *g.named_buffers()]}
 
-    def _optimizer_tensors(self) -> dict[str, np.ndarray]:
+    def _extra_tensors(self) -> dict[str, np.ndarray]:
+        """The checkpoint's tensors beside the model's: G's weight average and Adam's state (tfjs layouts)."""
         out: dict[str, np.ndarray] = {}
         if self.average:
             out.update({name: to_tf_layout(t.detach(), name.endswith("/kernel")) for name, t in self._average_names().items()})
@@ -240,7 +241,7 @@ class Trainer:
             return
         training = {"options": asdict(self.options), "iteration": self.iteration, "dIndex": self.d_index,
                     "gIndex": self.g_index, **(extra_training or {})}
-        save_model(self.model, directory, training, self._optimizer_tensors())
+        save_model(self.model, directory, training, self._extra_tensors())
 
     @classmethod
     def restore(cls, directory: str | Path, overrides: dict[str, Any] | None = None, distributed: bool = False,

@@ -154,6 +154,17 @@ export const settingsTable = {
       "Samples and saved weights from a moving average of G's weights with this decay (e.g. 0.999, as shapes-tiny was published); " +
       "0: G's own weights, the paper's. Training is unchanged.",
   },
+  augment: {
+    type: 'choice',
+    options: ['off', 'on'],
+    default: 'off',
+    label: "augment D's clips",
+    rebuild: true,
+    hideable: true,
+    help:
+      'Show the discriminator every clip, real or generated, with its colours changed, shifted and a square cut out (the same for all ' +
+      'its frames), so that it cannot memorise a few stored clips (real). Off: the paper.',
+  },
   seed: { type: 'number', default: 1, min: 0, max: 2 ** 31 - 1, int: true, label: 'seed', rebuild: true, hideable: true, trainer: true },
   autosaveEvery: {
     type: 'number',

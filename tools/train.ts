@@ -4,6 +4,7 @@
 // Options: --data NAME|DIR (a registered dataset, src/data/datasets.ts — shapes is made fresh — or a folder of shards) --batch N --seed N
 //          --base-channels N --frame-stride N (override the preset) --quality-every N --generator twoStream|oneStream
 //          --ema-decay D (score and save a moving average of G's weights, the trainer's emaDecay; default 0, the paper's)
+//          --augment (show D every clip transformed, the trainer's augment; default off, the paper's)
 // Writes OUT/quality.jsonl (trainer/vgan/quality.py's numbers beside the real clips'), OUT/weights (the
 // playground's format; trainer/samples.py draws them) and OUT/best (the best-scoring weights so far).
 import { appendFile, mkdir, writeFile } from 'node:fs/promises';
@@ -37,6 +38,7 @@ export async function main(argv: string[]): Promise<void> {
       'quality-every': { type: 'string', default: '50' },
       mirror: { type: 'boolean', default: false },
       'ema-decay': { type: 'string', default: '0' },
+      augment: { type: 'boolean', default: false },
       out: { type: 'string', default: 'runs/ts-train' },
     },
   });
@@ -52,6 +54,7 @@ export async function main(argv: string[]): Promise<void> {
     generator: args.generator as GeneratorKind,
     seed,
     emaDecay: Number(args['ema-decay']),
+    augment: args.augment,
   });
   const { config } = trainer;
   const batch = Number(args.batch ?? config.batchSize);

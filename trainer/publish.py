@@ -159,6 +159,17 @@ def stride_words(stride: int) -> str:
     return "every source frame" if stride == 1 else f"every {stride}{'nd' if stride == 2 else 'rd' if stride == 3 else 'th'} source frame"
 
 
+def data_words(run_info: dict) -> str:
+    """How the run drew its training clips, in words."""
+    data = run_info["data"]
+    words = ("fresh procedural clips for every batch" if data in PROCEDURAL
+             else data + (f", only the clips of {', '.join(run_info['sources'])}" if run_info.get("sources") else "")
+             + (", each clip mirrored left-right with probability 1/2" if run_info.get("mirror") else ""))
+    if run_info.get("augment"):
+        words += "; the discriminator shown every clip augmented (colour, shift, cut-out; `--augment`, vgan/augment.py)"
+    return words
+
+
 def published_words(published: dict) -> str:
     """The named publishing settings of train.py (vgan/averaging.py), in words."""
     parts = []
@@ -255,9 +266,7 @@ def main() -> None:
         "frameStride": c.frameStride,
         "baseChannels": c.baseChannels,
         "dataset": dataset,
-        "dataDescription": ("fresh procedural clips for every batch" if data in PROCEDURAL
-                            else f"{data}" + (f", only the clips of {', '.join(run_info['sources'])}" if run_info.get("sources") else "")
-                            + (", each clip mirrored left-right with probability 1/2" if run_info.get("mirror") else "")),
+        "dataDescription": data_words(run_info),
         "iterations": info.get("iteration"),
         "runIterations": max((json.loads(x).get("iterations", 0) for x in (run / "metrics.jsonl").read_text().splitlines()
                               if '"quality"' in x), default=info.get("iteration")),

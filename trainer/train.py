@@ -69,6 +69,10 @@ def parse_args() -> argparse.Namespace:
                    help="score and publish an exponential moving average of G's weights with this decay (e.g. 0.999; "
                         "vgan/averaging.py; kept in the checkpoint); default: G's last weights, as the paper (or the "
                         "checkpoint's setting). Training is unchanged")
+    p.add_argument("--augment", action=argparse.BooleanOptionalAction,
+                   help="show D every video (real and generated) transformed per clip: colour, shift, cut-out "
+                        "(vgan/augment.py), so that it cannot memorise few stored clips; default: off, as the paper "
+                        "(or the checkpoint's setting)")
     p.add_argument("--precise-bn", type=int, default=0,
                    help="score and publish G with BatchNorm statistics recomputed as the mean over N training-size "
                         "batches (vgan/averaging.py); default 0: the running averages, as the paper")
@@ -178,14 +182,15 @@ def main() -> None:
     out = Path(args.out)
     checkpoint = out / "checkpoint"
     if (checkpoint / "model.json").exists():
-        overrides = {k: v for k, v in (("lrD", args.lr_d), ("lrG", args.lr_g), ("emaDecay", args.ema_decay)) if v is not None}
+        overrides = {k: v for k, v in (("lrD", args.lr_d), ("lrG", args.lr_g), ("emaDecay", args.ema_decay),
+                                                       ("augment", args.augment)) if v is not None}
         trainer = Trainer.restore(checkpoint, overrides, distributed, device)
         preset = trainer.options.preset
     else:
         options = TrainerOptions(preset=args.preset, kind=args.kind, generator=args.generator, seed=args.seed,
                                  lrD=args.lr_d or 2e-4, lrG=args.lr_g or 2e-4, beta1=args.beta1, maskLambda=args.mask_lambda,
                                  reconLambda=args.recon_lambda, dSteps=args.d_steps, gSteps=args.g_steps,
-                                 emaDecay=args.ema_decay or 0.0)
+                                 emaDecay=args.ema_decay or 0.0, augment=bool(args.augment))
         config = resolve_config(args.preset, baseChannels=args.base_channels, frameStride=args.frame_stride)
         model = VganModel(config, args.kind, args.generator, seed=args.seed).to(device)
         trainer = Trainer(model, options, distributed)
@@ -199,6 +204,7 @@ def main() -> None:
     run_info = {"data": args.data, "preset": preset, "batch": batch, "processes": world, "device": str(device),
                 "torch": torch.__version__, "mirror": args.mirror, **({"sources": sources} if sources else {}),
                 **({"emaDecay": trainer.options.emaDecay} if trainer.options.emaDecay else {}),
+                **({"augment": True} if trainer.options.augment else {}),
                 **({"preciseBatchNorm": args.precise_bn} if args.precise_bn else {})}
     # Only process 0 scores and exports.
     publisher = Publisher(trainer, args.precise_bn, args.data, batch, args.seed) if rank == 0 else None

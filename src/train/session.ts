@@ -25,7 +25,7 @@ export const GRID_SIZE = 8;
 
 /** The Trainer's options among the settings (the table marks them), and the config fields settings override. */
 export function trainerOptions(s: Settings): Partial<TrainerOptions> {
-  return { ...pick(s, trainerKeys), config: configOverrides(s) };
+  return { ...pick(s, trainerKeys), augment: s.augment === 'on', config: configOverrides(s) };
 }
 
 /** The trainer options that apply to a running trainer: a restored model keeps the rest from its file. */

@@ -9,12 +9,15 @@
 // TrainingDivergedError and leaves the weights as they were.
 // With emaDecay (a named setting, 0 = off as the paper), an exponential moving average of G's weights follows
 // every G update; the samples show it and Save weights writes it (trainer/vgan/averaging.py, the twin).
+// With augment (a named setting, off as the paper) every clip D sees, real or generated, is first transformed
+// (./augment.ts, twin of trainer/vgan/augment.py).
 import * as tf from '../tf';
 import { resolveConfig, type GeneratorKind, type ModelConfig, type ModelKind } from '../model/config';
 import { VganModel } from '../model/networks';
 import { deriveSeed } from '../model/seed';
 import { decodeArtifacts, assignWeights, saveModel } from '../model/weights';
 import { Adam } from './adam';
+import { augmentBatch } from './augment';
 import { firstFrameL1, sigmoidCrossEntropy } from './losses';
 import constants from '../model/constants.json';
 import type { StageListener } from './stages';
@@ -39,6 +42,8 @@ export interface TrainerOptions {
   gSteps: number;
   /** Decay of the moving average of G's weights that samples show and weights save; 0: G's own (the paper). */
   emaDecay: number;
+  /** Show D every clip transformed per clip (colour, shift, cut-out), so it cannot memorise few clips; off: the paper. */
+  augment: boolean;
 }
 
 export const defaultTrainerOptions: TrainerOptions = {
@@ -54,6 +59,7 @@ export const defaultTrainerOptions: TrainerOptions = {
   dSteps: 1,
   gSteps: 1,
   emaDecay: 0,
+  augment: false,
 };
 
 export interface DStats {
@@ -213,6 +219,23 @@ export class Trainer {
     return z ? z.clone() : this.latent(real.shape[0], ...label);
   }
 
+  /** What D is shown of a batch: the batch itself, or its augmentation drawn for the update's label. */
+  private seenByD(video: tf.Tensor5D, label: Array<string | number>): tf.Tensor5D {
+    return this.options.augment ? augmentBatch(video, this.options.seed, ...label) : video;
+  }
+
+  /** The labels of the current D update's real and fake batches and of the current G update's batch. */
+  private get dLabels(): [real: Array<string | number>, fake: Array<string | number>] {
+    return [
+      [this.iteration, this.dIndex, 'real'],
+      [this.iteration, this.dIndex, 'fake'],
+    ];
+  }
+
+  private get gLabel(): Array<string | number> {
+    return [this.iteration, 'g', this.gIndex];
+  }
+
   private update(
     network: 'generator' | 'discriminator',
     optimizer: Adam,
@@ -228,9 +251,10 @@ export class Trainer {
     const fake = tf.tidy(() => this.model.generate(input, { training: true }).video);
     input.dispose();
     try {
+      const [realLabel, fakeLabel] = this.dLabels;
       const [, dLossReal, dLossFake, dReal, dFake] = await this.update('discriminator', this.optD, () => {
-        const realLogits = this.model.discriminate(real, { training: true });
-        const fakeLogits = this.model.discriminate(fake, { training: true });
+        const realLogits = this.model.discriminate(this.seenByD(real, realLabel), { training: true });
+        const fakeLogits = this.model.discriminate(this.seenByD(fake, fakeLabel), { training: true });
         const lossReal = sigmoidCrossEntropy(realLogits, 1);
         const lossFake = sigmoidCrossEntropy(fakeLogits, 0);
         return {
@@ -254,10 +278,11 @@ export class Trainer {
     this.checkBatch(real);
     const o = this.options;
     const input = this.generatorInput(real, z, this.gIndex === 0 ? [this.iteration, 0] : [this.iteration, 'g', this.gIndex]);
+    const label = this.gLabel;
     try {
       const [gLoss, gAdversarial, maskMean, reconstruction] = await this.update('generator', this.optG, () => {
         const out = this.model.generate(input, { training: true });
-        const adversarial = sigmoidCrossEntropy(this.model.discriminate(out.video, { training: true }), 1);
+        const adversarial = sigmoidCrossEntropy(this.model.discriminate(this.seenByD(out.video, label), { training: true }), 1);
         const maskMean = out.mask ? out.mask.mean() : tf.scalar(0);
         const recon = o.kind === 'future' ? firstFrameL1(out.video, input as tf.Tensor4D) : tf.scalar(0);
         return {
@@ -286,9 +311,9 @@ export class Trainer {
   }
 
   /** D's mean output as a probability and its loss against `target`, as an update sees them, changing nothing. */
-  private async judge(clips: tf.Tensor5D, target: 0 | 1): Promise<[probability: number, loss: number]> {
+  private async judge(clips: tf.Tensor5D, target: 0 | 1, label: Array<string | number>): Promise<[probability: number, loss: number]> {
     const out = tf.tidy(() => {
-      const logits = this.model.discriminate(clips, { training: true, freezeStatistics: true });
+      const logits = this.model.discriminate(this.seenByD(clips, label), { training: true, freezeStatistics: true });
       return tf.stack([tf.sigmoid(logits).mean(), sigmoidCrossEntropy(logits, target)]);
     });
     try {
@@ -302,16 +327,17 @@ export class Trainer {
   /** stepD with its stages shown: D on the real clips, D on the clips G draws for this update, the update. */
   private async stepDInStages(real: tf.Tensor5D, onStage: StageListener): Promise<DStats> {
     this.checkBatch(real);
-    const [dReal, lossReal] = await this.judge(real, 1);
+    const [realLabel, fakeLabel] = this.dLabels;
+    const [dReal, lossReal] = await this.judge(real, 1, realLabel);
     await onStage({ stage: 'dReal', numbers: { 'D(x)': dReal, 'D loss on real': lossReal } });
     const input = this.generatorInput(real, undefined, [this.iteration, this.dIndex]);
     const { video: fake, maskMean } = this.generateFrozen(input);
     tf.dispose([input, maskMean]);
     try {
-      const [dFake, lossFake] = await this.judge(fake, 0);
+      const [dFake, lossFake] = await this.judge(fake, 0, fakeLabel);
       await onStage({ stage: 'dFake', numbers: { 'D(G(z))': dFake, 'D loss on fake': lossFake } });
       const stats = await this.stepD(real);
-      const [[realAfter], [fakeAfter]] = await Promise.all([this.judge(real, 1), this.judge(fake, 0)]);
+      const [[realAfter], [fakeAfter]] = await Promise.all([this.judge(real, 1, realLabel), this.judge(fake, 0, fakeLabel)]);
       await onStage({
         stage: 'dUpdate',
         numbers: { 'D loss': stats.dLossReal + stats.dLossFake, 'D(x) after': realAfter, 'D(G(z)) after': fakeAfter },
@@ -326,10 +352,11 @@ export class Trainer {
   private async stepGInStages(real: tf.Tensor5D, onStage: StageListener): Promise<GStats> {
     this.checkBatch(real);
     const input = this.generatorInput(real, undefined, this.gIndex === 0 ? [this.iteration, 0] : [this.iteration, 'g', this.gIndex]);
+    const label = this.gLabel;
     const score = async () => {
       const { video, maskMean } = this.generateFrozen(input);
       try {
-        const [[probability, loss], [mask]] = await Promise.all([this.judge(video, 1), maskMean.data()]);
+        const [[probability, loss], [mask]] = await Promise.all([this.judge(video, 1, label), maskMean.data()]);
         return { probability, loss, mask };
       } finally {
         tf.dispose([video, maskMean]);

@@ -74,6 +74,11 @@ it("shows the future model's layers, its encoder first, for one grid frame", asy
   session.trainer.dispose();
 });
 
+it("the augment setting turns on the trainer's augmentation of D's clips", () => {
+  expect(trainerOptions(defaultSettings).augment).toBe(false);
+  expect(trainerOptions({ ...defaultSettings, augment: 'on' }).augment).toBe(true);
+});
+
 it("with G's weight average on, the samples are the average's, not the training model's", async () => {
   const settings = { ...defaultSettings, batchSize: 2, emaDecay: 0.5, baseChannels: '8' as const };
   const session = new TrainingSession(settings, shapesSource(resolveConfig('tiny'), 2, 1));

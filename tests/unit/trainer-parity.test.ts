@@ -11,7 +11,7 @@ import * as tf from '../../src/tf';
 import { resolveConfig, type GeneratorKind, type ModelKind } from '../../src/model/config';
 import { VganModel } from '../../src/model/networks';
 import { decodeArtifacts, saveModel } from '../../src/model/weights';
-import { Trainer, type DStats, type GStats, type IterationStats } from '../../src/train/trainer';
+import { Trainer, type DStats, type GStats, type IterationStats, type TrainerOptions } from '../../src/train/trainer';
 import { readWeightFiles, writeWeightFiles } from '../../tools/lib/weights-files';
 import { ensureTorch, PYTHON, ROOT } from './python';
 
@@ -161,12 +161,26 @@ interface TrainCase {
 const trainCases: TrainCase[] = [];
 const trainJobs: unknown[] = [];
 
-async function buildTrainCase(preset: string, kind: ModelKind, generator: GeneratorKind, n: number, iterations: number): Promise<void> {
-  const id = `train-${preset}-${kind}-${generator}`;
+async function buildTrainCase(
+  preset: string,
+  kind: ModelKind,
+  generator: GeneratorKind,
+  n: number,
+  iterations: number,
+  options: Partial<TrainerOptions> = {},
+): Promise<void> {
+  const id = `train-${preset}-${kind}-${generator}${options.augment ? '-augment' : ''}`;
   // Training parity at tiny keeps the narrow 8-channel width it was written for: at tiny's 32 channels the
   // one-stream and future cases differ from PyTorch by ~1.5e-3 relative in one Adam moment (float32 summation
   // order through BatchNorm over 4 clips), beyond this test's 1e-4, while the forward cases agree at 32.
-  const trainer = new Trainer({ preset, kind, generator, seed: 5, ...(preset === 'tiny' ? { config: { baseChannels: 8 } } : {}) });
+  const trainer = new Trainer({
+    preset,
+    kind,
+    generator,
+    seed: 5,
+    ...(preset === 'tiny' ? { config: { baseChannels: 8 } } : {}),
+    ...options,
+  });
   live.push(trainer);
   await writeWeightFiles(join(dir, `${id}-before`), await trainer.checkpoint());
   const { frames, size } = trainer.config;
@@ -189,8 +203,18 @@ async function buildTrainCase(preset: string, kind: ModelKind, generator: Genera
 /** Whole iterations through Trainer.step (dSteps D then gSteps G updates), on the future model, which has no latent codes to pass. */
 async function buildIterationCase(dSteps: number, gSteps: number, iterations: number): Promise<void> {
   const id = `train-tiny-future-d${dSteps}g${gSteps}`;
-  // With G's weight average on: it follows every G update, and both checkpoints carry it (average/generator/…).
-  const trainer = new Trainer({ preset: 'tiny', kind: 'future', seed: 6, dSteps, gSteps, emaDecay: 0.5, config: { baseChannels: 8 } });
+  // With G's weight average on (it follows every G update, and both checkpoints carry it: average/generator/…) and
+  // D shown augmented clips (each update of an iteration draws its own transforms).
+  const trainer = new Trainer({
+    preset: 'tiny',
+    kind: 'future',
+    seed: 6,
+    dSteps,
+    gSteps,
+    emaDecay: 0.5,
+    augment: true,
+    config: { baseChannels: 8 },
+  });
   live.push(trainer);
   await writeWeightFiles(join(dir, `${id}-before`), await trainer.checkpoint());
   const { frames, size } = trainer.config;
@@ -219,6 +243,8 @@ beforeAll(async () => {
   // Two iterations on tiny (Adam's second step, moved running averages); one on small, whose ~10⁶ weights
   // include a few with gradients at float32's noise floor (see the weight check below).
   await buildTrainCase('tiny', 'unconditional', 'twoStream', 4, 2);
+  // D shown augmented clips: both sides draw the same transforms from the seed (src/train/augment.ts).
+  await buildTrainCase('tiny', 'unconditional', 'twoStream', 4, 2, { augment: true });
   await buildTrainCase('tiny', 'unconditional', 'oneStream', 4, 2);
   await buildTrainCase('tiny', 'future', 'twoStream', 4, 2);
   await buildTrainCase('small', 'unconditional', 'twoStream', 2, 1);
@@ -265,6 +291,7 @@ describe('PyTorch trainer parity', () => {
 
   for (const id of [
     'train-tiny-unconditional-twoStream',
+    'train-tiny-unconditional-twoStream-augment',
     'train-tiny-unconditional-oneStream',
     'train-tiny-future-twoStream',
     'train-small-unconditional-twoStream',

@@ -5,7 +5,8 @@ An iteration is `d_steps` discriminator updates, then one generator update:
      loss = CE(D(x), 1) + CE(D(G(z)), 0); the fakes come from G in training mode without gradients;
   G: CE(D(G(z)), 1) + λ·mean(mask) [+ 10·mean|G(x0)₀ − x0| for the future model], gradients for G only.
 With emaDecay (a named setting, 0 = off as the paper), an exponential moving average of G's weights follows
-every G update (vgan/averaging.py); checkpoints carry it as `average/generator/...` tensors.
+every G update (vgan/averaging.py); checkpoints carry it as `average/generator/...` tensors. With augment (a
+named setting, off as the paper) every video D sees, real or generated, is first transformed (vgan/augment.py).
 Both networks stay in training mode throughout (their BatchNorm running averages move at every forward,
 as in the TypeScript trainer). Adam (β2 0.999, ε 1e-8), separate for G and D, is torch.optim.Adam, whose
 update is exactly the TypeScript Adam's.
@@ -27,6 +28,7 @@ import torch.distributed as dist
 import torch.nn.functional as F
 from torch.nn.parallel import DistributedDataParallel
 
+from .augment import augment_batch
 from .averaging import GeneratorAverage
 from .config import CONSTANTS
 from .networks import VganModel, tf_name
@@ -52,6 +54,7 @@ class TrainerOptions:
     dSteps: int = 1
     gSteps: int = 1
     emaDecay: float = 0.0
+    augment: bool = False
 
     @classmethod
     def from_json(cls, values: dict[str, Any]) -> "TrainerOptions":
@@ -120,6 +123,12 @@ class Trainer:
         if tuple(real.shape[1:]) != (3, c.frames, c.size, c.size):
             raise ValueError(f"real batch must be [N, 3, {c.frames}, {c.size}, {c.size}], got {list(real.shape)}")
 
+    def _seen_by_d(self, video: torch.Tensor, *label: str | int) -> torch.Tensor:
+        """What D is shown of a batch: the batch itself, or its augmentation (drawn for the label)."""
+        if not self.options.augment:
+            return video
+        return augment_batch(video, self.options.seed, *label, rank=self.rank, world=self.world)
+
     def _apply(self, network: str, loss: torch.Tensor, params: list[torch.nn.Parameter], opt: torch.optim.Optimizer) -> None:
         opt.zero_grad(set_to_none=True)
         loss.backward()
@@ -144,8 +153,9 @@ class Trainer:
         inp = self._generator_input(real, z, (self.iteration, self.d_index))
         with torch.no_grad():
             fake = self.g_net(inp, True)["video"]
-        real_logits = self.d_net(real, True)
-        fake_logits = self.d_net(fake, True)
+        label = (self.iteration, self.d_index)
+        real_logits = self.d_net(self._seen_by_d(real, *label, "real"), True)
+        fake_logits = self.d_net(self._seen_by_d(fake, *label, "fake"), True)
         loss_real = _cross_entropy(real_logits, 1.0)
         loss_fake = _cross_entropy(fake_logits, 0.0)
         self._apply("discriminator", loss_real + loss_fake, self.d_params, self.opt_d)
@@ -164,7 +174,8 @@ class Trainer:
         for p in self.d_params:
             p.requires_grad_(False)
         try:
-            adversarial = _cross_entropy(self.model.discriminator(out["video"], True), 1.0)
+            seen = self._seen_by_d(out["video"], self.iteration, "g", self.g_index)
+            adversarial = _cross_entropy(self.model.discriminator(seen, True), 1.0)
         finally:
             for p in self.d_params:
                 p.requires_grad_(True)

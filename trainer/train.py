@@ -59,7 +59,7 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--beta1", type=float, default=0.5)
     p.add_argument("--d-steps", type=int, default=1, help="D updates per iteration")
     p.add_argument("--g-steps", type=int, default=1, help="G updates per iteration, after the D updates")
-    p.add_argument("--mask-lambda", type=float, default=0.1)
+    p.add_argument("--mask-lambda", type=float, help="weight of the mask's L1 term (default 0.1, or the checkpoint's)")
     p.add_argument("--recon-lambda", type=float, default=10.0)
     p.add_argument("--mirror", action="store_true",
                    help="flip each stored clip left-right with probability 1/2 (for datasets of few sources, such as real)")
@@ -182,13 +182,15 @@ def main() -> None:
     out = Path(args.out)
     checkpoint = out / "checkpoint"
     if (checkpoint / "model.json").exists():
-        overrides = {k: v for k, v in (("lrD", args.lr_d), ("lrG", args.lr_g), ("emaDecay", args.ema_decay),
-                                                       ("augment", args.augment)) if v is not None}
+        given = (("lrD", args.lr_d), ("lrG", args.lr_g), ("emaDecay", args.ema_decay), ("augment", args.augment),
+                 ("maskLambda", args.mask_lambda))
+        overrides = {k: v for k, v in given if v is not None}
         trainer = Trainer.restore(checkpoint, overrides, distributed, device)
         preset = trainer.options.preset
     else:
         options = TrainerOptions(preset=args.preset, kind=args.kind, generator=args.generator, seed=args.seed,
-                                 lrD=args.lr_d or 2e-4, lrG=args.lr_g or 2e-4, beta1=args.beta1, maskLambda=args.mask_lambda,
+                                 lrD=args.lr_d or 2e-4, lrG=args.lr_g or 2e-4, beta1=args.beta1,
+                                 maskLambda=0.1 if args.mask_lambda is None else args.mask_lambda,
                                  reconLambda=args.recon_lambda, dSteps=args.d_steps, gSteps=args.g_steps,
                                  emaDecay=args.ema_decay or 0.0, augment=bool(args.augment))
         config = resolve_config(args.preset, baseChannels=args.base_channels, frameStride=args.frame_stride)

@@ -72,19 +72,26 @@ class TrainerAugmentTest(unittest.TestCase):
             losses.append(Trainer(model, TrainerOptions(augment=on)).step(real)["dLossReal"])
         self.assertNotAlmostEqual(losses[0], losses[1], places=4)
 
-    def test_train_py_records_it_and_the_card_names_it(self) -> None:
+    def test_train_py_records_it_keeps_it_on_resume_and_the_card_names_it(self) -> None:
         from publish import data_words
         with tempfile.TemporaryDirectory() as tmp:
             run = Path(tmp, "run")
-            subprocess.run([sys.executable, str(TRAINER / "train.py"), "--data", "shapes", "--out", str(run), "--preset",
-                            "tiny", "--batch", "2", "--threads", "1", "--iterations", "1", "--base-channels", "8",
-                            "--augment"], check=True, capture_output=True, timeout=300)
-            _, topology, _ = load_model(run / "checkpoint")
-            self.assertTrue(topology["training"]["options"]["augment"])
-            self.assertTrue(topology["training"]["run"]["augment"])
-            self.assertIn("`--augment`", data_words(topology["training"]["run"]))
-        self.assertNotIn("augment", data_words({"data": "shapes"}))
+            command = [sys.executable, str(TRAINER / "train.py"), "--data", "shapes", "--out", str(run), "--preset", "tiny",
+                       "--batch", "2", "--threads", "1", "--base-channels", "8"]
 
+            def options(*flags: str) -> dict:
+                subprocess.run([*command, *flags], check=True, capture_output=True, timeout=300)
+                return load_model(run / "checkpoint")[1]["training"]
+
+            first = options("--iterations", "1", "--augment", "--mask-lambda", "0.5")
+            self.assertTrue(first["options"]["augment"])
+            self.assertTrue(first["run"]["augment"])
+            self.assertIn("`--augment`", data_words(first["run"]))
+            resumed = options("--iterations", "2")  # a resumed run keeps the checkpoint's settings
+            self.assertEqual((resumed["options"]["augment"], resumed["options"]["maskLambda"]), (True, 0.5))
+            changed = options("--iterations", "3", "--no-augment", "--mask-lambda", "1")
+            self.assertEqual((changed["options"]["augment"], changed["options"]["maskLambda"]), (False, 1.0))
+        self.assertNotIn("augment", data_words({"data": "shapes"}))
 
 if __name__ == "__main__":
     unittest.main()

@@ -71,9 +71,9 @@ export function augmentClips(video: tf.Tensor5D, p: AugmentParams): tf.Tensor5D 
     x = x.sub(mean).mul(perClip(p.saturation)).add(mean);
     mean = x.mean([1, 2, 3, 4], true);
     x = x.sub(mean).mul(perClip(p.contrast)).add(mean);
+    // Shift and pad as [clips · frames, H, W, 3]: tfjs-webgpu's pad cannot compile for rank 5.
     const s = maxShift(size);
-    const padded = x.pad([
-      [0, 0],
+    const padded = x.reshape([n * frames, size, size, channels]).pad([
       [0, 0],
       [s, s],
       [s, s],
@@ -81,10 +81,10 @@ export function augmentClips(video: tf.Tensor5D, p: AugmentParams): tf.Tensor5D 
     ]);
     // Content moves by (dx, dy): output pixel (y, x) reads input (y − dy, x − dx).
     const shifted = Array.from({ length: n }, (_, i) =>
-      padded.slice([i, 0, s - p.dy[i], s - p.dx[i], 0], [1, frames, size, size, channels]),
+      padded.slice([i * frames, s - p.dy[i], s - p.dx[i], 0], [frames, size, size, channels]),
     );
     const cut = tf.tensor5d(cutoutMask(p, size), [n, 1, size, size, 1]);
-    return tf.concat(shifted, 0).mul(cut);
+    return tf.concat(shifted, 0).reshape([n, frames, size, size, channels]).mul(cut);
   });
 }
 

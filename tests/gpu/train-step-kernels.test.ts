@@ -21,10 +21,12 @@ beforeAll(async () => {
 });
 
 const ITERATIONS = 2;
-const KINDS: Array<Pick<TrainerOptions, 'kind' | 'generator'>> = [
-  { kind: 'unconditional', generator: 'twoStream' },
-  { kind: 'unconditional', generator: 'oneStream' },
-  { kind: 'future', generator: 'twoStream' },
+// The last case shows D augmented clips (src/train/augment.ts: pads, per-clip slices, a concat of the batch).
+const KINDS: Array<Pick<TrainerOptions, 'kind' | 'generator' | 'augment'>> = [
+  { kind: 'unconditional', generator: 'twoStream', augment: false },
+  { kind: 'unconditional', generator: 'oneStream', augment: false },
+  { kind: 'future', generator: 'twoStream', augment: false },
+  { kind: 'unconditional', generator: 'twoStream', augment: true },
 ];
 
 interface Run {
@@ -72,44 +74,47 @@ beforeAll(async () => {
   onGpuError((message) => validationErrors.push(message));
 });
 
-it.each(KINDS)('two tiny training iterations of the $kind $generator model on webgpu match the cpu backend', async (model) => {
-  const cpu = await iterations('cpu', model);
-  const gpu = await iterations('webgpu', model);
-  expect(usedPipelines().some((k) => k.startsWith('vgan_conv3dBackpropFilter'))).toBe(true);
-  expect(validationErrors).toEqual([]);
+it.each(KINDS)(
+  'two tiny training iterations of the $kind $generator model (augment $augment) on webgpu match the cpu backend',
+  async (model) => {
+    const cpu = await iterations('cpu', model);
+    const gpu = await iterations('webgpu', model);
+    expect(usedPipelines().some((k) => k.startsWith('vgan_conv3dBackpropFilter'))).toBe(true);
+    expect(validationErrors).toEqual([]);
 
-  const losses = ['dLossReal', 'dLossFake', 'gLoss', 'gAdversarial', 'maskMean', 'reconstruction'] as const;
-  cpu.stats.forEach((want, i) => {
-    for (const name of losses) {
-      const err = Math.abs(gpu.stats[i][name] - want[name]) / Math.max(1, Math.abs(want[name]));
-      expect(err, `iteration ${i} ${name}`).toBeLessThan(1e-4);
-    }
-  });
-  const normalised = convLayers(architecture(resolveConfig('tiny'), model.kind)).filter((l) => l.batchNorm);
-  const noiseOnly = (name: string) => normalised.some((l) => name.endsWith(`${l.network}/${l.name}/bias`));
-  const oneStep = Math.max(defaultTrainerOptions.lrD, defaultTrainerOptions.lrG);
-  // Adam's first steps are ±lr whatever the gradient's size, so a weight whose gradient is at float32's
-  // noise floor on both backends (e.g. the biases BatchNorm cancels) may differ by whole steps. Every other
-  // weight agrees to float32 noise; a dropped command buffer or a wrong kernel moves far more of them, and
-  // the losses above by more than 1e-4. So: at most 0.1% of a tensor's entries beyond float noise, and by
-  // no more than Adam's steps.
-  cpu.weights.forEach((weights, k) => {
-    expect([...gpu.weights[k].keys()]).toEqual([...weights.keys()]);
-    const steps = k === 0 ? 1 : ITERATIONS;
-    const adamSteps = 2 * steps * oneStep + 1e-6;
-    let worst = { name: '', error: 0, off: 0 };
-    for (const [name, want] of weights) {
-      const got = gpu.weights[k].get(name)!;
-      const error = relativeError(got, want);
-      const scale = want.reduce((m, v) => Math.max(m, Math.abs(v)), 1);
-      const off = want.filter((v, i) => Math.abs(got[i] - v) / scale > 1e-4).length;
-      expect(error, name).toBeLessThanOrEqual(adamSteps);
-      if (noiseOnly(name)) continue;
-      expect(off, `${name}: entries beyond float noise`).toBeLessThanOrEqual(Math.ceil(want.length / 1000));
-      if (error > worst.error) worst = { name, error, off };
-    }
-    console.log(
-      `${model.kind} ${model.generator}, after ${steps} iteration(s): worst weight ${worst.name} ${worst.error.toExponential(2)} (${worst.off} entries beyond 1e-4)`,
-    );
-  });
-});
+    const losses = ['dLossReal', 'dLossFake', 'gLoss', 'gAdversarial', 'maskMean', 'reconstruction'] as const;
+    cpu.stats.forEach((want, i) => {
+      for (const name of losses) {
+        const err = Math.abs(gpu.stats[i][name] - want[name]) / Math.max(1, Math.abs(want[name]));
+        expect(err, `iteration ${i} ${name}`).toBeLessThan(1e-4);
+      }
+    });
+    const normalised = convLayers(architecture(resolveConfig('tiny'), model.kind)).filter((l) => l.batchNorm);
+    const noiseOnly = (name: string) => normalised.some((l) => name.endsWith(`${l.network}/${l.name}/bias`));
+    const oneStep = Math.max(defaultTrainerOptions.lrD, defaultTrainerOptions.lrG);
+    // Adam's first steps are ±lr whatever the gradient's size, so a weight whose gradient is at float32's
+    // noise floor on both backends (e.g. the biases BatchNorm cancels) may differ by whole steps. Every other
+    // weight agrees to float32 noise; a dropped command buffer or a wrong kernel moves far more of them, and
+    // the losses above by more than 1e-4. So: at most 0.1% of a tensor's entries beyond float noise, and by
+    // no more than Adam's steps.
+    cpu.weights.forEach((weights, k) => {
+      expect([...gpu.weights[k].keys()]).toEqual([...weights.keys()]);
+      const steps = k === 0 ? 1 : ITERATIONS;
+      const adamSteps = 2 * steps * oneStep + 1e-6;
+      let worst = { name: '', error: 0, off: 0 };
+      for (const [name, want] of weights) {
+        const got = gpu.weights[k].get(name)!;
+        const error = relativeError(got, want);
+        const scale = want.reduce((m, v) => Math.max(m, Math.abs(v)), 1);
+        const off = want.filter((v, i) => Math.abs(got[i] - v) / scale > 1e-4).length;
+        expect(error, name).toBeLessThanOrEqual(adamSteps);
+        if (noiseOnly(name)) continue;
+        expect(off, `${name}: entries beyond float noise`).toBeLessThanOrEqual(Math.ceil(want.length / 1000));
+        if (error > worst.error) worst = { name, error, off };
+      }
+      console.log(
+        `${model.kind} ${model.generator}${model.augment ? ', augmented' : ''}, after ${steps} iteration(s): worst weight ${worst.name} ${worst.error.toExponential(2)} (${worst.off} entries beyond 1e-4)`,
+      );
+    });
+  },
+);

@@ -237,7 +237,9 @@ test('a shared link opens the same settings and hides what the teacher hid', asy
 });
 
 test('keyboard shortcuts: space trains and pauses, s steps, and neither fires while typing in a field', async ({ page }) => {
-  await open(page, `?seed=${2000 + Math.floor(Math.random() * 1e6)}`);
+  // With D shown augmented clips, so that its WebGPU path runs in the browser too.
+  await open(page, `?seed=${2000 + Math.floor(Math.random() * 1e6)}&augment=on`);
+  await expect(page.locator('select[name=augment]')).toHaveValue('on');
   const lrD = page.locator('input[name=lrD]');
   await lrD.click();
   await page.keyboard.press('s');

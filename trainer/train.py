@@ -190,7 +190,7 @@ def main() -> None:
     else:
         options = TrainerOptions(preset=args.preset, kind=args.kind, generator=args.generator, seed=args.seed,
                                  lrD=args.lr_d or 2e-4, lrG=args.lr_g or 2e-4, beta1=args.beta1,
-                                 maskLambda=0.1 if args.mask_lambda is None else args.mask_lambda,
+                                 maskLambda=TrainerOptions.maskLambda if args.mask_lambda is None else args.mask_lambda,
                                  reconLambda=args.recon_lambda, dSteps=args.d_steps, gSteps=args.g_steps,
                                  emaDecay=args.ema_decay or 0.0, augment=bool(args.augment))
         config = resolve_config(args.preset, baseChannels=args.base_channels, frameStride=args.frame_stride)

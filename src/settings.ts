@@ -81,6 +81,19 @@ export const settingsTable = {
     hideable: true,
     trainer: true,
   },
+  upsample: {
+    type: 'choice',
+    options: ['transposed', 'resize'],
+    default: 'transposed',
+    label: 'upsampling',
+    rebuild: true,
+    hideable: true,
+    trainer: true,
+    optionLabels: { transposed: 'transposed conv (paper)', resize: 'resize-conv' },
+    help:
+      "How the generator's layers double the frame: the paper's transposed convolutions, whose early samples are checkerboards, " +
+      'or resize-convolutions (nearest ×2, then 3 taps: the same layers with a constrained kernel), which cannot draw them.',
+  },
   baseChannels: {
     type: 'choice',
     options: ['preset', '8', '16', '32', '64'],

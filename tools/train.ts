@@ -5,6 +5,7 @@
 //          --base-channels N --frame-stride N (override the preset) --quality-every N --generator twoStream|oneStream
 //          --ema-decay D (score and save a moving average of G's weights, the trainer's emaDecay; default 0, the paper's)
 //          --augment (show D every clip transformed, the trainer's augment; default off, the paper's)
+//          --upsample transposed|resize (the generator's stride-2 layers; default the paper's transposed convolutions)
 // Writes OUT/quality.jsonl (trainer/vgan/quality.py's numbers beside the real clips'), OUT/weights (the
 // playground's format; trainer/samples.py draws them) and OUT/best (the best-scoring weights so far).
 import { appendFile, mkdir, writeFile } from 'node:fs/promises';
@@ -12,7 +13,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '../src/tf';
 import { fileFetch, nodeDecoder, publicFetch } from '../src/data/node';
-import type { GeneratorKind } from '../src/model/config';
+import { upsampleKinds, type GeneratorKind, type Upsample } from '../src/model/config';
 import { Trainer } from '../src/train/trainer';
 import { saveModel } from '../src/model/weights';
 import { datasetSource, openBatchSource, type BatchSource } from '../src/train/data-source';
@@ -39,9 +40,11 @@ export async function main(argv: string[]): Promise<void> {
       mirror: { type: 'boolean', default: false },
       'ema-decay': { type: 'string', default: '0' },
       augment: { type: 'boolean', default: false },
+      upsample: { type: 'string', default: 'transposed' },
       out: { type: 'string', default: 'runs/ts-train' },
     },
   });
+  if (!upsampleKinds.includes(args.upsample as Upsample)) throw new Error(`--upsample: one of ${upsampleKinds.join(', ')}`);
   await cpuBackend();
   const seed = Number(args.seed);
   const overrides = {
@@ -55,6 +58,7 @@ export async function main(argv: string[]): Promise<void> {
     seed,
     emaDecay: Number(args['ema-decay']),
     augment: args.augment,
+    upsample: args.upsample as Upsample,
   });
   const { config } = trainer;
   const batch = Number(args.batch ?? config.batchSize);

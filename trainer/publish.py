@@ -180,6 +180,13 @@ def published_words(published: dict) -> str:
     return " and ".join(parts) + " (trainer/vgan/averaging.py)" if parts else "the generator's last weights and running statistics (the paper's)"
 
 
+def upsample_words(card: dict) -> str:
+    """The generator's upsampling where it is not the paper's, in words."""
+    if card.get("upsample", "transposed") == "transposed":
+        return ""
+    return " upsampling by resize-convolutions (nearest ×2, then 3 taps; `--upsample resize`, trainer/vgan/ops.py)"
+
+
 def card_markdown(card: dict) -> str:
     losses = ", ".join(f"{k} {v}" for k, v in card["final"].items())
     return f"""# {card['title']}
@@ -188,7 +195,7 @@ def card_markdown(card: dict) -> str:
 
 | | |
 |---|---|
-| model | {card['kind']}, {card['generator']} generator |
+| model | {card['kind']}, {card['generator']} generator{upsample_words(card)} |
 | preset | {card['preset']} ({card['size']}×{card['size']} pixels, {card['frames']} frames, {stride_words(card['frameStride'])}, {card['baseChannels']} channels) |
 | data | `{card['dataset']}` ({card['dataDescription']}) |
 | iterations | {card['iterations']}{f" (the best-scoring checkpoint of a run of {card['runIterations']})" if card.get('runIterations', card['iterations']) != card['iterations'] else ''}, batch {card['batch']} |
@@ -260,6 +267,7 @@ def main() -> None:
         "description": args.description,
         "kind": model.kind,
         "generator": model.generator_kind,
+        "upsample": model.upsample,
         "preset": run_info.get("preset"),
         "size": c.size,
         "frames": c.frames,

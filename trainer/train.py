@@ -46,6 +46,10 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--preset", default="tiny", help="tiny, small or paper (src/model/presets.json)")
     p.add_argument("--kind", default="unconditional", choices=["unconditional", "future"])
     p.add_argument("--generator", default="twoStream", choices=["twoStream", "oneStream"])
+    p.add_argument("--upsample", default="transposed", choices=["transposed", "resize"],
+                   help="the generator's stride-2 layers: the paper's transposed convolutions, or resize-convolutions "
+                        "(nearest ×2, then 3 taps: the same layers with a constrained kernel, vgan/ops.py), which draw "
+                        "no checkerboards (kept in the checkpoint and the weights file)"),
     p.add_argument("--iterations", type=int, default=1000,
                    help="iterations in total (each dSteps D then gSteps G updates; resumed runs included)")
     p.add_argument("--batch", type=int, help="global batch size (default: the preset's)")
@@ -188,13 +192,14 @@ def main() -> None:
         trainer = Trainer.restore(checkpoint, overrides, distributed, device)
         preset = trainer.options.preset
     else:
-        options = TrainerOptions(preset=args.preset, kind=args.kind, generator=args.generator, seed=args.seed,
+        options = TrainerOptions(preset=args.preset, kind=args.kind, generator=args.generator, upsample=args.upsample,
+                                 seed=args.seed,
                                  lrD=args.lr_d or 2e-4, lrG=args.lr_g or 2e-4, beta1=args.beta1,
                                  maskLambda=TrainerOptions.maskLambda if args.mask_lambda is None else args.mask_lambda,
                                  reconLambda=args.recon_lambda, dSteps=args.d_steps, gSteps=args.g_steps,
                                  emaDecay=args.ema_decay or 0.0, augment=bool(args.augment))
         config = resolve_config(args.preset, baseChannels=args.base_channels, frameStride=args.frame_stride)
-        model = VganModel(config, args.kind, args.generator, seed=args.seed).to(device)
+        model = VganModel(config, args.kind, args.generator, seed=args.seed, upsample=args.upsample).to(device)
         trainer = Trainer(model, options, distributed)
         preset = args.preset
     config = trainer.model.config

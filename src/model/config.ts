@@ -110,6 +110,12 @@ export interface LayerSpec {
 /** Which model family: the unconditional VGAN, or the image-conditioned future generator (2× wider). */
 export type ModelKind = 'unconditional' | 'future';
 export type GeneratorKind = 'twoStream' | 'oneStream';
+/**
+ * How the generator's stride-2 layers upsample: the paper's transposed convolutions, or resize-convolutions
+ * (nearest ×2, then 3 taps: the same layers with a constrained kernel, resize.ts), which draw no checkerboards.
+ */
+export type Upsample = 'transposed' | 'resize';
+export const upsampleKinds: readonly Upsample[] = ['transposed', 'resize'];
 
 interface LayerArgs {
   name: string;

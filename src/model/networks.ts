@@ -4,7 +4,15 @@
 //   future generator      the same streams fed by an image encoder instead of z (2× wider);
 //   discriminator         a 3D-conv net ending in one logit, optionally with a K-way classifier head.
 import * as tf from '../tf';
-import { architecture, type Architecture, type GeneratorKind, type LayerSpec, type ModelConfig, type ModelKind } from './config';
+import {
+  architecture,
+  type Architecture,
+  type GeneratorKind,
+  type LayerSpec,
+  type ModelConfig,
+  type ModelKind,
+  type Upsample,
+} from './config';
 import { runLayer, runLayers, type RunOptions } from './layers';
 import { registerConv3dTransposeGradient } from './gradients';
 import { layerParams, ParamStore, type ParamSpec } from './params';
@@ -18,6 +26,8 @@ export const DISCRIMINATOR_EPSILON = constants.discriminatorEpsilon;
 export interface ModelOptions {
   kind?: ModelKind;
   generator?: GeneratorKind;
+  /** The generator's stride-2 layers: the paper's transposed convolutions (default) or resize-convolutions. */
+  upsample?: Upsample;
   /** Seed of the initial weights. */
   seed?: number;
   /** Adds a K-way classifier head on the discriminator trunk (representation learning). */
@@ -78,6 +88,7 @@ export class VganModel {
   readonly arch: Architecture;
   readonly kind: ModelKind;
   readonly generatorKind: GeneratorKind;
+  readonly upsample: Upsample;
   readonly classes: number;
   readonly seed: number;
   readonly params: ParamStore;
@@ -90,12 +101,19 @@ export class VganModel {
     if (this.kind === 'future' && this.generatorKind !== 'twoStream') {
       throw new Error('generator: the future model is two-stream only');
     }
+    this.upsample = options.upsample ?? 'transposed';
+    if (this.upsample !== 'transposed' && this.upsample !== 'resize') {
+      throw new Error(`upsample: expected "transposed" or "resize", got "${String(this.upsample)}"`);
+    }
     this.classes = options.classes ?? 0;
     this.seed = options.seed ?? 0;
     this.arch = architecture(config, this.kind);
     this.params = new ParamStore(this.seed);
     this.classifierHead = classifierHeadOf(this.arch, this.classes);
-    for (const [prefix, spec] of modelLayers(this.arch, this.generatorKind, this.classes)) this.params.addLayer(prefix, spec);
+    for (const [prefix, spec] of modelLayers(this.arch, this.generatorKind, this.classes)) {
+      const resize = this.upsample === 'resize' && prefix.startsWith('generator/') && spec.op.endsWith('Transpose') && spec.stride === 2;
+      this.params.addLayer(prefix, spec, resize);
+    }
   }
 
   get config(): ModelConfig {

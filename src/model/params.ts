@@ -3,6 +3,7 @@
 // kernels [kt, kh, kw, out, in]; the 2D ops drop kt. See docs/weights.md.
 import * as tf from '../tf';
 import type { LayerSpec } from './config';
+import { resizeKernel } from './resize';
 import { deriveSeed } from './seed';
 
 let instances = 0;
@@ -41,12 +42,18 @@ export class ParamStore {
   readonly state = new Map<string, tf.Variable>();
   // tfjs variable names are global to the engine; a per-store prefix lets several models coexist.
   private readonly scope = `vgan${instances++}`;
+  /** Layers whose kernel is kept as a resize-convolution's 3 taps per axis (resize.ts), with their spatial axes. */
+  private readonly resized = new Map<string, number>();
 
   constructor(private readonly seed: number) {}
 
-  /** Creates the parameters of one layer, initialised as the authors do. */
-  addLayer(prefix: string, spec: LayerSpec): void {
+  /**
+   * Creates the parameters of one layer, initialised as the authors do. With `resize`, a stride-2 transposed
+   * layer trains the 3-tap kernel of a resize-convolution (each tap drawn as the authors draw theirs).
+   */
+  addLayer(prefix: string, spec: LayerSpec, resize = false): void {
     const layer = `${prefix}/${spec.name}`;
+    if (resize) this.resized.set(layer, spec.kernel.length);
     const init: Record<string, (shape: number[]) => tf.Tensor> = {
       kernel: (shape) => tf.randomNormal(shape, 0, 0.01, 'float32', deriveSeed(this.seed, layer, 'kernel')),
       gamma: (shape) => tf.randomNormal(shape, 1, 0.02, 'float32', deriveSeed(this.seed, layer, 'gamma')),
@@ -54,8 +61,26 @@ export class ParamStore {
     };
     for (const p of layerParams(prefix, spec)) {
       const kind = p.name.slice(p.name.lastIndexOf('/') + 1);
-      this.add(p.trainable ? this.trainable : this.state, p.name, () => (init[kind] ?? tf.zeros)(p.shape));
+      const shape = resize && kind === 'kernel' ? [...spec.kernel.map(() => 3), ...p.shape.slice(spec.kernel.length)] : p.shape;
+      this.add(p.trainable ? this.trainable : this.state, p.name, () => (init[kind] ?? tf.zeros)(shape));
     }
+  }
+
+  /** The spatial axes of a resize-convolution layer's kernel, or 0 for any other layer. */
+  resizeAxes(layer: string): number {
+    return this.resized.get(layer) ?? 0;
+  }
+
+  /** The resize-convolution kernels' 3-tap variables, by stable name (checkpoints keep them exactly). */
+  resizeTaps(): Map<string, tf.Variable> {
+    return new Map([...this.trainable].filter(([n]) => n.endsWith('/kernel') && this.resizeAxes(n.slice(0, -'/kernel'.length))));
+  }
+
+  /** A layer's kernel as its convolution applies it: a resize-convolution's expanded to 4 taps (a new tensor). */
+  kernel(layer: string): tf.Tensor {
+    const dims = this.resizeAxes(layer);
+    const k = this.get(`${layer}/kernel`);
+    return dims ? resizeKernel(k, dims) : k;
   }
 
   private add(into: Map<string, tf.Variable>, name: string, init: () => tf.Tensor): void {

@@ -3,7 +3,7 @@
 import * as tf from '../tf';
 import { DataError, errorMessage } from '../data/errors';
 import { fetchJson, joinUrl, readBody, type Fetch } from '../data/http';
-import type { GeneratorKind, ModelKind, PresetName } from './config';
+import type { GeneratorKind, ModelKind, PresetName, Upsample } from './config';
 import { MODEL_NAME } from './model-name';
 import { checkShardPath, expectedBytes, readingWeights, WeightsError } from './weights';
 
@@ -14,6 +14,8 @@ export interface PretrainedCard {
   description: string;
   kind: ModelKind;
   generator: GeneratorKind;
+  /** Cards written before the setting existed lack it: 'transposed', the paper's. */
+  upsample?: Upsample;
   preset: PresetName;
   size: number;
   frames: number;

@@ -3,8 +3,9 @@
 // converter writes them). `modelTopology` carries the VGAN config, so a file alone rebuilds its model.
 // Names are the ParamStore's stable names (docs/weights.md); other trainers write the same names.
 import * as tf from '../tf';
-import { validateConfig, type GeneratorKind, type ModelConfig, type ModelKind } from './config';
+import { upsampleKinds, validateConfig, type GeneratorKind, type ModelConfig, type ModelKind, type Upsample } from './config';
 import { modelParams, VganModel } from './networks';
+import { resizeKernelInverse } from './resize';
 
 export const WEIGHTS_FORMAT = 'vgan-weights';
 
@@ -14,6 +15,8 @@ export interface VganTopology {
   config: ModelConfig;
   kind: ModelKind;
   generator: GeneratorKind;
+  /** How the generator was trained to upsample; files from before the setting: 'transposed'. Its kernels are the paper's either way. */
+  upsample: Upsample;
   classes: number;
   seed: number;
   /** Free-form facts about the run (trainer options, iteration); checkpoints also hold optimiser state. */
@@ -86,6 +89,7 @@ export function topologyOf(model: VganModel, training?: Record<string, unknown>)
     config: model.config,
     kind: model.kind,
     generator: model.generatorKind,
+    upsample: model.upsample,
     classes: model.classes,
     seed: model.seed,
     ...(training ? { training } : {}),
@@ -104,15 +108,31 @@ export async function encodeArtifacts(tensors: Map<string, tf.Tensor>, topology:
   };
 }
 
-/** The artifacts of a model's weights and BatchNorm statistics, plus any extra tensors (optimiser state). */
-export function saveModel(
+/**
+ * The artifacts of a model's weights and BatchNorm statistics, plus any extra tensors (optimiser state). A
+ * resize-convolution's kernel is written as the transposed convolution it equals: every file holds the paper's layers.
+ */
+export async function saveModel(
   model: VganModel,
   extra?: Map<string, tf.Tensor>,
   training?: Record<string, unknown>,
 ): Promise<tf.io.ModelArtifacts> {
   const tensors = new Map<string, tf.Tensor>(model.params.all());
+  const expanded: tf.Tensor[] = [];
+  for (const name of tensors.keys()) {
+    const layer = name.slice(0, -'/kernel'.length);
+    if (name.endsWith('/kernel') && model.params.resizeAxes(layer)) {
+      const k = model.params.kernel(layer);
+      expanded.push(k);
+      tensors.set(name, k);
+    }
+  }
   for (const [k, v] of extra ?? []) tensors.set(k, v);
-  return encodeArtifacts(tensors, topologyOf(model, training));
+  try {
+    return await encodeArtifacts(tensors, topologyOf(model, training));
+  } finally {
+    tf.dispose(expanded);
+  }
 }
 
 /** Checks and decodes artifacts. The caller owns (and must dispose) the returned tensors. */
@@ -127,6 +147,9 @@ export function decodeArtifacts(artifacts: tf.io.ModelArtifacts): { topology: Vg
   validateConfig(config);
   const specs = artifacts.weightSpecs;
   if (!specs || artifacts.weightData === undefined) throw new WeightsError('weights file has no weights manifest or data');
+  const upsample = topology.upsample ?? 'transposed';
+  if (!upsampleKinds.includes(upsample))
+    throw new WeightsError(`modelTopology.upsample "${String(upsample)}" is not one of ${upsampleKinds.join(', ')}`);
   checkModelListed({ ...(topology as VganTopology), config }, specs);
   const data = tf.io.concatenateArrayBuffers(artifacts.weightData);
   const want = expectedBytes(specs);
@@ -139,7 +162,7 @@ export function decodeArtifacts(artifacts: tf.io.ModelArtifacts): { topology: Vg
   if (bad) throw new WeightsError(`weight ${bad} holds NaN or Infinity: the file is corrupt or its training diverged`);
   const decoded = tf.io.decodeWeights(data, specs);
   return {
-    topology: { ...(topology as VganTopology), config },
+    topology: { ...(topology as VganTopology), config, upsample },
     tensors: new Map(Object.entries(decoded)),
   };
 }
@@ -198,20 +221,36 @@ function firstNonFinite(specs: tf.io.WeightsManifestEntry[], data: ArrayBuffer):
   return null;
 }
 
-/** Copies tensors into a model's parameters; every parameter must be present with its exact shape. */
+/**
+ * Copies tensors into a model's parameters; every parameter must be present with its exact shape. A
+ * resize-convolution's kernel may come as the transposed convolution's (a weights file's): it is projected back
+ * to its 3 taps, on the CPU from the file's values.
+ */
 export function assignWeights(model: VganModel, tensors: Map<string, tf.Tensor>): void {
   const params = model.params.all();
-  for (const [name, variable] of params) {
-    const t = tensors.get(name);
-    if (!t) throw new WeightsError(`weights file lacks ${name}`);
-    if (!tf.util.arraysEqual(t.shape, variable.shape)) {
-      throw new WeightsError(`weight ${name} has shape [${t.shape}], the model needs [${variable.shape}]`);
+  const projected = new Map<string, tf.Tensor>();
+  try {
+    for (const [name, variable] of params) {
+      let t = tensors.get(name);
+      if (!t) throw new WeightsError(`weights file lacks ${name}`);
+      const dims = name.endsWith('/kernel') ? model.params.resizeAxes(name.slice(0, -'/kernel'.length)) : 0;
+      if (dims && t.shape.slice(0, dims).every((n) => n === 4) && tf.util.arraysEqual(t.shape.slice(dims), variable.shape.slice(dims))) {
+        const k = resizeKernelInverse(t.dataSync(), t.shape, dims);
+        if (!k) throw new WeightsError(`weight ${name}: this kernel is not a resize-convolution's (its taps are not sums of three)`);
+        projected.set(name, k);
+        t = k;
+      }
+      if (!tf.util.arraysEqual(t.shape, variable.shape)) {
+        throw new WeightsError(`weight ${name} has shape [${t.shape}], the model needs [${variable.shape}]`);
+      }
     }
+    // In a tidy: the cast's handle is released, the variable keeps its data.
+    tf.tidy(() => {
+      for (const [name, variable] of params) variable.assign((projected.get(name) ?? tensors.get(name)!).cast('float32'));
+    });
+  } finally {
+    tf.dispose([...projected.values()]);
   }
-  // In a tidy: the cast's handle is released, the variable keeps its data.
-  tf.tidy(() => {
-    for (const [name, variable] of params) variable.assign(tensors.get(name)!.cast('float32'));
-  });
 }
 
 /** Builds the model a weights file describes and loads its weights. Extra tensors are returned to the caller. */
@@ -220,6 +259,7 @@ export function loadModel(artifacts: tf.io.ModelArtifacts): { model: VganModel; 
   const model = new VganModel(topology.config, {
     kind: topology.kind,
     generator: topology.generator,
+    upsample: topology.upsample,
     classes: topology.classes,
     seed: topology.seed,
   });

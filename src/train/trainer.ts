@@ -12,7 +12,7 @@
 // With augment (a named setting, off as the paper) every clip D sees, real or generated, is first transformed
 // (./augment.ts, twin of trainer/vgan/augment.py).
 import * as tf from '../tf';
-import { resolveConfig, type GeneratorKind, type ModelConfig, type ModelKind } from '../model/config';
+import { resolveConfig, type GeneratorKind, type ModelConfig, type ModelKind, type Upsample } from '../model/config';
 import { VganModel } from '../model/networks';
 import { deriveSeed } from '../model/seed';
 import { decodeArtifacts, assignWeights, saveModel } from '../model/weights';
@@ -28,6 +28,8 @@ export interface TrainerOptions {
   config?: Partial<ModelConfig>;
   kind: ModelKind;
   generator: GeneratorKind;
+  /** The generator's stride-2 layers: the paper's transposed convolutions, or resize-convolutions (no checkerboards). */
+  upsample: Upsample;
   seed: number;
   lrD: number;
   lrG: number;
@@ -50,6 +52,7 @@ export const defaultTrainerOptions: TrainerOptions = {
   preset: 'tiny',
   kind: 'unconditional',
   generator: 'twoStream',
+  upsample: 'transposed',
   seed: 1,
   lrD: 2e-4,
   lrG: 2e-4,
@@ -148,11 +151,12 @@ export class Trainer {
     this.options = { ...defaultTrainerOptions, ...options };
     const o = this.options;
     this.config = resolveConfig({ ...o.config, preset: o.preset });
-    this.model = model ?? new VganModel(this.config, { kind: o.kind, generator: o.generator, seed: o.seed });
+    const modelOptions = { kind: o.kind, generator: o.generator, upsample: o.upsample, seed: o.seed };
+    this.model = model ?? new VganModel(this.config, modelOptions);
     this.optD = new Adam(o.lrD, o.beta1, ADAM_BETA2, ADAM_EPSILON);
     this.optG = new Adam(o.lrG, o.beta1, ADAM_BETA2, ADAM_EPSILON);
     if (!(o.emaDecay >= 0 && o.emaDecay < 1)) throw new Error(`emaDecay must lie in [0, 1), got ${o.emaDecay}`);
-    this.average = o.emaDecay > 0 ? new VganModel(this.config, { kind: o.kind, generator: o.generator, seed: o.seed }) : null;
+    this.average = o.emaDecay > 0 ? new VganModel(this.config, { ...modelOptions, upsample: this.model.upsample }) : null;
     this.resetAverage();
   }
 
@@ -427,10 +431,15 @@ export class Trainer {
     return this.model.generate(input, { training: false });
   }
 
-  /** A checkpoint: weights, BatchNorm statistics, optimiser state, G's weight average and the trainer's position. */
+  /**
+   * A checkpoint: weights, BatchNorm statistics, optimiser state, G's weight average and the trainer's position;
+   * with resize-convolutions also their 3-tap kernels as trained (`taps/…`), which the weights' 4 taps give back
+   * only to rounding.
+   */
   async checkpoint(): Promise<tf.io.ModelArtifacts> {
     const extra = new Map([...this.optD.state('optimizer/discriminator/'), ...this.optG.state('optimizer/generator/')]);
     for (const [name, v] of this.average ? this.generatorParams(this.average) : []) extra.set(`average/${name}`, v);
+    for (const [name, v] of this.model.params.resizeTaps()) extra.set(`taps/${name}`, v);
     try {
       return await saveModel(this.model, extra, this.state);
     } finally {
@@ -451,10 +460,17 @@ export class Trainer {
         generator: topology.generator,
         seed: topology.seed,
         ...overrides,
-        // The file's layer table and time span are the model's: no setting may change them on restore.
+        // The file's layer table, time span and kernel form are the model's: no setting may change them on restore.
         config: topology.config,
+        upsample: topology.upsample,
       });
       assignWeights(trainer.model, tensors);
+      tf.tidy(() => {
+        for (const [name, v] of trainer!.model.params.resizeTaps()) {
+          const taps = tensors.get(`taps/${name}`);
+          if (taps) v.assign(taps.cast('float32'));
+        }
+      });
       trainer.resetAverage(tensors);
       trainer.optD.restore('optimizer/discriminator/', tensors);
       trainer.optG.restore('optimizer/generator/', tensors);

@@ -102,7 +102,7 @@ async function resumeOn(info: BackendInfo) {
 /** One autosave per experiment: the model-defining settings, and the layer table's width and time span (so a preset's new geometry never resumes an old run). */
 const autosaveUrl = (s: Settings) => {
   const { baseChannels, frameStride } = resolveConfig({ preset: s.preset, ...configOverrides(s) });
-  return `indexeddb://vgan-${s.dataset}-${s.preset}${s.kind === 'future' ? '-future' : ''}-${s.generator}-seed${s.seed}-batch${s.batchSize}-c${baseChannels}-f${frameStride}${s.weights ? `-from-${s.weights}` : ''}${importedRun ? `-file-${importedRun}` : ''}`;
+  return `indexeddb://vgan-${s.dataset}-${s.preset}${s.kind === 'future' ? '-future' : ''}-${s.generator}${s.upsample === 'resize' ? '-resize' : ''}-seed${s.seed}-batch${s.batchSize}-c${baseChannels}-f${frameStride}${s.weights ? `-from-${s.weights}` : ''}${importedRun ? `-file-${importedRun}` : ''}`;
 };
 
 /** A trainer starting from the shipped model `s.weights`, which must be the model the settings describe. */
@@ -120,13 +120,14 @@ async function pretrainedTrainer(s: Settings): Promise<Trainer> {
   if (
     kind !== 'unconditional' ||
     trainer.model.generatorKind !== s.generator ||
+    trainer.model.upsample !== s.upsample ||
     config.size !== want.size ||
     config.frames !== want.frames ||
     config.zDim !== want.zDim
   ) {
     trainer.dispose();
     throw new WeightsError(
-      `the pretrained model ${s.weights} is a ${kind} ${trainer.model.generatorKind} model of ${config.size}² × ${config.frames} frames, not preset ${s.preset} with a ${s.generator} generator; pick it from the Pretrained list`,
+      `the pretrained model ${s.weights} is a ${kind} ${trainer.model.generatorKind} model of ${config.size}² × ${config.frames} frames upsampling by ${trainer.model.upsample} convolutions, not preset ${s.preset} with a ${s.generator} generator upsampling by ${s.upsample} convolutions; pick it from the Pretrained list`,
     );
   }
   return trainer;

@@ -85,7 +85,14 @@ function Pretrained() {
             const m = usable.find((c) => c.name === e.target.value);
             setSettings(
               m
-                ? { weights: m.name, dataset: m.dataset as DatasetName, preset: m.preset, kind: m.kind, generator: m.generator }
+                ? {
+                    weights: m.name,
+                    dataset: m.dataset as DatasetName,
+                    preset: m.preset,
+                    kind: m.kind,
+                    generator: m.generator,
+                    upsample: m.upsample ?? 'transposed',
+                  }
                 : { weights: '' },
             );
           }}

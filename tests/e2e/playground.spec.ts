@@ -237,9 +237,10 @@ test('a shared link opens the same settings and hides what the teacher hid', asy
 });
 
 test('keyboard shortcuts: space trains and pauses, s steps, and neither fires while typing in a field', async ({ page }) => {
-  // With D shown augmented clips, so that its WebGPU path runs in the browser too.
-  await open(page, `?seed=${2000 + Math.floor(Math.random() * 1e6)}&augment=on`);
+  // With D shown augmented clips and resize-convolutions, so that their WebGPU paths run in the browser too.
+  await open(page, `?seed=${2000 + Math.floor(Math.random() * 1e6)}&augment=on&upsample=resize`);
   await expect(page.locator('select[name=augment]')).toHaveValue('on');
+  await expect(page.locator('select[name=upsample]')).toHaveValue('resize');
   const lrD = page.locator('input[name=lrD]');
   await lrD.click();
   await page.keyboard.press('s');

@@ -21,12 +21,14 @@ beforeAll(async () => {
 });
 
 const ITERATIONS = 2;
-// The last case shows D augmented clips (src/train/augment.ts: pads, per-clip slices, a concat of the batch).
-const KINDS: Array<Pick<TrainerOptions, 'kind' | 'generator' | 'augment'>> = [
-  { kind: 'unconditional', generator: 'twoStream', augment: false },
-  { kind: 'unconditional', generator: 'oneStream', augment: false },
-  { kind: 'future', generator: 'twoStream', augment: false },
-  { kind: 'unconditional', generator: 'twoStream', augment: true },
+// The fourth case shows D augmented clips (src/train/augment.ts: pads, per-clip slices, a concat of the batch);
+// the last trains resize-convolutions (src/model/resize.ts: each kernel expanded by a matMul).
+const KINDS: Array<Pick<TrainerOptions, 'kind' | 'generator' | 'augment' | 'upsample'>> = [
+  { kind: 'unconditional', generator: 'twoStream', augment: false, upsample: 'transposed' },
+  { kind: 'unconditional', generator: 'oneStream', augment: false, upsample: 'transposed' },
+  { kind: 'future', generator: 'twoStream', augment: false, upsample: 'transposed' },
+  { kind: 'unconditional', generator: 'twoStream', augment: true, upsample: 'transposed' },
+  { kind: 'unconditional', generator: 'twoStream', augment: false, upsample: 'resize' },
 ];
 
 interface Run {
@@ -75,7 +77,7 @@ beforeAll(async () => {
 });
 
 it.each(KINDS)(
-  'two tiny training iterations of the $kind $generator model (augment $augment) on webgpu match the cpu backend',
+  'two tiny training iterations of the $kind $generator model (augment $augment, $upsample) on webgpu match the cpu backend',
   async (model) => {
     const cpu = await iterations('cpu', model);
     const gpu = await iterations('webgpu', model);
@@ -113,7 +115,7 @@ it.each(KINDS)(
         if (error > worst.error) worst = { name, error, off };
       }
       console.log(
-        `${model.kind} ${model.generator}${model.augment ? ', augmented' : ''}, after ${steps} iteration(s): worst weight ${worst.name} ${worst.error.toExponential(2)} (${worst.off} entries beyond 1e-4)`,
+        `${model.kind} ${model.generator}${model.augment ? ', augmented' : ''}, ${model.upsample}, after ${steps} iteration(s): worst weight ${worst.name} ${worst.error.toExponential(2)} (${worst.off} entries beyond 1e-4)`,
       );
     });
   },

@@ -169,7 +169,7 @@ async function buildTrainCase(
   iterations: number,
   options: Partial<TrainerOptions> = {},
 ): Promise<void> {
-  const id = `train-${preset}-${kind}-${generator}${options.augment ? '-augment' : ''}`;
+  const id = `train-${preset}-${kind}-${generator}${options.augment ? '-augment' : ''}${options.upsample === 'resize' ? '-resize' : ''}`;
   // Training parity at tiny keeps the narrow 8-channel width it was written for: at tiny's 32 channels the
   // one-stream and future cases differ from PyTorch by ~1.5e-3 relative in one Adam moment (float32 summation
   // order through BatchNorm over 4 clips), beyond this test's 1e-4, while the forward cases agree at 32.
@@ -245,6 +245,8 @@ beforeAll(async () => {
   await buildTrainCase('tiny', 'unconditional', 'twoStream', 4, 2);
   // D shown augmented clips: both sides draw the same transforms from the seed (src/train/augment.ts).
   await buildTrainCase('tiny', 'unconditional', 'twoStream', 4, 2, { augment: true });
+  // Resize-convolutions: 3-tap kernels trained on both sides (checkpoints carry them as taps/…), with G's average.
+  await buildTrainCase('tiny', 'unconditional', 'twoStream', 4, 2, { upsample: 'resize', emaDecay: 0.5 });
   await buildTrainCase('tiny', 'unconditional', 'oneStream', 4, 2);
   await buildTrainCase('tiny', 'future', 'twoStream', 4, 2);
   await buildTrainCase('small', 'unconditional', 'twoStream', 2, 1);
@@ -292,6 +294,7 @@ describe('PyTorch trainer parity', () => {
   for (const id of [
     'train-tiny-unconditional-twoStream',
     'train-tiny-unconditional-twoStream-augment',
+    'train-tiny-unconditional-twoStream-resize',
     'train-tiny-unconditional-oneStream',
     'train-tiny-future-twoStream',
     'train-small-unconditional-twoStream',

@@ -7,16 +7,19 @@ import json
 import math
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 PRESETS_PATH = Path(__file__).resolve().parents[2] / "src" / "model" / "presets.json"
 # BatchNorm momentum and epsilons, the leaky slope, Adam's β2 and ε: the TypeScript model's, from one file.
-CONSTANTS: dict[str, float] = json.loads((PRESETS_PATH.parent / "constants.json").read_text())
+CONSTANTS: dict[str, Any] = json.loads((PRESETS_PATH.parent / "constants.json").read_text())
 
 Op = Literal["conv3d", "conv2d", "conv3dTranspose", "conv2dTranspose"]
 Activation = Literal["relu", "leakyRelu", "tanh", "sigmoid", "none"]
 ModelKind = Literal["unconditional", "future"]
 GeneratorKind = Literal["twoStream", "oneStream"]
+# How the generator's stride-2 layers upsample: the paper's transposed convolutions, or resize-convolutions
+# (nearest ×2, then 3 taps; vgan.ops.resize_kernel), a named setting that draws no checkerboards.
+Upsample = Literal["transposed", "resize"]
 
 
 class ConfigError(ValueError):

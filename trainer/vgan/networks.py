@@ -13,8 +13,8 @@ import torch.distributed.nn.functional as dist_fn
 import torch.nn as nn
 import torch.nn.functional as F
 
-from .config import CONSTANTS, Architecture, GeneratorKind, LayerSpec, ModelConfig, ModelKind, architecture
-from .ops import conv_transpose
+from .config import CONSTANTS, Architecture, GeneratorKind, LayerSpec, ModelConfig, ModelKind, Upsample, architecture
+from .ops import conv_transpose, resize_kernel
 
 GENERATOR_EPSILON = CONSTANTS["generatorEpsilon"]
 DISCRIMINATOR_EPSILON = CONSTANTS["discriminatorEpsilon"]
@@ -24,17 +24,19 @@ DROPOUT_RATE = CONSTANTS["dropoutRate"]
 
 
 class ConvLayer(nn.Module):
-    """Convolution + bias, optional BatchNorm, activation: one row of a layer table."""
+    """Convolution + bias, optional BatchNorm, activation: one row of a layer table. With `resize`, a stride-2
+    transposed layer's kernel is kept as the 3-tap kernel of a resize-convolution (vgan.ops.resize_kernel)."""
 
-    def __init__(self, spec: LayerSpec, epsilon: float) -> None:
+    def __init__(self, spec: LayerSpec, epsilon: float, resize: bool = False) -> None:
         super().__init__()
         self.spec = spec
         self.epsilon = epsilon
+        self.resize = resize
         # Batch statistics over every process of a data-parallel run (set by VganModel.sync_batch_norm).
         self.sync = False
         # The running statistics' momentum; vgan.averaging.precise_batch_norm varies it to take a plain mean.
         self.momentum = BN_MOMENTUM
-        k = tuple(spec.kernel)
+        k = (3,) * len(spec.kernel) if resize else tuple(spec.kernel)
         shape = (spec.in_channels, spec.out_channels, *k) if spec.transposed else (spec.out_channels, spec.in_channels, *k)
         self.kernel = nn.Parameter(torch.randn(shape) * 0.01)
         self.bias = nn.Parameter(torch.zeros(spec.out_channels))
@@ -48,7 +50,8 @@ class ConvLayer(nn.Module):
         s = self.spec
         if s.transposed:
             out_spatial = tuple(s.out_shape[:-1])
-            return conv_transpose(x, self.kernel, out_spatial, s.stride, s.padding) + _per_channel(self.bias, x.dim())
+            kernel = resize_kernel(self.kernel) if self.resize else self.kernel
+            return conv_transpose(x, kernel, out_spatial, s.stride, s.padding) + _per_channel(self.bias, x.dim())
         conv = F.conv3d if s.is3d else F.conv2d
         return conv(x, self.kernel, self.bias, s.stride, s.padding)
 
@@ -94,9 +97,14 @@ def _per_channel(v: torch.Tensor, rank: int) -> torch.Tensor:
     return v.view(1, -1, *([1] * (rank - 2)))
 
 
+def resizes(spec: LayerSpec, upsample: Upsample) -> bool:
+    """Whether a generator layer is a resize-convolution: its stride-2 transposed layers, with upsample "resize"."""
+    return upsample == "resize" and spec.transposed and spec.stride == 2
+
+
 class Stack(nn.ModuleDict):
-    def __init__(self, specs: list[LayerSpec], epsilon: float) -> None:
-        super().__init__({s.name: ConvLayer(s, epsilon) for s in specs})
+    def __init__(self, specs: list[LayerSpec], epsilon: float, upsample: Upsample = "transposed") -> None:
+        super().__init__({s.name: ConvLayer(s, epsilon, resizes(s, upsample)) for s in specs})
 
     def run(self, names: list[str], x: torch.Tensor, training: bool, freeze: bool) -> torch.Tensor:
         for name in names:
@@ -108,16 +116,16 @@ class Generator(nn.Module):
     """z [N, zDim] (or first frames [N, 3, H, W] for the future model) → dict of video [N, 3, T, H, W] and,
     two-stream, foreground, mask [N, 1, T, H, W] and background [N, 3, H, W] (one still)."""
 
-    def __init__(self, arch: Architecture, generator: GeneratorKind) -> None:
+    def __init__(self, arch: Architecture, generator: GeneratorKind, upsample: Upsample = "transposed") -> None:
         super().__init__()
         self.arch = arch
         self.two_stream = generator == "twoStream"
         if arch.kind == "future":
             self.encoder = Stack(arch.encoder, GENERATOR_EPSILON)
         heads = [arch.video_head, arch.mask_head] if self.two_stream else [arch.video_head]
-        self.foreground = Stack([*arch.foreground, *heads], GENERATOR_EPSILON)
+        self.foreground = Stack([*arch.foreground, *heads], GENERATOR_EPSILON, upsample)
         if self.two_stream:
-            self.background = Stack(arch.background, GENERATOR_EPSILON)
+            self.background = Stack(arch.background, GENERATOR_EPSILON, upsample)
 
     def forward(self, inp: torch.Tensor, training: bool = False, freeze: bool = False) -> dict[str, torch.Tensor]:
         a = self.arch
@@ -165,18 +173,21 @@ class VganModel(nn.Module):
     """Generator, discriminator and optional K-way classifier head, with tfjs-compatible parameter names."""
 
     def __init__(self, config: ModelConfig, kind: ModelKind = "unconditional", generator: GeneratorKind = "twoStream",
-                 classes: int = 0, seed: int = 0) -> None:
+                 classes: int = 0, seed: int = 0, upsample: Upsample = "transposed") -> None:
         super().__init__()
         if kind == "future" and generator != "twoStream":
             raise ValueError("generator: the future model is two-stream only")
+        if upsample not in ("transposed", "resize"):
+            raise ValueError(f'upsample: expected "transposed" or "resize", got {upsample!r}')
         self.arch = architecture(config, kind)
         self.kind: ModelKind = kind
         self.generator_kind: GeneratorKind = generator
+        self.upsample: Upsample = upsample
         self.classes = classes
         self.seed = seed
         with torch.random.fork_rng():
             torch.manual_seed(seed)
-            self.generator = Generator(self.arch, generator)
+            self.generator = Generator(self.arch, generator, upsample)
             self.discriminator = Discriminator(self.arch)
             if classes > 0:
                 head = self.arch.discriminator_head

@@ -12,6 +12,8 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
+from .config import CONSTANTS
+
 # Which implementation conv_transpose uses: "gradient" (the Function below) or "native" (F.conv_transposeNd);
 # the benchmark switches it, the networks keep the default.
 implementation = "gradient"
@@ -55,3 +57,33 @@ def conv_transpose(x: torch.Tensor, w: torch.Tensor, out_spatial: tuple[int, ...
             raise ValueError(f"transposed conv gives {tuple(y.shape[2:])}, expected {out_spatial}")
         return y
     return _TransposedConv.apply(x, w, [x.shape[0], w.shape[1], *out_spatial], stride, padding)
+
+
+# Nearest-neighbour upsampling by 2 and then a 3-tap 'same' convolution (resize-convolution) is a stride-2,
+# 4-tap transposed convolution whose taps are fixed sums of the 3 (per axis: w = A·k with A = resizeTaps):
+# the paper's layer with a constrained kernel, which cannot draw checkerboards on a flat input.
+RESIZE_TAPS = torch.tensor(CONSTANTS["resizeTaps"], dtype=torch.float32)  # A [4, 3]
+RESIZE_TAPS_INVERSE = torch.tensor(CONSTANTS["resizeTapsInverse"], dtype=torch.float32)  # A⁺ [3, 4]
+
+
+def _per_axis(matrix: torch.Tensor, k: torch.Tensor) -> torch.Tensor:
+    """Applies `matrix` along every spatial axis of a kernel [in, out, k…]."""
+    m = matrix.to(k)
+    for axis in range(2, k.dim()):
+        k = torch.tensordot(k, m, dims=([axis], [1])).movedim(-1, axis)
+    return k
+
+
+def resize_kernel(k: torch.Tensor) -> torch.Tensor:
+    """A resize-convolution's [in, out, 3, 3(, 3)] kernel → the same layer's transposed [in, out, 4, 4(, 4)] kernel."""
+    return _per_axis(RESIZE_TAPS, k)
+
+
+def resize_kernel_inverse(w: torch.Tensor, where: str) -> torch.Tensor:
+    """The [in, out, 3…] kernel whose resize_kernel is w [in, out, 4…] (least squares); a w far from every such
+    kernel is refused. The tolerance admits weights stored as float16, not an unconstrained kernel."""
+    k = _per_axis(RESIZE_TAPS_INVERSE, w)
+    scale = float(w.abs().max()) or 1.0
+    if float((resize_kernel(k) - w).abs().max()) > 1e-2 * scale:
+        raise ValueError(f"{where}: this kernel is not a resize-convolution's (its taps are not sums of three)")
+    return k

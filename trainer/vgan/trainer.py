@@ -31,7 +31,7 @@ from torch.nn.parallel import DistributedDataParallel
 from .augment import augment_batch
 from .averaging import GeneratorAverage
 from .config import CONSTANTS
-from .networks import VganModel, tf_name
+from .networks import ConvLayer, VganModel, tf_name
 from .seed import derive_seed
 from .weights import load_model, model_tensors, save_model, from_tf_layout, to_tf_layout
 
@@ -45,6 +45,7 @@ class TrainerOptions:
     preset: str = "tiny"
     kind: str = "unconditional"
     generator: str = "twoStream"
+    upsample: str = "transposed"
     seed: int = 1
     lrD: float = 2e-4
     lrG: float = 2e-4
@@ -225,11 +226,19 @@ class Trainer:
         g = self.average.generator
         return {f"average/generator/{tf_name(n)}": t for n, t in [*g.named_parameters(), *g.named_buffers()]}
 
+    def _resize_taps(self, model: VganModel) -> dict[str, torch.Tensor]:
+        """The resize-convolutions' 3-tap kernels under their checkpoint names, taps/ + tfjs names: the weights'
+        4 taps give them back only to rounding."""
+        layers = {tf_name(n): m for n, m in model.named_modules() if isinstance(m, ConvLayer) and m.resize}
+        return {f"taps/{layer}/kernel": m.kernel for layer, m in layers.items()}
+
     def _extra_tensors(self) -> dict[str, np.ndarray]:
-        """The checkpoint's tensors beside the model's: G's weight average and Adam's state (tfjs layouts)."""
+        """The checkpoint's tensors beside the model's: G's weight average, the resize-convolutions' taps and Adam's
+        state (tfjs layouts)."""
         out: dict[str, np.ndarray] = {}
         if self.average:
             out.update({name: to_tf_layout(t.detach(), name.endswith("/kernel")) for name, t in self._average_names().items()})
+        out.update({name: to_tf_layout(t.detach(), True) for name, t in self._resize_taps(self.model).items()})
         named = {id(p): n for n, p in self.model.tf_named_tensors().items()}
         kernels = {n for n in named.values() if n.endswith("/kernel")}
         for network, opt in (("discriminator", self.opt_d), ("generator", self.opt_g)):
@@ -262,11 +271,16 @@ class Trainer:
         model.to(device)
         saved = topology.get("training") or {}
         options = TrainerOptions.from_json({**saved.get("options", {}), "kind": topology["kind"],
-                                            "generator": topology["generator"], "seed": topology["seed"], **(overrides or {})})
+                                            "generator": topology["generator"], "upsample": model.upsample,
+                                            "seed": topology["seed"], **(overrides or {})})
         trainer = cls(model, options, distributed)
         trainer.iteration = int(saved.get("iteration", 0))
         trainer.d_index = int(saved.get("dIndex", 0))
         trainer.g_index = int(saved.get("gIndex", 0))
+        with torch.no_grad():
+            for name, t in trainer._resize_taps(model).items():
+                if name in extra:
+                    t.copy_(from_tf_layout(extra[name], True).to(device))
         if trainer.average:
             # A run that turns the average on starts it from the weights it resumes.
             with torch.no_grad():

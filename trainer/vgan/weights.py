@@ -16,6 +16,7 @@ from dataclasses import replace
 
 from .config import ConfigError, LayerSpec, ModelConfig, architecture, validate_config
 from .networks import ConvLayer, VganModel, tf_name
+from .ops import resize_kernel, resize_kernel_inverse
 
 WEIGHTS_FORMAT = "vgan-weights"
 GENERATED_BY = "vgan-trainer (PyTorch)"
@@ -49,6 +50,8 @@ def expected_params(topology: dict[str, Any]) -> dict[str, list[int]]:
         raise WeightsError(f"modelTopology: kind {kind!r} / generator {generator!r} is not a VGAN model")
     if not isinstance(classes, int) or not 0 <= classes <= 10_000:
         raise WeightsError(f"modelTopology.classes {classes!r} is not a class count")
+    if topology.get("upsample", "transposed") not in ("transposed", "resize"):
+        raise WeightsError(f"modelTopology.upsample {topology.get('upsample')!r} is not \"transposed\" or \"resize\"")
     a = architecture(config_of(topology), kind)
     layers = [("generator/encoder", s) for s in a.encoder]
     layers += [("generator/foreground", s) for s in (*a.foreground, a.video_head)]
@@ -62,7 +65,8 @@ def expected_params(topology: dict[str, Any]) -> dict[str, list[int]]:
 
 def topology_of(model: VganModel, training: dict[str, Any] | None = None) -> dict[str, Any]:
     t: dict[str, Any] = {"format": WEIGHTS_FORMAT, "version": 1, "config": model.config.to_json(), "kind": model.kind,
-                         "generator": model.generator_kind, "classes": model.classes, "seed": model.seed}
+                         "generator": model.generator_kind, "upsample": model.upsample, "classes": model.classes,
+                         "seed": model.seed}
     if training is not None:
         t["training"] = training
     return t
@@ -188,10 +192,16 @@ def from_tf_layout(a: np.ndarray, is_kernel: bool) -> torch.Tensor:
     return t.contiguous()
 
 
+def _resized(name: str, layers: dict[str, ConvLayer]) -> bool:
+    return _is_kernel(name, layers) and layers[name[: -len("/kernel")]].resize
+
+
 def model_tensors(model: VganModel) -> dict[str, np.ndarray]:
-    """Every parameter and BatchNorm statistic, by tfjs name, in tfjs layouts."""
+    """Every parameter and BatchNorm statistic, by tfjs name, in tfjs layouts; a resize-convolution's kernel
+    as the transposed convolution it equals, so that every weights file holds the paper's layers."""
     layers = _kernel_layers(model)
-    return {name: to_tf_layout(t, _is_kernel(name, layers)) for name, t in model.tf_named_tensors().items()}
+    return {name: to_tf_layout(resize_kernel(t) if _resized(name, layers) else t, _is_kernel(name, layers))
+            for name, t in model.tf_named_tensors().items()}
 
 
 def assign_weights(model: VganModel, tensors: dict[str, np.ndarray]) -> None:
@@ -203,6 +213,11 @@ def assign_weights(model: VganModel, tensors: dict[str, np.ndarray]) -> None:
         if name not in tensors:
             raise WeightsError(f"weights file lacks {name}")
         value = from_tf_layout(tensors[name], _is_kernel(name, layers))
+        if _resized(name, layers) and value.shape == (*target.shape[:2], *layers[name[: -len("/kernel")]].spec.kernel):
+            try:
+                value = resize_kernel_inverse(value, f"weight {name}")
+            except ValueError as e:
+                raise WeightsError(str(e)) from None
         if value.shape != target.shape:
             raise WeightsError(f"weight {name} has shape {list(tensors[name].shape)}, which does not fit {list(target.shape)}")
         converted[name] = value
@@ -226,7 +241,7 @@ def load_model(directory: str | Path) -> tuple[VganModel, dict[str, Any], dict[s
     """The model a weights directory describes, its topology, and the tensors the model does not own."""
     topology, tensors = read_weight_files(directory)
     model = VganModel(config_of(topology), topology["kind"], topology["generator"], topology.get("classes", 0),
-                      topology.get("seed", 0))
+                      topology.get("seed", 0), topology.get("upsample", "transposed"))
     assign_weights(model, tensors)
     owned = model.tf_named_tensors()
     return model, topology, {k: v for k, v in tensors.items() if k not in owned}

@@ -7,7 +7,7 @@ import type { StepKind } from './session';
 /** What decides the shapes a first step compiles kernels for: the model, its geometry, the batch and the step. */
 export function kernelCountKey(s: Settings, step: StepKind): string {
   const { baseChannels, frameStride } = resolveConfig({ preset: s.preset, ...configOverrides(s) });
-  return `${s.preset}-${s.kind}-${s.generator}-c${baseChannels}-f${frameStride}-batch${s.batchSize}-${step}`;
+  return `${s.preset}-${s.kind}-${s.generator}-${s.upsample}-c${baseChannels}-f${frameStride}-batch${s.batchSize}-augment${s.augment}-${step}`;
 }
 
 /** The page's words for `done` kernels compiled, out of the `expected` a former run of this configuration compiled. */

@@ -1,6 +1,6 @@
 // The experiment's controls. A shared link can hide some (?hide=lrD,lrG) so a class works on the rest.
 import { modelCost } from '../model/cost';
-import { resolveConfig } from '../model/config';
+import { resolveConfig, type Upsample } from '../model/config';
 import type { DatasetName } from '../data/datasets';
 import {
   configOverrides,
@@ -119,11 +119,12 @@ function Pretrained() {
 }
 
 /**
- * Iterations after which the default run (tiny, shapes, the preset's width and time span) drew separate objects
- * on a still background with a mask on them, in the PyTorch runs of docs/quality.md (their 4000-iteration
- * strips; at 1000 iterations the TypeScript run still showed checkerboards).
+ * Iterations after which the default run (tiny, shapes, the preset's width and time span, batch 8) drew separate
+ * objects on a still background with a mask on them, in the PyTorch runs of docs/quality.md: with the paper's
+ * transposed convolutions at 4000 (at 1000 the TypeScript run still showed checkerboards), with resize-convolutions
+ * at 1000 (three seeds).
  */
-const TINY_SHAPES_FIRST_OBJECTS = 4000;
+const TINY_SHAPES_FIRST_OBJECTS: Record<Upsample, number> = { transposed: 4000, resize: 1000 };
 
 function PresetCost() {
   const settings = usePlayground((s) => s.settings);
@@ -132,6 +133,7 @@ function PresetCost() {
   const cost = modelCost(config, settings.batchSize, settings.kind, settings.generator);
   const recent = history.filter((r) => r.kind === 'both').slice(-10);
   const ms = recent.length ? recent.reduce((a, r) => a + r.ms, 0) / recent.length : null;
+  const firstObjects = TINY_SHAPES_FIRST_OBJECTS[settings.upsample];
   const isDefaultRun =
     settings.preset === 'tiny' &&
     settings.dataset === 'shapes' &&
@@ -145,8 +147,8 @@ function PresetCost() {
       {(cost.flopsPerIteration / 1e9).toFixed(1)} GFLOP per iteration
       {ms !== null && ` · ${(ms / 1000).toFixed(2)} s per iteration here`}
       {isDefaultRun &&
-        ` · objects on a still background appear after about ${TINY_SHAPES_FIRST_OBJECTS} iterations` +
-          (ms !== null ? ` (≈${Math.ceil((TINY_SHAPES_FIRST_OBJECTS * ms) / 60_000)} min at this speed)` : '')}
+        ` · objects on a still background appear after about ${firstObjects} iterations` +
+          (ms !== null ? ` (≈${Math.ceil((firstObjects * ms) / 60_000)} min at this speed)` : '')}
     </p>
   );
 }

@@ -237,10 +237,11 @@ test('a shared link opens the same settings and hides what the teacher hid', asy
 });
 
 test('keyboard shortcuts: space trains and pauses, s steps, and neither fires while typing in a field', async ({ page }) => {
-  // With D shown augmented clips and resize-convolutions, so that their WebGPU paths run in the browser too.
-  await open(page, `?seed=${2000 + Math.floor(Math.random() * 1e6)}&augment=on&upsample=resize`);
+  // With D shown augmented clips and the paper's transposed convolutions (the other tests train the page's
+  // default, resize-convolutions), so that their WebGPU paths run in the browser too.
+  await open(page, `?seed=${2000 + Math.floor(Math.random() * 1e6)}&augment=on&upsample=transposed`);
   await expect(page.locator('select[name=augment]')).toHaveValue('on');
-  await expect(page.locator('select[name=upsample]')).toHaveValue('resize');
+  await expect(page.locator('select[name=upsample]')).toHaveValue('transposed');
   const lrD = page.locator('input[name=lrD]');
   await lrD.click();
   await page.keyboard.press('s');

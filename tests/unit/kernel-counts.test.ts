@@ -10,6 +10,8 @@ describe('kernel counts', () => {
       kernelCountKey({ ...defaultSettings, preset: 'small' }, 'both'),
       kernelCountKey({ ...defaultSettings, kind: 'future' }, 'both'),
       kernelCountKey({ ...defaultSettings, generator: 'oneStream' }, 'both'),
+      kernelCountKey({ ...defaultSettings, upsample: defaultSettings.upsample === 'resize' ? 'transposed' : 'resize' }, 'both'),
+      kernelCountKey({ ...defaultSettings, augment: 'on' }, 'both'),
       kernelCountKey({ ...defaultSettings, baseChannels: '8' }, 'both'),
       kernelCountKey({ ...defaultSettings, batchSize: defaultSettings.batchSize * 2 }, 'both'),
       kernelCountKey(defaultSettings, 'D'),

@@ -79,13 +79,18 @@ it("the augment setting turns on the trainer's augmentation of D's clips", () =>
   expect(trainerOptions({ ...defaultSettings, augment: 'on' }).augment).toBe(true);
 });
 
-it('the upsampling setting builds the generator with resize-convolutions', () => {
-  expect(trainerOptions(defaultSettings).upsample).toBe('transposed');
-  const settings = { ...defaultSettings, batchSize: 2, upsample: 'resize' as const, baseChannels: '8' as const };
-  const session = new TrainingSession(settings, shapesSource(resolveConfig('tiny'), 2, 1));
-  expect(session.trainer.model.upsample).toBe('resize');
-  expect(session.trainer.model.params.get('generator/foreground/video/kernel').shape.slice(0, 3)).toEqual([3, 3, 3]);
-  session.trainer.dispose();
+it("the upsampling setting builds the generator with resize-convolutions (the page's default) or the paper's", () => {
+  expect(trainerOptions(defaultSettings).upsample).toBe('resize');
+  for (const [upsample, taps] of [
+    ['resize', 3],
+    ['transposed', 4],
+  ] as const) {
+    const settings = { ...defaultSettings, batchSize: 2, upsample, baseChannels: '8' as const };
+    const session = new TrainingSession(settings, shapesSource(resolveConfig('tiny'), 2, 1));
+    expect(session.trainer.model.upsample).toBe(upsample);
+    expect(session.trainer.model.params.get('generator/foreground/video/kernel').shape.slice(0, 3)).toEqual([taps, taps, taps]);
+    session.trainer.dispose();
+  }
 });
 
 it("with G's weight average on, the samples are the average's, not the training model's", async () => {

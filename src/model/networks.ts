@@ -12,6 +12,7 @@ import {
   type ModelConfig,
   type ModelKind,
   type Upsample,
+  upsampleKinds,
 } from './config';
 import { runLayer, runLayers, type RunOptions } from './layers';
 import { registerConv3dTransposeGradient } from './gradients';
@@ -102,8 +103,8 @@ export class VganModel {
       throw new Error('generator: the future model is two-stream only');
     }
     this.upsample = options.upsample ?? 'transposed';
-    if (this.upsample !== 'transposed' && this.upsample !== 'resize') {
-      throw new Error(`upsample: expected "transposed" or "resize", got "${String(this.upsample)}"`);
+    if (!upsampleKinds.includes(this.upsample)) {
+      throw new Error(`upsample: expected one of ${upsampleKinds.join(', ')}, got "${String(this.upsample)}"`);
     }
     this.classes = options.classes ?? 0;
     this.seed = options.seed ?? 0;

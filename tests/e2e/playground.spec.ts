@@ -71,7 +71,9 @@ test('trains the tiny preset live, steps D and G, exports a GIF and resumes afte
   // The autosave is written on pause; a reload of the same link resumes from it.
   await page.getByTestId('step-both').click();
   await expect.poll(() => iteration(page), { timeout: 60_000 }).toBe(before + 2);
+  // Train, then pause once it trains: a second click before the button turns to Pause would press Train again.
   await page.getByTestId('play').click();
+  await expect(page.getByTestId('play')).toHaveText('Pause', { timeout: 60_000 });
   await page.getByTestId('play').click();
   await expect(page.getByTestId('play')).toHaveText('Train', { timeout: 60_000 });
   // The pause's autosave is of the iteration paused at; an earlier periodic one may still be on show.

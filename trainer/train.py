@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import numpy as np  # noqa: E402
 
-from vgan.config import resolve_config  # noqa: E402
+from vgan.config import UPSAMPLE_KINDS, resolve_config  # noqa: E402
 from vgan.data import ClipStream, to_tensor  # noqa: E402
 from vgan.procedural import PROCEDURAL, ProceduralStream, first_frames, reference_clips as procedural_reference  # noqa: E402
 from vgan.averaging import precise_batch_norm, with_generator  # noqa: E402
@@ -46,7 +46,7 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--preset", default="tiny", help="tiny, small or paper (src/model/presets.json)")
     p.add_argument("--kind", default="unconditional", choices=["unconditional", "future"])
     p.add_argument("--generator", default="twoStream", choices=["twoStream", "oneStream"])
-    p.add_argument("--upsample", default="transposed", choices=["transposed", "resize"],
+    p.add_argument("--upsample", default="transposed", choices=UPSAMPLE_KINDS,
                    help="the generator's stride-2 layers: the paper's transposed convolutions, or resize-convolutions "
                         "(nearest ×2, then 3 taps: the same layers with a constrained kernel, vgan/ops.py), which draw "
                         "no checkerboards (kept in the checkpoint and the weights file)"),

@@ -20,7 +20,7 @@ const BN_MOMENTUM = constants.batchNormMomentum;
 export const LEAKY_SLOPE = constants.leakySlope;
 
 function convolve(store: ParamStore, name: string, spec: LayerSpec, x: tf.Tensor): tf.Tensor {
-  const w = store.kernel(name);
+  const w = store.kernel(`${name}/kernel`);
   const n = x.shape[0];
   const s = spec.stride;
   switch (spec.op) {

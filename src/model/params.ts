@@ -42,7 +42,7 @@ export class ParamStore {
   readonly state = new Map<string, tf.Variable>();
   // tfjs variable names are global to the engine; a per-store prefix lets several models coexist.
   private readonly scope = `vgan${instances++}`;
-  /** Layers whose kernel is kept as a resize-convolution's 3 taps per axis (resize.ts), with their spatial axes. */
+  /** Kernels (by stable name) kept as a resize-convolution's 3 taps per axis (resize.ts), with their spatial axes. */
   private readonly resized = new Map<string, number>();
 
   constructor(private readonly seed: number) {}
@@ -53,7 +53,7 @@ export class ParamStore {
    */
   addLayer(prefix: string, spec: LayerSpec, resize = false): void {
     const layer = `${prefix}/${spec.name}`;
-    if (resize) this.resized.set(layer, spec.kernel.length);
+    if (resize) this.resized.set(`${layer}/kernel`, spec.kernel.length);
     const init: Record<string, (shape: number[]) => tf.Tensor> = {
       kernel: (shape) => tf.randomNormal(shape, 0, 0.01, 'float32', deriveSeed(this.seed, layer, 'kernel')),
       gamma: (shape) => tf.randomNormal(shape, 1, 0.02, 'float32', deriveSeed(this.seed, layer, 'gamma')),
@@ -66,21 +66,20 @@ export class ParamStore {
     }
   }
 
-  /** The spatial axes of a resize-convolution layer's kernel, or 0 for any other layer. */
-  resizeAxes(layer: string): number {
-    return this.resized.get(layer) ?? 0;
+  /** The spatial axes of a resize-convolution's kernel (by its stable name), or 0 for any other parameter. */
+  resizeAxes(name: string): number {
+    return this.resized.get(name) ?? 0;
   }
 
   /** The resize-convolution kernels' 3-tap variables, by stable name (checkpoints keep them exactly). */
   resizeTaps(): Map<string, tf.Variable> {
-    return new Map([...this.trainable].filter(([n]) => n.endsWith('/kernel') && this.resizeAxes(n.slice(0, -'/kernel'.length))));
+    return new Map([...this.resized.keys()].map((name) => [name, this.get(name)]));
   }
 
-  /** A layer's kernel as its convolution applies it: a resize-convolution's expanded to 4 taps (a new tensor). */
-  kernel(layer: string): tf.Tensor {
-    const dims = this.resizeAxes(layer);
-    const k = this.get(`${layer}/kernel`);
-    return dims ? resizeKernel(k, dims) : k;
+  /** A kernel (by stable name) as its convolution applies it: a resize-convolution's expanded to 4 taps (a new tensor). */
+  kernel(name: string): tf.Tensor {
+    const dims = this.resizeAxes(name);
+    return dims ? resizeKernel(this.get(name), dims) : this.get(name);
   }
 
   private add(into: Map<string, tf.Variable>, name: string, init: () => tf.Tensor): void {

@@ -13,11 +13,15 @@ function alongAxes(matrix: number[][], dims: number): number[][] {
   return m;
 }
 
+// The 2D (background) and 3D (foreground) matrices, made once: the forward pass needs them at every resize layer.
+const EXPAND = [2, 3].map((dims) => alongAxes(constants.resizeTaps, dims));
+const PROJECT = [2, 3].map((dims) => alongAxes(constants.resizeTapsInverse, dims));
+
 /** A resize-convolution's tfjs-layout kernel [3, 3(, 3), out, in] → the transposed convolution's [4, 4(, 4), out, in]. */
 export function resizeKernel(k: tf.Tensor, dims: number): tf.Tensor {
   return tf.tidy(() => {
     const flat = k.reshape([3 ** dims, -1]);
-    return tf.matMul(tf.tensor2d(alongAxes(constants.resizeTaps, dims)), flat).reshape([...Array(dims).fill(4), ...k.shape.slice(dims)]);
+    return tf.matMul(tf.tensor2d(EXPAND[dims - 2]!), flat).reshape([...Array(dims).fill(4), ...k.shape.slice(dims)]);
   });
 }
 
@@ -38,8 +42,8 @@ export function resizeKernelInverse(w: ArrayLike<number>, shape: number[], dims:
     }
     return out;
   };
-  const k = apply(alongAxes(constants.resizeTapsInverse, dims), w);
-  const back = apply(alongAxes(constants.resizeTaps, dims), k);
+  const k = apply(PROJECT[dims - 2]!, w);
+  const back = apply(EXPAND[dims - 2]!, k);
   let residual = 0;
   let scale = 0;
   for (let i = 0; i < w.length; i++) {

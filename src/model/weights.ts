@@ -119,13 +119,10 @@ export async function saveModel(
 ): Promise<tf.io.ModelArtifacts> {
   const tensors = new Map<string, tf.Tensor>(model.params.all());
   const expanded: tf.Tensor[] = [];
-  for (const name of tensors.keys()) {
-    const layer = name.slice(0, -'/kernel'.length);
-    if (name.endsWith('/kernel') && model.params.resizeAxes(layer)) {
-      const k = model.params.kernel(layer);
-      expanded.push(k);
-      tensors.set(name, k);
-    }
+  for (const name of model.params.resizeTaps().keys()) {
+    const k = model.params.kernel(name);
+    expanded.push(k);
+    tensors.set(name, k);
   }
   for (const [k, v] of extra ?? []) tensors.set(k, v);
   try {
@@ -233,7 +230,7 @@ export function assignWeights(model: VganModel, tensors: Map<string, tf.Tensor>)
     for (const [name, variable] of params) {
       let t = tensors.get(name);
       if (!t) throw new WeightsError(`weights file lacks ${name}`);
-      const dims = name.endsWith('/kernel') ? model.params.resizeAxes(name.slice(0, -'/kernel'.length)) : 0;
+      const dims = model.params.resizeAxes(name);
       if (dims && t.shape.slice(0, dims).every((n) => n === 4) && tf.util.arraysEqual(t.shape.slice(dims), variable.shape.slice(dims))) {
         const k = resizeKernelInverse(t.dataSync(), t.shape, dims);
         if (!k) throw new WeightsError(`weight ${name}: this kernel is not a resize-convolution's (its taps are not sums of three)`);

@@ -20,6 +20,7 @@ GeneratorKind = Literal["twoStream", "oneStream"]
 # How the generator's stride-2 layers upsample: the paper's transposed convolutions, or resize-convolutions
 # (nearest ×2, then 3 taps; vgan.ops.resize_kernel), a named setting that draws no checkerboards.
 Upsample = Literal["transposed", "resize"]
+UPSAMPLE_KINDS: tuple[Upsample, ...] = ("transposed", "resize")
 
 
 class ConfigError(ValueError):

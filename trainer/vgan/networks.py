@@ -13,7 +13,8 @@ import torch.distributed.nn.functional as dist_fn
 import torch.nn as nn
 import torch.nn.functional as F
 
-from .config import CONSTANTS, Architecture, GeneratorKind, LayerSpec, ModelConfig, ModelKind, Upsample, architecture
+from .config import (CONSTANTS, UPSAMPLE_KINDS, Architecture, GeneratorKind, LayerSpec, ModelConfig, ModelKind, Upsample,
+                     architecture)
 from .ops import conv_transpose, resize_kernel
 
 GENERATOR_EPSILON = CONSTANTS["generatorEpsilon"]
@@ -177,8 +178,8 @@ class VganModel(nn.Module):
         super().__init__()
         if kind == "future" and generator != "twoStream":
             raise ValueError("generator: the future model is two-stream only")
-        if upsample not in ("transposed", "resize"):
-            raise ValueError(f'upsample: expected "transposed" or "resize", got {upsample!r}')
+        if upsample not in UPSAMPLE_KINDS:
+            raise ValueError(f"upsample: expected one of {', '.join(UPSAMPLE_KINDS)}, got {upsample!r}")
         self.arch = architecture(config, kind)
         self.kind: ModelKind = kind
         self.generator_kind: GeneratorKind = generator

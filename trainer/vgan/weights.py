@@ -14,7 +14,7 @@ import torch
 import re
 from dataclasses import replace
 
-from .config import ConfigError, LayerSpec, ModelConfig, architecture, validate_config
+from .config import UPSAMPLE_KINDS, ConfigError, LayerSpec, ModelConfig, architecture, validate_config
 from .networks import ConvLayer, VganModel, tf_name
 from .ops import resize_kernel, resize_kernel_inverse
 
@@ -50,8 +50,8 @@ def expected_params(topology: dict[str, Any]) -> dict[str, list[int]]:
         raise WeightsError(f"modelTopology: kind {kind!r} / generator {generator!r} is not a VGAN model")
     if not isinstance(classes, int) or not 0 <= classes <= 10_000:
         raise WeightsError(f"modelTopology.classes {classes!r} is not a class count")
-    if topology.get("upsample", "transposed") not in ("transposed", "resize"):
-        raise WeightsError(f"modelTopology.upsample {topology.get('upsample')!r} is not \"transposed\" or \"resize\"")
+    if topology.get("upsample", "transposed") not in UPSAMPLE_KINDS:
+        raise WeightsError(f"modelTopology.upsample {topology.get('upsample')!r} is not one of {', '.join(UPSAMPLE_KINDS)}")
     a = architecture(config_of(topology), kind)
     layers = [("generator/encoder", s) for s in a.encoder]
     layers += [("generator/foreground", s) for s in (*a.foreground, a.video_head)]

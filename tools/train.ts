@@ -6,6 +6,7 @@
 //          --ema-decay D (score and save a moving average of G's weights, the trainer's emaDecay; default 0, the paper's)
 //          --augment (show D every clip transformed, the trainer's augment; default off, the paper's)
 //          --upsample transposed|resize (the generator's stride-2 layers; default the paper's transposed convolutions)
+//          --lr-d R --lr-g R (Adam learning rates; default the paper's 2e-4)
 // Writes OUT/quality.jsonl (trainer/vgan/quality.py's numbers beside the real clips'), OUT/weights (the
 // playground's format; trainer/samples.py draws them) and OUT/best (the best-scoring weights so far).
 import { appendFile, mkdir, writeFile } from 'node:fs/promises';
@@ -14,7 +15,7 @@ import { parseArgs } from 'node:util';
 import * as tf from '../src/tf';
 import { fileFetch, nodeDecoder, publicFetch } from '../src/data/node';
 import { upsampleKinds, type GeneratorKind, type Upsample } from '../src/model/config';
-import { Trainer } from '../src/train/trainer';
+import { defaultTrainerOptions, Trainer } from '../src/train/trainer';
 import { saveModel } from '../src/model/weights';
 import { datasetSource, openBatchSource, type BatchSource } from '../src/train/data-source';
 import { isShipped } from '../src/data/datasets';
@@ -23,6 +24,12 @@ import { cpuBackend, referenceClips } from './lib/eval-cli';
 import { writeWeightFiles } from './lib/weights-files';
 
 const REFERENCE_CLIPS = 64;
+
+function learningRate(flag: string, raw: string): number {
+  const r = Number(raw);
+  if (!(r > 0 && r < 1)) throw new Error(`${flag}: a learning rate in (0, 1), got ${raw}`);
+  return r;
+}
 
 export async function main(argv: string[]): Promise<void> {
   const { values: args } = parseArgs({
@@ -41,6 +48,8 @@ export async function main(argv: string[]): Promise<void> {
       'ema-decay': { type: 'string', default: '0' },
       augment: { type: 'boolean', default: false },
       upsample: { type: 'string', default: 'transposed' },
+      'lr-d': { type: 'string', default: String(defaultTrainerOptions.lrD) },
+      'lr-g': { type: 'string', default: String(defaultTrainerOptions.lrG) },
       out: { type: 'string', default: 'runs/ts-train' },
     },
   });
@@ -59,6 +68,8 @@ export async function main(argv: string[]): Promise<void> {
     emaDecay: Number(args['ema-decay']),
     augment: args.augment,
     upsample: args.upsample as Upsample,
+    lrD: learningRate('--lr-d', args['lr-d']),
+    lrG: learningRate('--lr-g', args['lr-g']),
   });
   const { config } = trainer;
   const batch = Number(args.batch ?? config.batchSize);

@@ -1,10 +1,11 @@
 // The experiment's controls. A shared link can hide some (?hide=lrD,lrG) so a class works on the rest.
 import { modelCost } from '../model/cost';
-import { resolveConfig, type Upsample } from '../model/config';
+import { resolveConfig } from '../model/config';
 import type { DatasetName } from '../data/datasets';
 import {
   configOverrides,
   parseSetting,
+  paperLearningRate,
   settingKeys,
   settingsTable,
   type ChoiceKey,
@@ -16,6 +17,7 @@ import {
 import { useEffect } from 'react';
 import { startRun, usePlayground } from './store';
 import { onShortcut } from './shortcuts';
+import { firstObjectsAfter } from './first-objects';
 
 function NumberInput({ name }: { name: NumberKey }) {
   const value = usePlayground((s) => s.settings[name]);
@@ -92,6 +94,9 @@ function Pretrained() {
                     kind: m.kind,
                     generator: m.generator,
                     upsample: m.upsample ?? 'transposed',
+                    // Going on from a shipped model at the rates it was trained with, not the page's faster G.
+                    lrD: paperLearningRate,
+                    lrG: paperLearningRate,
                   }
                 : { weights: '' },
             );
@@ -118,14 +123,6 @@ function Pretrained() {
   );
 }
 
-/**
- * Iterations after which the default run (tiny, shapes, the preset's width and time span, batch 8) drew separate
- * objects on a still background with a mask on them, in the PyTorch runs of docs/quality.md: with the paper's
- * transposed convolutions at 4000 (at 1000 the TypeScript run still showed checkerboards), with resize-convolutions
- * at 1000 (three seeds).
- */
-const TINY_SHAPES_FIRST_OBJECTS: Record<Upsample, number> = { transposed: 4000, resize: 1000 };
-
 function PresetCost() {
   const settings = usePlayground((s) => s.settings);
   const history = usePlayground((s) => s.history);
@@ -133,20 +130,13 @@ function PresetCost() {
   const cost = modelCost(config, settings.batchSize, settings.kind, settings.generator);
   const recent = history.filter((r) => r.kind === 'both').slice(-10);
   const ms = recent.length ? recent.reduce((a, r) => a + r.ms, 0) / recent.length : null;
-  const firstObjects = TINY_SHAPES_FIRST_OBJECTS[settings.upsample];
-  const isDefaultRun =
-    settings.preset === 'tiny' &&
-    settings.dataset === 'shapes' &&
-    settings.kind === 'unconditional' &&
-    settings.generator === 'twoStream' &&
-    settings.baseChannels === 'preset' &&
-    settings.frameStride === 'preset';
+  const firstObjects = firstObjectsAfter(settings);
   return (
     <p className="cost" data-testid="preset-cost">
       {(cost.parameters / 1e6).toFixed(2)} M parameters · ≈{(cost.memoryBytes / 2 ** 20).toFixed(0)} MiB to train ·{' '}
       {(cost.flopsPerIteration / 1e9).toFixed(1)} GFLOP per iteration
       {ms !== null && ` · ${(ms / 1000).toFixed(2)} s per iteration here`}
-      {isDefaultRun &&
+      {firstObjects !== null &&
         ` · objects on a still background appear after about ${firstObjects} iterations` +
           (ms !== null ? ` (≈${Math.ceil((firstObjects * ms) / 60_000)} min at this speed)` : '')}
     </p>

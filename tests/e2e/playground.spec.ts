@@ -120,6 +120,7 @@ test('a shipped pretrained model loads from public/weights and renders samples',
   expect(await iteration(page)).toBe(card.iterations);
   await expect(page).toHaveURL(/weights=shapes-tiny/);
   await expect(page.locator('select[name=preset]')).toHaveValue('tiny'); // the model decides the preset
+  await expect(page.locator('input[name=lrG]')).toHaveValue('0.0002'); // it trains on at the paper's rates, not the page's faster G
   await expect(page.getByTestId('model-card')).toContainText(`${card.iterations} iterations`);
   await expect(page.getByLabel('sample 0', { exact: true })).toBeVisible({ timeout: 120_000 });
   const spread = await page.getByLabel('sample 0', { exact: true }).evaluate((c: HTMLCanvasElement) => {

@@ -127,6 +127,10 @@ describe('store', () => {
     expect(usePlayground.getState().settings.weights).toBe('real-small');
     setSettings({ preset: 'tiny' });
     expect(sent.at(-1)).toMatchObject({ type: 'init', settings: { weights: '', preset: 'tiny' } });
+    // The upsampling is the model's too: a shipped model of the paper's layers cannot train as resize-convolutions.
+    setSettings({ weights: 'shapes-tiny', dataset: 'shapes', upsample: 'transposed' });
+    setSettings({ upsample: 'resize' });
+    expect(sent.at(-1)).toMatchObject({ type: 'init', settings: { weights: '', upsample: 'resize' } });
   });
 
   it('asks before a weights file replaces a run with iterations, and goes back to that run under its own autosave', () => {

@@ -101,6 +101,10 @@ test('pressing Train says within a second what it waits for, then counts the GPU
   await expect(activity).toContainText(/: \d+ GPU kernels compiled \(the first time for this configuration/, { timeout: 120_000 });
   await expect.poll(() => iteration(page), { timeout: 300_000 }).toBeGreaterThanOrEqual(1);
   await expect(activity).toHaveText('Training.');
+  // The default run's measured iterations before objects appear, in minutes at the speed just measured.
+  await expect(page.getByTestId('preset-cost')).toContainText(
+    /objects on a still background appear after about 800 iterations \(≈\d+ min at this speed\)/,
+  );
   await page.getByTestId('play').click();
   await expect(activity).toHaveText('Ready.', { timeout: 120_000 });
   // The same configuration again, in a new worker: its kernels compile again, now counted against the first run's.
@@ -220,6 +224,8 @@ test('switching runs asks first and keeps the run it replaces, whose charts come
 
 test('a shared link opens the same settings and hides what the teacher hid', async ({ page }) => {
   await open(page, '?preset=tiny&lrD=0.0005&maskLambda=0.3&generator=oneStream&hide=lrG,beta1');
+  await expect(page.getByTestId('preset-cost')).toContainText('GFLOP per iteration');
+  await expect(page.getByTestId('preset-cost')).not.toContainText('objects'); // no run measured these settings
   await expect(page.locator('input[name=lrD]')).toHaveValue('0.0005');
   await expect(page.locator('input[name=maskLambda]')).toHaveValue('0.3');
   await expect(page.locator('select[name=generator]')).toHaveValue('oneStream');

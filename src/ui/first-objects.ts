@@ -6,7 +6,7 @@ import { paperLearningRate, type Settings } from '../settings';
 interface Measured {
   upsample: Upsample;
   lrG: number;
-  /** Iterations after which every seed drew separate objects on a still background with a mask on them. */
+  /** Iterations by which the runs drew separate objects on a still background with a mask on them (how many seeds: each row). */
   iterations: number;
 }
 

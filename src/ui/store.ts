@@ -116,7 +116,9 @@ export const usePlayground = create<PlaygroundState>((set, get) => ({
     // A pretrained model fixes the dataset and the model; changing either leaves it.
     if (
       patch.weights === undefined &&
-      (['dataset', 'preset', 'kind', 'generator', 'upsample'] as const).some((k) => patch[k] !== undefined && patch[k] !== get().settings[k])
+      (['dataset', 'preset', 'kind', 'generator', 'upsample'] as const).some(
+        (k) => patch[k] !== undefined && patch[k] !== get().settings[k],
+      )
     ) {
       settings.weights = '';
     }

@@ -6,6 +6,7 @@
 import { datasetNames, datasets } from './data/datasets';
 import { presetNames } from './model/config';
 import { MODEL_NAME } from './model/model-name';
+import constants from './model/constants.json';
 
 interface SettingCommon {
   /** The control's label. */
@@ -51,7 +52,7 @@ export interface KeysSetting extends SettingCommon {
 export type SettingSpec = NumberSetting | ChoiceSetting | NameSetting | KeysSetting;
 
 /** The paper's Adam learning rate for D and G: the trainers' default, and the rate every shipped model was trained at first. */
-export const paperLearningRate = 2e-4;
+export const paperLearningRate = constants.learningRate;
 
 /** The settings in URL and control order. */
 export const settingsTable = {

@@ -6,7 +6,7 @@
 //          --ema-decay D (score and save a moving average of G's weights, the trainer's emaDecay; default 0, the paper's)
 //          --augment (show D every clip transformed, the trainer's augment; default off, the paper's)
 //          --upsample transposed|resize (the generator's stride-2 layers; default the paper's transposed convolutions)
-//          --lr-d R --lr-g R (Adam learning rates; default the paper's 2e-4)
+//          --lr-d R --lr-g R (Adam learning rates; default the paper's, constants.json's learningRate)
 // Writes OUT/quality.jsonl (trainer/vgan/quality.py's numbers beside the real clips'), OUT/weights (the
 // playground's format; trainer/samples.py draws them) and OUT/best (the best-scoring weights so far).
 import { appendFile, mkdir, writeFile } from 'node:fs/promises';

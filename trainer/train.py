@@ -58,8 +58,8 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--quality-every", type=int, default=250,
                    help="score 64 samples against real clips every N iterations (quality.py), keep the best weights")
     p.add_argument("--seed", type=int, default=1)
-    p.add_argument("--lr-d", type=float, help="D's learning rate (default 2e-4, or the checkpoint's)")
-    p.add_argument("--lr-g", type=float, help="G's learning rate (default 2e-4, or the checkpoint's)")
+    p.add_argument("--lr-d", type=float, help=f"D's learning rate (default the paper's {TrainerOptions.lrD:g}, or the checkpoint's)")
+    p.add_argument("--lr-g", type=float, help=f"G's learning rate (default the paper's {TrainerOptions.lrG:g}, or the checkpoint's)")
     p.add_argument("--beta1", type=float, default=0.5)
     p.add_argument("--d-steps", type=int, default=1, help="D updates per iteration")
     p.add_argument("--g-steps", type=int, default=1, help="G updates per iteration, after the D updates")
@@ -194,7 +194,7 @@ def main() -> None:
     else:
         options = TrainerOptions(preset=args.preset, kind=args.kind, generator=args.generator, upsample=args.upsample,
                                  seed=args.seed,
-                                 lrD=args.lr_d or 2e-4, lrG=args.lr_g or 2e-4, beta1=args.beta1,
+                                 lrD=args.lr_d or TrainerOptions.lrD, lrG=args.lr_g or TrainerOptions.lrG, beta1=args.beta1,
                                  maskLambda=TrainerOptions.maskLambda if args.mask_lambda is None else args.mask_lambda,
                                  reconLambda=args.recon_lambda, dSteps=args.d_steps, gSteps=args.g_steps,
                                  emaDecay=args.ema_decay or 0.0, augment=bool(args.augment))

@@ -47,8 +47,8 @@ class TrainerOptions:
     generator: str = "twoStream"
     upsample: str = "transposed"
     seed: int = 1
-    lrD: float = 2e-4
-    lrG: float = 2e-4
+    lrD: float = CONSTANTS["learningRate"]
+    lrG: float = CONSTANTS["learningRate"]
     beta1: float = 0.5
     maskLambda: float = 0.1
     reconLambda: float = 10.0

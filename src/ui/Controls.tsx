@@ -13,9 +13,10 @@ import {
   type NumberKey,
   type NumberSetting,
   type SettingKey,
+  type Settings,
 } from '../settings';
 import { useEffect } from 'react';
-import { startRun, usePlayground } from './store';
+import { startRun, usePlayground, type FixedByPretrained } from './store';
 import { onShortcut } from './shortcuts';
 import { firstObjectsAfter } from './first-objects';
 
@@ -85,21 +86,16 @@ function Pretrained() {
           value={settings.weights}
           onChange={(e) => {
             const m = usable.find((c) => c.name === e.target.value);
-            setSettings(
-              m
-                ? {
-                    weights: m.name,
-                    dataset: m.dataset as DatasetName,
-                    preset: m.preset,
-                    kind: m.kind,
-                    generator: m.generator,
-                    upsample: m.upsample ?? 'transposed',
-                    // Going on from a shipped model at the rates it was trained with, not the page's faster G.
-                    lrD: paperLearningRate,
-                    lrG: paperLearningRate,
-                  }
-                : { weights: '' },
-            );
+            if (!m) return setSettings({ weights: '' });
+            const fixed: Pick<Settings, FixedByPretrained> = {
+              dataset: m.dataset as DatasetName,
+              preset: m.preset,
+              kind: m.kind,
+              generator: m.generator,
+              upsample: m.upsample ?? 'transposed',
+            };
+            // Going on from a shipped model at the rates it was trained with, not the page's faster G.
+            setSettings({ weights: m.name, ...fixed, lrD: paperLearningRate, lrG: paperLearningRate });
           }}
         >
           <option value="">fresh weights</option>

@@ -86,6 +86,10 @@ export function startRun(settings: Settings, importedRun: string | null, fresh =
   send({ type: 'init', settings, fresh, ...(importedRun ? { importedRun } : {}) });
 }
 
+/** The settings a pretrained model decides (the picker sets them from its card); changing one leaves the model. */
+export const fixedByPretrained = ['dataset', 'preset', 'kind', 'generator', 'upsample'] as const;
+export type FixedByPretrained = (typeof fixedByPretrained)[number];
+
 export const usePlayground = create<PlaygroundState>((set, get) => ({
   settings: defaultSettings,
   backend: null,
@@ -113,13 +117,7 @@ export const usePlayground = create<PlaygroundState>((set, get) => ({
   request: () => Promise.reject(new Error('The training worker has not started.')),
   setSettings: (patch) => {
     const settings = { ...get().settings, ...patch };
-    // A pretrained model fixes the dataset and the model; changing either leaves it.
-    if (
-      patch.weights === undefined &&
-      (['dataset', 'preset', 'kind', 'generator', 'upsample'] as const).some(
-        (k) => patch[k] !== undefined && patch[k] !== get().settings[k],
-      )
-    ) {
+    if (patch.weights === undefined && fixedByPretrained.some((k) => patch[k] !== undefined && patch[k] !== get().settings[k])) {
       settings.weights = '';
     }
     reconcile(settings); // e.g. the future model has no one-stream form

@@ -4,7 +4,7 @@
 // adding one entry. Only settings that differ from the defaults are written to the URL: a teacher's link
 // opens the same experiment.
 import { datasetNames, datasets } from './data/datasets';
-import { presetNames } from './model/config';
+import { type PresetName, presetConfig, presetNames } from './model/config';
 import { MODEL_NAME } from './model/model-name';
 import constants from './model/constants.json';
 
@@ -311,6 +311,17 @@ export const configKeys = settingKeys.filter((k) => spec(k).config === true) as 
 /** The model-config fields the settings override (those not set to 'preset'). */
 export function configOverrides(s: Settings): Partial<Record<ConfigKey, number>> {
   return Object.fromEntries(configKeys.filter((k) => s[k] !== 'preset').map((k) => [k, Number(s[k])]));
+}
+
+/** The config settings that give a model these config values: 'preset' where a value is the preset's or absent. */
+export function configSettings(preset: PresetName, values: Partial<Record<ConfigKey, number>>): Pick<Settings, ConfigKey> {
+  const fromPreset = presetConfig(preset);
+  return Object.fromEntries(
+    configKeys.map((k) => {
+      const v = values[k];
+      return [k, v === undefined || v === fromPreset[k] ? 'preset' : String(v)];
+    }),
+  ) as Pick<Settings, ConfigKey>;
 }
 
 /** The settings of `keys`, e.g. `pick(s, trainerKeys)` for the Trainer's options. */

@@ -19,6 +19,9 @@ export interface PretrainedCard {
   preset: PresetName;
   size: number;
   frames: number;
+  /** Cards written before these were part of the config lack them: the preset's. */
+  baseChannels?: number;
+  frameStride?: number;
   dataset: string;
   iterations: number;
   batch: number;

@@ -5,6 +5,7 @@ import type { DatasetName } from '../data/datasets';
 import {
   configOverrides,
   parseSetting,
+  configSettings,
   paperLearningRate,
   settingKeys,
   settingsTable,
@@ -93,6 +94,7 @@ function Pretrained() {
               kind: m.kind,
               generator: m.generator,
               upsample: m.upsample ?? 'transposed',
+              ...configSettings(m.preset, { baseChannels: m.baseChannels, frameStride: m.frameStride }),
             };
             // Going on from a shipped model at the rates it was trained with, not the page's faster G.
             setSettings({ weights: m.name, ...fixed, lrD: paperLearningRate, lrG: paperLearningRate });

@@ -87,7 +87,7 @@ export function startRun(settings: Settings, importedRun: string | null, fresh =
 }
 
 /** The settings a pretrained model decides (the picker sets them from its card); changing one leaves the model. */
-export const fixedByPretrained = ['dataset', 'preset', 'kind', 'generator', 'upsample'] as const;
+export const fixedByPretrained = ['dataset', 'preset', 'kind', 'generator', 'upsample', 'baseChannels', 'frameStride'] as const;
 export type FixedByPretrained = (typeof fixedByPretrained)[number];
 
 export const usePlayground = create<PlaygroundState>((set, get) => ({

@@ -1,5 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
+import { readFileSync } from 'node:fs';
 import {
+  configSettings,
+  type ConfigKey,
   defaultSettings,
   liveKeys,
   rebuildKeys,
@@ -10,6 +13,7 @@ import {
   type SettingKey,
   type Settings,
 } from '../../src/settings';
+import type { PretrainedCard } from '../../src/model/pretrained';
 import { usePlayground } from '../../src/ui/store';
 import type { ToWorker } from '../../src/train/protocol';
 
@@ -131,6 +135,26 @@ describe('store', () => {
     setSettings({ weights: 'shapes-tiny', dataset: 'shapes', upsample: 'transposed' });
     setSettings({ upsample: 'resize' });
     expect(sent.at(-1)).toMatchObject({ type: 'init', settings: { weights: '', upsample: 'resize' } });
+    // So are the width and the time span: the worker would restore the file's and show another.
+    for (const patch of [{ baseChannels: '16' }, { frameStride: '1' }] as const) {
+      setSettings({ weights: 'shapes-tiny', dataset: 'shapes', preset: 'tiny', baseChannels: 'preset', frameStride: 'preset' });
+      setSettings(patch);
+      expect(sent.at(-1)).toMatchObject({ type: 'init', settings: { weights: '', ...patch } });
+    }
+  });
+
+  it("gives a model's width and time span as settings: the preset's where they are the preset's", () => {
+    expect(configSettings('tiny', { baseChannels: 32, frameStride: 4 })).toEqual({ baseChannels: 'preset', frameStride: 'preset' });
+    expect(configSettings('tiny', {})).toEqual({ baseChannels: 'preset', frameStride: 'preset' });
+    expect(configSettings('small', { baseChannels: 16, frameStride: 1 })).toEqual({ baseChannels: '16', frameStride: '1' });
+    // Every shipped model's width and time span are values the page can show.
+    const cards = JSON.parse(readFileSync('public/weights/index.json', 'utf8')).models as PretrainedCard[];
+    for (const card of cards) {
+      const shown = configSettings(card.preset, { baseChannels: card.baseChannels, frameStride: card.frameStride });
+      for (const [key, value] of Object.entries(shown) as [ConfigKey, string][]) {
+        expect(settingsTable[key].options, `${card.name} ${key}`).toContain(value);
+      }
+    }
   });
 
   it('asks before a weights file replaces a run with iterations, and goes back to that run under its own autosave', () => {

@@ -7,6 +7,7 @@
 //          --augment (show D every clip transformed, the trainer's augment; default off, the paper's)
 //          --upsample transposed|resize (the generator's stride-2 layers; default the paper's transposed convolutions)
 //          --lr-d R --lr-g R (Adam learning rates; default the paper's, constants.json's learningRate)
+//          --beta1 B (Adam's β1 for D and G; default the paper's 0.5)
 // Writes OUT/quality.jsonl (trainer/vgan/quality.py's numbers beside the real clips'), OUT/weights (the
 // playground's format; trainer/samples.py draws them) and OUT/best (the best-scoring weights so far).
 import { appendFile, mkdir, writeFile } from 'node:fs/promises';
@@ -31,6 +32,12 @@ function learningRate(flag: string, raw: string): number {
   return r;
 }
 
+function momentum(raw: string): number {
+  const b = Number(raw);
+  if (!(b >= 0 && b < 1)) throw new Error(`--beta1: Adam's β1 in [0, 1), got ${raw}`);
+  return b;
+}
+
 export async function main(argv: string[]): Promise<void> {
   const { values: args } = parseArgs({
     args: argv,
@@ -50,6 +57,7 @@ export async function main(argv: string[]): Promise<void> {
       upsample: { type: 'string', default: 'transposed' },
       'lr-d': { type: 'string', default: String(defaultTrainerOptions.lrD) },
       'lr-g': { type: 'string', default: String(defaultTrainerOptions.lrG) },
+      beta1: { type: 'string', default: String(defaultTrainerOptions.beta1) },
       out: { type: 'string', default: 'runs/ts-train' },
     },
   });
@@ -70,6 +78,7 @@ export async function main(argv: string[]): Promise<void> {
     upsample: args.upsample as Upsample,
     lrD: learningRate('--lr-d', args['lr-d']),
     lrG: learningRate('--lr-g', args['lr-g']),
+    beta1: momentum(args.beta1),
   });
   const { config } = trainer;
   const batch = Number(args.batch ?? config.batchSize);

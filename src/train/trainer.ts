@@ -56,7 +56,7 @@ export const defaultTrainerOptions: TrainerOptions = {
   seed: 1,
   lrD: constants.learningRate,
   lrG: constants.learningRate,
-  beta1: 0.5,
+  beta1: constants.adamBeta1,
   maskLambda: 0.1,
   reconLambda: 10,
   dSteps: 1,

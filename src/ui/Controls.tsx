@@ -6,6 +6,7 @@ import {
   configOverrides,
   parseSetting,
   configSettings,
+  paperBeta1,
   paperLearningRate,
   settingKeys,
   settingsTable,
@@ -96,8 +97,8 @@ function Pretrained() {
               upsample: m.upsample ?? 'transposed',
               ...configSettings(m.preset, { baseChannels: m.baseChannels, frameStride: m.frameStride }),
             };
-            // Going on from a shipped model at the rates it was trained with, not the page's faster G.
-            setSettings({ weights: m.name, ...fixed, lrD: paperLearningRate, lrG: paperLearningRate });
+            // Going on from a shipped model with the optimiser it was trained with, not the page's faster start.
+            setSettings({ weights: m.name, ...fixed, lrD: paperLearningRate, lrG: paperLearningRate, beta1: paperBeta1 });
           }}
         >
           <option value="">fresh weights</option>

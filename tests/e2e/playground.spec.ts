@@ -103,7 +103,7 @@ test('pressing Train says within a second what it waits for, then counts the GPU
   await expect(activity).toHaveText('Training.');
   // The default run's measured iterations before objects appear, in minutes at the speed just measured.
   await expect(page.getByTestId('preset-cost')).toContainText(
-    /objects on a still background appear after about 800 iterations \(≈\d+ min at this speed\)/,
+    /objects on a still background appear after about 300 iterations \(≈\d+ min at this speed\)/,
   );
   await page.getByTestId('play').click();
   await expect(activity).toHaveText('Ready.', { timeout: 120_000 });
@@ -124,7 +124,9 @@ test('a shipped pretrained model loads from public/weights and renders samples',
   expect(await iteration(page)).toBe(card.iterations);
   await expect(page).toHaveURL(/weights=shapes-tiny/);
   await expect(page.locator('select[name=preset]')).toHaveValue('tiny'); // the model decides the preset
-  await expect(page.locator('input[name=lrG]')).toHaveValue('0.0002'); // it trains on at the paper's rates, not the page's faster G
+  // It trains on with the paper's optimiser, not the page's faster start.
+  await expect(page.locator('input[name=lrG]')).toHaveValue('0.0002');
+  await expect(page.locator('input[name=beta1]')).toHaveValue('0.5');
   await expect(page.getByTestId('model-card')).toContainText(`${card.iterations} iterations`);
   await expect(page.getByLabel('sample 0', { exact: true })).toBeVisible({ timeout: 120_000 });
   const spread = await page.getByLabel('sample 0', { exact: true }).evaluate((c: HTMLCanvasElement) => {

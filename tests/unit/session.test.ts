@@ -79,8 +79,8 @@ it("the augment setting turns on the trainer's augmentation of D's clips", () =>
   expect(trainerOptions({ ...defaultSettings, augment: 'on' }).augment).toBe(true);
 });
 
-it('the page trains resize-convolutions with G at 1e-3 by default; the upsampling setting builds either kind', () => {
-  expect(trainerOptions(defaultSettings)).toMatchObject({ upsample: 'resize', lrG: 1e-3, lrD: 2e-4 });
+it('the page trains resize-convolutions with G at 1e-3 and Adam without momentum by default; the upsampling setting builds either kind', () => {
+  expect(trainerOptions(defaultSettings)).toMatchObject({ upsample: 'resize', lrG: 1e-3, lrD: 2e-4, beta1: 0 });
   for (const [upsample, taps] of [
     ['resize', 3],
     ['transposed', 4],

@@ -49,7 +49,7 @@ class TrainerOptions:
     seed: int = 1
     lrD: float = CONSTANTS["learningRate"]
     lrG: float = CONSTANTS["learningRate"]
-    beta1: float = 0.5
+    beta1: float = CONSTANTS["adamBeta1"]
     maskLambda: float = 0.1
     reconLambda: float = 10.0
     dSteps: int = 1

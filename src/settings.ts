@@ -146,7 +146,8 @@ export const settingsTable = {
     trainer: true,
     help:
       "The page's default is 5× the paper's 2e-4 (D keeps 2e-4): with resize-convolutions a live run's backgrounds turn " +
-      'smooth and still, and objects appear over them, within about 800 iterations instead of 1000. The trainers and the ' +
+      'smooth and still, and objects appear over them, within about 800 iterations instead of 1000 (with the paper’s β1; ' +
+      'about 300 with the page’s, β1 0). The trainers and the ' +
       'shipped models use the paper’s.',
   },
   beta1: {

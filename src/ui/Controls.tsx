@@ -4,8 +4,8 @@ import { resolveConfig } from '../model/config';
 import type { DatasetName } from '../data/datasets';
 import {
   configOverrides,
-  parseSetting,
   configSettings,
+  parseSetting,
   paperBeta1,
   paperLearningRate,
   settingKeys,

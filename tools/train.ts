@@ -18,6 +18,7 @@ import { fileFetch, nodeDecoder, publicFetch } from '../src/data/node';
 import { upsampleKinds, type GeneratorKind, type Upsample } from '../src/model/config';
 import { defaultTrainerOptions, Trainer } from '../src/train/trainer';
 import { saveModel } from '../src/model/weights';
+import { parseSetting } from '../src/settings';
 import { datasetSource, openBatchSource, type BatchSource } from '../src/train/data-source';
 import { isShipped } from '../src/data/datasets';
 import { measureQuality } from '../src/train/quality';
@@ -32,10 +33,11 @@ function learningRate(flag: string, raw: string): number {
   return r;
 }
 
-function momentum(raw: string): number {
-  const b = Number(raw);
-  if (!(b >= 0 && b < 1)) throw new Error(`--beta1: Adam's β1 in [0, 1), got ${raw}`);
-  return b;
+/** --beta1, checked against the page's setting of the same name. */
+function beta1(raw: string): number {
+  const parsed = parseSetting('beta1', raw);
+  if ('problem' in parsed) throw new Error(`--beta1: ${parsed.problem}`);
+  return parsed.value;
 }
 
 export async function main(argv: string[]): Promise<void> {
@@ -78,7 +80,7 @@ export async function main(argv: string[]): Promise<void> {
     upsample: args.upsample as Upsample,
     lrD: learningRate('--lr-d', args['lr-d']),
     lrG: learningRate('--lr-g', args['lr-g']),
-    beta1: momentum(args.beta1),
+    beta1: beta1(args.beta1),
   });
   const { config } = trainer;
   const batch = Number(args.batch ?? config.batchSize);

@@ -61,7 +61,8 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--lr-d", type=float, help=f"D's learning rate (default the paper's {TrainerOptions.lrD:g}, or the checkpoint's)")
     p.add_argument("--lr-g", type=float, help=f"G's learning rate (default the paper's {TrainerOptions.lrG:g}, or the checkpoint's)")
     p.add_argument("--beta1", type=float, default=TrainerOptions.beta1,
-                   help=f"Adam's β1 for D and G (default the paper's {TrainerOptions.beta1:g})")
+                   help=f"Adam's β1 for D and G of a new run (default the paper's {TrainerOptions.beta1:g}); a resumed run "
+                        "keeps its checkpoint's")
     p.add_argument("--d-steps", type=int, default=1, help="D updates per iteration")
     p.add_argument("--g-steps", type=int, default=1, help="G updates per iteration, after the D updates")
     p.add_argument("--mask-lambda", type=float, help="weight of the mask's L1 term (default 0.1, or the checkpoint's)")

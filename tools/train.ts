@@ -27,16 +27,10 @@ import { writeWeightFiles } from './lib/weights-files';
 
 const REFERENCE_CLIPS = 64;
 
-function learningRate(flag: string, raw: string): number {
-  const r = Number(raw);
-  if (!(r > 0 && r < 1)) throw new Error(`${flag}: a learning rate in (0, 1), got ${raw}`);
-  return r;
-}
-
-/** --beta1, checked against the page's setting of the same name. */
-function beta1(raw: string): number {
-  const parsed = parseSetting('beta1', raw);
-  if ('problem' in parsed) throw new Error(`--beta1: ${parsed.problem}`);
+/** A flag checked against the page's setting of the same name (its range and format). */
+function pageSetting(key: 'lrD' | 'lrG' | 'beta1', flag: string, raw: string): number {
+  const parsed = parseSetting(key, raw);
+  if ('problem' in parsed) throw new Error(`${flag}: ${parsed.problem}`);
   return parsed.value;
 }
 
@@ -78,9 +72,9 @@ export async function main(argv: string[]): Promise<void> {
     emaDecay: Number(args['ema-decay']),
     augment: args.augment,
     upsample: args.upsample as Upsample,
-    lrD: learningRate('--lr-d', args['lr-d']),
-    lrG: learningRate('--lr-g', args['lr-g']),
-    beta1: beta1(args.beta1),
+    lrD: pageSetting('lrD', '--lr-d', args['lr-d']),
+    lrG: pageSetting('lrG', '--lr-g', args['lr-g']),
+    beta1: pageSetting('beta1', '--beta1', args.beta1),
   });
   const { config } = trainer;
   const batch = Number(args.batch ?? config.batchSize);

@@ -320,3 +320,15 @@ describe('weight files', () => {
     await expect(readWeightFiles(dir).then(loadModel)).rejects.toThrow(/truncated/);
   });
 });
+
+describe('npm run train flags', () => {
+  // The command line checks its optimiser flags with the page's settings (one range for each), before any data is read.
+  it.each([
+    ['--lr-g', '2', /--lr-g: .*lrG/],
+    ['--lr-d', '0', /--lr-d: .*lrD/],
+    ['--beta1', '1', /--beta1: .*beta1/],
+  ])('refuses %s %s with the setting named', async (flag, value, message) => {
+    const { main } = await import('../../tools/train');
+    await expect(main([flag, value, '--out', 'runs/never-written'])).rejects.toThrow(message);
+  });
+});

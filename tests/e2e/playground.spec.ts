@@ -495,7 +495,11 @@ test("an MP4 dropped into the page is decoded by VideoDecoder at its container's
   await recordAndDrop(page, 'video/mp4;codecs=avc1', 'square.mp4');
   const note = page.getByText(/\d+ clips at [\d.]+ fps \(from its container's sample durations\), decoded by WebCodecs' VideoDecoder/);
   await expect(note).toBeVisible({ timeout: 180_000 });
-  expect(Number((await note.textContent())!.match(/at ([\d.]+) fps/)![1])).toBeCloseTo(25, 0);
+  // Recorded at 25 fps, but captureStream stamps frames by the wall clock, which a loaded CPU stretches: a misread
+  // timescale or a duration per fragment instead of per sample would be off many times over, not by a few fps.
+  const fps = Number((await note.textContent())!.match(/at ([\d.]+) fps/)![1]);
+  expect(fps).toBeGreaterThan(15);
+  expect(fps).toBeLessThan(30);
   expect(requested.filter((url) => /opencv/.test(url))).toEqual([]); // not stabilising: no opencv.js
   await expect(page.locator('select[name=dataset]')).toHaveValue('own');
   // The decoded frames are pictures (the texture and the square), not blank.

@@ -146,9 +146,8 @@ export const settingsTable = {
     trainer: true,
     help:
       "The page's default is 5× the paper's 2e-4 (D keeps 2e-4): with resize-convolutions a live run's backgrounds turn " +
-      'smooth and still, and objects appear over them, within about 800 iterations instead of 1000 (with the paper’s β1; ' +
-      'about 300 with the page’s, β1 0). The trainers and the ' +
-      'shipped models use the paper’s.',
+      'smooth and still, and objects appear over them, sooner (the cost line under the controls gives the iterations ' +
+      'measured). The trainers and the shipped models use the paper’s.',
   },
   beta1: {
     type: 'number',
@@ -161,8 +160,8 @@ export const settingsTable = {
     trainer: true,
     help:
       "The page's default is 0, Adam without momentum, where the paper uses 0.5: with the page's other defaults a live run " +
-      'draws objects over a still background within about 300 iterations instead of 800. The trainers and the shipped ' +
-      'models use the paper’s.',
+      'draws objects over a still background sooner still (the cost line gives the iterations measured). The trainers ' +
+      'and the shipped models use the paper’s.',
   },
   batchSize: { type: 'number', default: 8, min: 1, max: 64, int: true, label: 'batch size', rebuild: true, hideable: true },
   mirror: {

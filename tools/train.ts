@@ -7,7 +7,7 @@
 //          --augment (show D every clip transformed, the trainer's augment; default off, the paper's)
 //          --upsample transposed|resize (the generator's stride-2 layers; default the paper's transposed convolutions)
 //          --lr-d R --lr-g R (Adam learning rates; default the paper's, constants.json's learningRate)
-//          --beta1 B (Adam's β1 for D and G; default the paper's 0.5)
+//          --beta1 B (Adam's β1 for D and G; default the paper's, constants.json's adamBeta1)
 // Writes OUT/quality.jsonl (trainer/vgan/quality.py's numbers beside the real clips'), OUT/weights (the
 // playground's format; trainer/samples.py draws them) and OUT/best (the best-scoring weights so far).
 import { appendFile, mkdir, writeFile } from 'node:fs/promises';

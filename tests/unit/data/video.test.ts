@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NoFramesError, NotAVideoError, UnsupportedCodecError } from '../../../src/data/errors';
 import { decodeVideo, loadCore } from '../../../tools/data/ffmpeg';
+import { groupByKey, readTar } from '../../../src/data/tar';
 import { makeShards, NoClipsError } from '../../../tools/data/make';
 import { camera, render, SIDE } from './helpers';
 
@@ -98,6 +99,26 @@ describe('video decoding (ffmpeg.wasm)', () => {
     expect(a.dataset.manifest.clips).toBe(3);
     expect(a.dataset.manifest.shards).toEqual(b.dataset.manifest.shards);
     expect(a.reports[1].error).toMatch(/NotAVideoError/);
+  });
+
+  it('skips a title card and leaves a tripod input unstabilised, labelling clips from the file start', async () => {
+    const path = join(dir, 'tripod.avi');
+    await writeFile(path, avi);
+    const input = { path, source: 'test', licence: 'CC0-1.0', firstFrame: 2 };
+    const opts = { name: 't', frames: 4, size: 32, stride: 4 };
+    const tripod = await makeShards([{ ...input, tripod: true }], { ...opts, stabilize: true });
+    const plain = await makeShards([input], { ...opts, stabilize: false });
+    const stabilised = await makeShards([input], { ...opts, stabilize: true });
+    // 10 frames after the title: windows at 2 and 6, counted from the file's start. The test camera pans, so
+    // stabilising changes the pixels: the tripod input's differ from the stabilised ones.
+    const sources = ({ dataset }: typeof tripod) =>
+      [...groupByKey(dataset.shards.flatMap((s) => readTar(s.bytes).entries)).values()].map(
+        (files) => JSON.parse(new TextDecoder().decode(files.get('json'))).source,
+      );
+    expect(sources(tripod)).toEqual(['tripod.avi@2', 'tripod.avi@6']);
+    expect(sources(stabilised)).toEqual(sources(tripod));
+    expect(tripod.dataset.manifest.clips).toBe(plain.dataset.manifest.clips);
+    expect(tripod.dataset.shards[0].bytes).not.toEqual(stabilised.dataset.shards[0].bytes);
   });
 
   it('given only unusable inputs, names each one and why it was skipped', async () => {

@@ -27,8 +27,8 @@ export interface CutOptions {
   labels?: ClipMeta['labels'];
   /** Index of the first clip's key, so several videos can share one dataset. */
   firstIndex?: number;
-  /** Source frames skipped before the video's first frame, so that each clip's `source@start` counts from the file's start. */
-  frameOffset?: number;
+  /** Frames to skip at the start (a title card); each clip's `source@start` still counts from the file's start. */
+  firstFrame?: number;
 }
 
 export interface CutResult {
@@ -49,7 +49,8 @@ export function windowStarts(total: number, frames: number, stride: number): num
 export function cutClips(video: FrameSequence, opts: CutOptions): CutResult {
   const { frames, size, stride, stabilizer } = opts;
   const motion = stabilizer?.motion(video.rgb, video.frames, video.side);
-  const starts = windowStarts(video.frames, frames, stride);
+  const first = opts.firstFrame ?? 0;
+  const starts = windowStarts(Math.max(0, video.frames - first), frames, stride).map((start) => start + first);
   const plane = video.side * video.side * 3;
   const clips: Clip[] = [];
   let dropped = 0;
@@ -74,7 +75,7 @@ export function cutClips(video: FrameSequence, opts: CutOptions): CutResult {
       frameWidth: size,
       frameHeight: size,
       fps: video.fps,
-      source: `${opts.source}@${start + (opts.frameOffset ?? 0)}`,
+      source: `${opts.source}@${start}`,
       licence: opts.licence,
       ...(opts.labels ? { labels: opts.labels } : {}),
     };

@@ -70,10 +70,7 @@ export async function makeShards(inputs: VideoInput[], opts: MakeOptions): Promi
       reports.push(report);
       filesBar.update({ stage: `${name}: decoding` });
       try {
-        const first = input.firstFrame ?? 0;
-        const decoded = await decodeVideo(name, await readFile(input.path), workSide, input.maxFrames ?? opts.maxFrames);
-        const plane = decoded.side * decoded.side * 3;
-        const video = { ...decoded, rgb: decoded.rgb.subarray(first * plane), frames: Math.max(0, decoded.frames - first) };
+        const video = await decodeVideo(name, await readFile(input.path), workSide, input.maxFrames ?? opts.maxFrames);
         filesBar.update({
           stage: `${name}: ${video.frames} frames at ${video.fps} fps${stabilizer && !input.tripod ? ', stabilising' : ''}`,
         });
@@ -83,7 +80,7 @@ export async function makeShards(inputs: VideoInput[], opts: MakeOptions): Promi
           stride: input.stride ?? opts.stride,
           stabilizer: input.tripod ? undefined : stabilizer,
           source: name,
-          frameOffset: first,
+          firstFrame: input.firstFrame,
           licence: input.licence,
           labels: input.labels,
           firstIndex: index,

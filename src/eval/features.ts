@@ -41,13 +41,20 @@ export function pooledFeatures(model: VganModel, video: tf.Tensor5D): tf.Tensor2
 export const FEATURE_SEED = 2016;
 
 /**
- * The discriminator's architecture for `config` with fixed random weights, rescaled from the authors'
- * N(0, 0.01) to He's variance-preserving scale for leaky ReLU, so that deep layers do not fade to zero.
- * No pretrained video network (C3D, I3D) is available offline; a fixed random network is the same for
- * every model and run, so its distances compare models, though not with published FVD numbers.
+ * Width of the feature network, whatever the scored model's: a 64-channel model is then scored on the
+ * same scale as a 32-channel one of its geometry (a trunk as wide as each model would not compare them).
+ */
+export const FEATURE_BASE_CHANNELS = 32;
+
+/**
+ * The discriminator's architecture for `config`'s geometry, FEATURE_BASE_CHANNELS wide, with fixed random
+ * weights, rescaled from the authors' N(0, 0.01) to He's variance-preserving scale for leaky ReLU, so that
+ * deep layers do not fade to zero. No pretrained video network (C3D, I3D) is available offline; a fixed
+ * random network is the same for every model and run of one geometry, so its distances compare models,
+ * though not with published FVD numbers.
  */
 export function randomFeatureNetwork(config: ModelConfig, seed = FEATURE_SEED): VganModel {
-  const model = new VganModel(config, { seed });
+  const model = new VganModel({ ...config, baseChannels: FEATURE_BASE_CHANNELS }, { seed });
   const init = 0.01;
   for (const spec of model.arch.discriminator) {
     const kernel = model.params.get(`discriminator/${spec.name}/kernel`);

@@ -4,7 +4,7 @@ import * as tf from '../../src/tf';
 import { generateShapesClip } from '../../src/data/shapes';
 import { resolveConfig } from '../../src/model/config';
 import { VganModel } from '../../src/model/networks';
-import { pooledFeatures, randomFeatureNetwork } from '../../src/eval/features';
+import { FEATURE_BASE_CHANNELS, pooledFeatures, randomFeatureNetwork } from '../../src/eval/features';
 import { frechetDistance, frechetDistanceOfSamples, gaussianOf, matmul, sqrtm, symmetricEigen, type Matrix } from '../../src/eval/frechet';
 import { evaluateGenerator, maskAgreement, repeatFirstFrame } from '../../src/eval/metrics';
 import { splitHeldOut } from '../../src/eval/clips';
@@ -223,6 +223,19 @@ describe('evaluation', () => {
     expect(dist[1]).toBeGreaterThan(0);
     net.dispose();
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('the feature network has one width for every model of a geometry, so their distances share a scale', () => {
+    const real = shapes(2);
+    const featuresOf = (baseChannels: number) => {
+      const net = randomFeatureNetwork({ ...config, baseChannels });
+      const f = tf.tidy(() => pooledFeatures(net, tf.tensor5d(real.video, [2, frames, size, size, 3])).arraySync());
+      net.dispose();
+      return f;
+    };
+    const narrow = featuresOf(8);
+    expect(narrow[0].length).toBe(featuresOf(FEATURE_BASE_CHANNELS)[0].length);
+    expect(featuresOf(64)).toEqual(narrow);
   });
 
   it('scores a tiny future model and the baseline on shapes without leaking tensors', async () => {
